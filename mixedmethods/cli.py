@@ -1,0 +1,226 @@
+"""The ``mixedmethods`` command line: thin commands over the library.
+
+Each command parses its arguments, calls one library function and prints the
+result. A :class:`~mixedmethods.errors.UserError` becomes one line on stderr
+and exit code 2. Heavy libraries are imported inside commands so that
+``mixedmethods --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+EXIT_USER_ERROR = 2
+
+
+class _Group(click.Group):
+    """Turns user errors into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"Error: {exc.one_line()}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+
+
+def progress(items: Iterable, label: str = "Working") -> Iterator:
+    """Iterate with a progress bar on a terminal; plainly in a pipe or a log."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(list(items), label=label, file=sys.stderr) as bar:
+        yield from bar
+
+
+def _study_dir(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    return Path(value)
+
+
+STUDY_DIR = click.argument("study_dir", metavar="DIR", default=".", callback=_study_dir)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="mixedmethods")
+def cli() -> None:
+    """Bring a study's survey, coded interviews and chat exports together and write the report.
+
+    \b
+    Typical session:
+      mixedmethods init my-study        # a new study folder
+      (put exports in my-study/data/survey, people in my-study/private/participants.csv)
+      mixedmethods import my-study      # validate, pseudonymise, store
+      mixedmethods status my-study      # what is in the store
+      mixedmethods build my-study       # Word chapters in my-study/report/
+
+    Try it on synthetic data:  mixedmethods demo demo-study && mixedmethods build demo-study
+    """
+
+
+@cli.command()
+@STUDY_DIR
+def init(study_dir: Path) -> None:
+    """Create a new study folder DIR with the default instruments.
+
+    Writes study.yaml, instruments/ (copies you can edit), data/, private/
+    with a new secret key and an empty participants.csv, and a .gitignore that
+    keeps private/ out of version control. An existing study is never touched.
+
+    \b
+    Example:
+      mixedmethods init whatsapp-study
+    """
+    from .study import init_study
+
+    init_study(study_dir)
+    click.echo(f"Created study in {study_dir}/. Next: list participants in {study_dir}/private/participants.csv, "
+               f"put survey exports in {study_dir}/data/survey/, then run: mixedmethods import {study_dir}")
+
+
+@cli.command()
+@STUDY_DIR
+@click.option("--seed", default=7, show_default=True, help="Random seed; the same seed gives the same study.")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000),
+              help="Multiply the number of participants (for benchmarks).")
+def demo(study_dir: Path, seed: int, scale: int) -> None:
+    """Write a synthetic demo study into DIR and import it.
+
+    All names, phone numbers and e-mails are invented. The survey export is a
+    KoboToolbox-style xlsx with a few realistic errors, so `rejects` has
+    something to show.
+
+    \b
+    Example:
+      mixedmethods demo demo-study --seed 7
+      mixedmethods build demo-study
+    """
+    from .demo import make_demo
+    from .importing import import_study
+    from .study import load_study
+
+    summary = make_demo(study_dir, seed=seed, scale=scale)
+    outcomes = import_study(load_study(study_dir))
+    accepted = sum(o.accepted for o in outcomes)
+    click.echo(f"Demo study written to {study_dir}/: {summary.participants} participants, {accepted} survey "
+               f"responses imported. Next: mixedmethods build {study_dir}")
+
+
+@cli.command("import")
+@STUDY_DIR
+@click.option("--reader", type=click.Choice(["auto", "generic", "kobo", "limesurvey", "googleforms"]), default=None,
+              help="Survey export format for every file (default: study.yaml's choice, else detected).")
+def import_(study_dir: Path, reader: str | None) -> None:
+    """Validate, pseudonymise and store the study's sources.
+
+    Unchanged files are skipped, changed files replace their earlier import,
+    and if anything fails nothing is changed. Values that fail validation are
+    kept in the rejects list (see `mixedmethods rejects`).
+
+    \b
+    Example:
+      mixedmethods import my-study
+      mixedmethods import my-study --reader limesurvey
+    """
+    from .importing import import_study
+    from .study import load_study
+
+    study = load_study(study_dir)
+    outcomes = import_study(study, reader=reader, progress=lambda items: progress(items, "Importing"))
+    if not outcomes:
+        click.echo("No survey exports listed in study.yaml (sources.survey).")
+    for o in outcomes:
+        if o.status == "unchanged":
+            click.echo(f"{o.path}: unchanged, skipped")
+        else:
+            click.echo(f"{o.path}: {o.status} ({o.reader}): {o.accepted} responses, {o.rejected} rows and "
+                       f"{o.values_rejected} values rejected")
+
+
+@cli.command()
+@STUDY_DIR
+def status(study_dir: Path) -> None:
+    """Show what the store holds: imports, participants, rejects.
+
+    \b
+    Example:
+      mixedmethods status my-study
+    """
+    from .overview import study_status
+    from .study import load_study
+
+    click.echo(study_status(load_study(study_dir)))
+
+
+@cli.command()
+@STUDY_DIR
+@click.option("--kind", type=click.Choice(["all", "value", "row", "note"]), default="all", show_default=True,
+              help="value: not stored; row: whole row not used; note: stored, worth a look.")
+def rejects(study_dir: Path, kind: str) -> None:
+    """List values and rows that were not stored as given, with file, row, column and reason.
+
+    \b
+    Example:
+      mixedmethods rejects my-study --kind value
+    """
+    from .overview import rejects_listing
+    from .study import load_study
+
+    click.echo(rejects_listing(load_study(study_dir), kind))
+
+
+@cli.command()
+@STUDY_DIR
+@click.option("--language", type=click.Choice(["en", "fr"]), default=None,
+              help="Report language (default: study.yaml's report.language).")
+def build(study_dir: Path, language: str | None) -> None:
+    """Write the report chapters (.docx), tables.xlsx and results.json into DIR/report/.
+
+    \b
+    Example:
+      mixedmethods build my-study
+      mixedmethods build my-study --language fr
+    """
+    from .report.build import build_report
+    from .study import load_study
+
+    study = load_study(study_dir)
+    outputs = build_report(study, language or study.report.language,
+                           progress=lambda items: progress(items, "Building"))
+    for path in outputs:
+        click.echo(f"wrote {study.relative(path)}")
+
+
+@cli.group(cls=_Group)
+def instrument() -> None:
+    """Convert and check instruments (questionnaire)."""
+
+
+@instrument.command("convert")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))
+def instrument_convert(source: Path, target: Path) -> None:
+    """Convert a questionnaire between YAML and XLSForm (.xlsx), both ways.
+
+    The format is taken from the file extensions. The target must not exist.
+
+    \b
+    Examples:
+      mixedmethods instrument convert instruments/survey.yaml survey.xlsx
+      mixedmethods instrument convert survey.xlsx survey.yaml
+    """
+    from .instrument.convert import convert_instrument
+
+    convert_instrument(source, target)
+    click.echo(f"wrote {target}")
+
+
+def main() -> None:
+    """Entry point of the ``mixedmethods`` script."""
+    cli(prog_name="mixedmethods")

@@ -1,0 +1,1 @@
+"""Instruments as data: the questionnaire (YAML, XLSForm)."""

@@ -1,0 +1,196 @@
+"""Keyed pseudonyms, redaction of identities in free text, small-cell suppression.
+
+The only link between a person and their participant id is
+``private/participants.csv``; the secret key in ``private/secret.key`` makes
+pseudonyms stable across runs and impossible to recompute without it
+(HMAC-SHA256, RFC 2104). Redaction replaces known names with the person's
+participant id and phone numbers and e-mail addresses with placeholders before
+any free text is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PrivacyError
+
+KEY_FILE = "secret.key"
+PARTICIPANTS_FILE = "participants.csv"
+PARTICIPANT_COLUMNS = ("participant_id", "name", "phone", "email", "group", "invitation_code")
+IDENTITY_COLUMNS = ("name", "phone", "email", "invitation_code")
+PHONE_MARK = "[phone]"
+EMAIL_MARK = "[e-mail]"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Seven or more digits, optionally with +, spaces, dots, brackets and (non-breaking) hyphens between.
+_PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s().\-\u2011\u00a0]{5,}\d)(?![\w])")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def create_key(private_dir: Path) -> Path:
+    """Write a new random 256-bit key (hex) readable by the owner only; never overwrite one."""
+    private_dir.mkdir(parents=True, exist_ok=True)
+    path = private_dir / KEY_FILE
+    if path.exists():
+        return path
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def load_key(private_dir: Path) -> bytes:
+    """Read the study's secret key; a missing or malformed key is a user error."""
+    path = private_dir / KEY_FILE
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        raise PrivacyError("secret key not found; restore it from your backup (pseudonyms depend on it) "
+                           "or run 'mixedmethods init' for a new study", file=path) from None
+    except UnicodeDecodeError:
+        raise PrivacyError("expected 64 hexadecimal characters", file=path, line=1) from None
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        raise PrivacyError("expected 64 hexadecimal characters", file=path, line=1)
+    return bytes.fromhex(text)
+
+
+def pseudonym(key: bytes, identity: str, prefix: str = "P") -> str:
+    """Keyed pseudonym of ``identity``: ``prefix-`` and 8 base32 characters of HMAC-SHA256.
+
+    The identity is Unicode-normalised (NFKC) and case-folded first, so
+    "Ana Pérez" and "ana pérez" get the same pseudonym. 40 bits make a
+    collision among a few thousand people negligible (birthday bound ~1e-6).
+
+    >>> pseudonym(bytes(32), "someone@example.org")
+    'P-...'
+    """
+    normal = unicodedata.normalize("NFKC", identity).strip().casefold()
+    digest = hmac.new(key, normal.encode("utf-8"), hashlib.sha256).digest()
+    return f"{prefix}-{base64.b32encode(digest).decode('ascii')[:8]}"
+
+
+def normalise_phone(text: str) -> str:
+    """Digits of a phone number with a leading + kept (``+1 (246) 555-0101`` -> ``+12465550101``)."""
+    text = text.replace("\u2011", "-").strip()
+    digits = re.sub(r"\D", "", text)
+    return ("+" if text.startswith("+") else "") + digits
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One row of private/participants.csv."""
+
+    participant_id: str
+    name: str
+    phone: str
+    email: str
+    group: str
+    invitation_code: str
+
+
+class Participants:
+    """The key file: identities of the study's participants and their participant ids."""
+
+    def __init__(self, people: list[Participant]) -> None:
+        self.people = people
+        self._by_code = {p.invitation_code.strip().casefold(): p for p in people if p.invitation_code}
+
+    @classmethod
+    def load(cls, private_dir: Path, key: bytes) -> "Participants":
+        """Read participants.csv; rows without participant_id get one from the key and their identity."""
+        path = private_dir / PARTICIPANTS_FILE
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                header = reader.fieldnames or []
+                unknown = [c for c in header if c not in PARTICIPANT_COLUMNS]
+                if unknown:
+                    raise PrivacyError(f"unknown column; expected {', '.join(PARTICIPANT_COLUMNS)}", file=path,
+                                       line=1, column=unknown[0])
+                people = []
+                for number, row in enumerate(reader, start=2):
+                    values = {c: (row.get(c) or "").strip() for c in PARTICIPANT_COLUMNS}
+                    identity = values["email"] or values["phone"] or values["name"] or values["invitation_code"]
+                    if not identity:
+                        raise PrivacyError("a participant needs at least a name, phone, e-mail or invitation code",
+                                           file=path, line=number)
+                    values["participant_id"] = values["participant_id"] or pseudonym(key, identity)
+                    people.append(Participant(**values))
+        except FileNotFoundError:
+            raise PrivacyError("participants list not found; create it with the columns "
+                               + ", ".join(PARTICIPANT_COLUMNS), file=path) from None
+        except UnicodeDecodeError:
+            raise PrivacyError("expected UTF-8 text", file=path) from None
+        ids = [p.participant_id for p in people]
+        if len(set(ids)) != len(ids):
+            raise PrivacyError("two rows share a participant_id", file=path, column="participant_id")
+        return cls(people)
+
+    def by_invitation_code(self, code: str) -> Participant | None:
+        return self._by_code.get(code.strip().casefold())
+
+    def identities(self) -> list[str]:
+        """Every name, phone and e-mail, for leak checks."""
+        return [v for p in self.people for v in (p.name, p.phone, p.email) if v]
+
+
+def write_participants(private_dir: Path, people: list[Participant]) -> Path:
+    """Write participants.csv (used by init and demo; never over an existing list)."""
+    path = private_dir / PARTICIPANTS_FILE
+    with path.open("x", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PARTICIPANT_COLUMNS)
+        for p in people:
+            writer.writerow([getattr(p, c) for c in PARTICIPANT_COLUMNS])
+    return path
+
+
+class Redactor:
+    """Replaces known names with participant ids and removes phone numbers and e-mails.
+
+    Full names are matched case-insensitively on word boundaries, and so are
+    family names of three letters or more, because delegates are often
+    named by surname alone ("as Ambassador Baptiste said").
+    """
+
+    def __init__(self, participants: Participants) -> None:
+        names: dict[str, str] = {}
+        for p in participants.people:
+            if not p.name:
+                continue
+            names[p.name] = p.participant_id
+            parts = p.name.split()
+            if len(parts) > 1 and len(parts[-1]) >= 3:
+                names.setdefault(parts[-1], p.participant_id)
+        ordered = sorted(names, key=len, reverse=True)  # longest first: full name before surname
+        self._ids = {n.casefold(): pid for n, pid in names.items()}
+        self._names = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)",
+                                 re.IGNORECASE) if ordered else None
+
+    def __call__(self, text: str) -> str:
+        text = _EMAIL.sub(EMAIL_MARK, text)
+        text = _PHONE.sub(lambda m: m.group(0) if _ISO_DATE.match(m.group(0).strip()) else PHONE_MARK, text)
+        if self._names is not None:
+            text = self._names.sub(lambda m: self._ids[m.group(0).casefold()], text)
+        return text
+
+
+def suppress_small_counts(counts: "object", k: int) -> "object":
+    """Replace counts in 1..k-1 of a pandas DataFrame/Series by NA (to be shown as "< k").
+
+    Zero is kept: an empty cell discloses nothing about a person. The rule is
+    the minimum-cell-size threshold of statistical disclosure control
+    (Hundepool et al., 2012, *Statistical Disclosure Control*, Wiley, ch. 5).
+    """
+    mask = (counts > 0) & (counts < k)  # type: ignore[operator]
+    return counts.mask(mask)  # type: ignore[attr-defined]

@@ -1,0 +1,149 @@
+"""The study store: one SQLite file of pseudonymised, validated records.
+
+Opened with foreign keys on and write-ahead logging. The schema version is
+``PRAGMA user_version``; :data:`MIGRATIONS` upgrades an older store in order
+and a newer store is refused. Every import runs inside one transaction
+(:func:`transaction`), so a failed import leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import __version__
+from .errors import StoreError
+
+MIGRATIONS: list[str] = [
+    # 1: foundation and survey
+    """
+    CREATE TABLE participants (
+        participant_id TEXT PRIMARY KEY,
+        grp TEXT,
+        listed INTEGER NOT NULL DEFAULT 1,        -- 1: in private/participants.csv; 0: seen only in data
+        attributes TEXT NOT NULL DEFAULT '{}'     -- JSON of non-identifying attributes
+    );
+    CREATE TABLE imports (
+        import_id INTEGER PRIMARY KEY,
+        source_kind TEXT NOT NULL,                -- survey, interviews, chats
+        path TEXT NOT NULL,                       -- relative to the study folder
+        sha256 TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        rows_accepted INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        UNIQUE (source_kind, path)
+    );
+    CREATE TABLE rejects (
+        reject_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        row INTEGER,                              -- row in the raw file (header = 1)
+        column_name TEXT,
+        value TEXT,                               -- redacted
+        reason TEXT NOT NULL,
+        kind TEXT NOT NULL                        -- value: the value was not stored; row: the row was not used;
+                                                  -- note: stored, but worth a look (e.g. missing required answer)
+    );
+    CREATE TABLE audit (
+        audit_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        command TEXT NOT NULL,
+        user TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        details TEXT NOT NULL                     -- JSON
+    );
+    CREATE TABLE survey_responses (
+        response_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(participant_id),
+        grp TEXT,
+        submission_id TEXT,
+        submitted_at TEXT,
+        source_row INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('kept', 'duplicate'))
+    );
+    CREATE INDEX survey_responses_participant ON survey_responses(participant_id);
+    CREATE TABLE survey_answers (
+        response_id INTEGER NOT NULL REFERENCES survey_responses(response_id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        value TEXT NOT NULL,                      -- canonical text: choice value(s), number, ISO date, redacted text
+        PRIMARY KEY (response_id, question_id)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    """UTC time stamp in ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and create or migrate) the store at ``path``."""
+    if not create and not path.exists():
+        raise StoreError("no store yet; run 'mixedmethods import' first", file=path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)  # we manage transactions explicitly
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"not a readable SQLite store ({exc})", file=path) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(f"store schema {version} is newer than this mixedmethods ({SCHEMA_VERSION}); upgrade "
+                         "mixedmethods", file=path)
+    if version < SCHEMA_VERSION:
+        with transaction(conn):
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return conn
+
+
+def _statements(script: str) -> Iterator[str]:
+    # executescript() would COMMIT the open transaction; split instead.
+    buffer = ""
+    for line in script.splitlines():
+        buffer += line.split("--")[0] + "\n"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def audit(conn: sqlite3.Connection, command: str, details: dict[str, Any]) -> None:
+    """Record a command that changed the store (call inside its transaction)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in some containers
+        user = "unknown"
+    conn.execute("INSERT INTO audit (at, command, user, tool_version, details) VALUES (?, ?, ?, ?, ?)",
+                 (now(), command, user, __version__, json.dumps(details, sort_keys=True)))
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per table, for ``status``."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}

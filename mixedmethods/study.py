@@ -1,0 +1,237 @@
+"""A study folder: study.yaml, instruments, raw data, private/, store and report.
+
+:func:`load_study` reads and validates ``study.yaml`` (every problem is one
+line naming the line of study.yaml); :func:`init_study` creates a new study
+from the bundled instruments. Layout and keys: ``docs/study-folder.md``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .privacy import PARTICIPANT_COLUMNS, create_key
+from .resources import instruments_dir
+from .yamlio import LineDict, dump_yaml, load_yaml
+
+STUDY_FILE = "study.yaml"
+STORE_FILE = "store.sqlite"
+SURVEY_READERS = ("auto", "generic", "kobo", "limesurvey", "googleforms")
+GROUP_TESTS = ("mann-whitney", "welch")
+LANGUAGES = ("en", "fr")
+GITIGNORE = "# Identities and the secret key never leave this folder's private/.\nprivate/\n"
+
+
+@dataclass
+class SurveySource:
+    """One raw survey export and how to read it."""
+
+    path: Path
+    reader: str = "auto"
+    line: int | None = None
+
+
+@dataclass
+class ReportOptions:
+    language: str = "en"
+    min_cell_size: int = 5
+    group_test: str = "mann-whitney"
+    output: str = "report"
+
+
+@dataclass
+class Study:
+    """A validated study folder. Paths are absolute."""
+
+    root: Path
+    title: dict[str, str]
+    languages: list[str]
+    groups: dict[str, dict[str, str]]
+    questionnaire_path: Path
+    survey_sources: list[SurveySource] = field(default_factory=list)
+    report: ReportOptions = field(default_factory=ReportOptions)
+
+    @property
+    def private_dir(self) -> Path:
+        return self.root / "private"
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_FILE
+
+    @property
+    def report_dir(self) -> Path:
+        return self.root / self.report.output
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the study root, with forward slashes (as stored in the imports table)."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def group_label(self, group: str, language: str) -> str:
+        labels = self.groups.get(group, {})
+        return labels.get(language) or next(iter(labels.values()), group)
+
+    def questionnaire(self):  # -> Questionnaire (import kept lazy)
+        from .instrument.questionnaire import load_questionnaire
+
+        return load_questionnaire(self.questionnaire_path, display=self.relative(self.questionnaire_path))
+
+
+def _fail(message: str, file: str, data: LineDict | None, key: str | None = None) -> ConfigError:
+    line = data.line_of(key) if (data is not None and key is not None) else (data.line if data is not None else None)
+    return ConfigError(message, file=file, line=line)
+
+
+def _check_keys(data: Any, allowed: set[str], where: str, file: str) -> LineDict:
+    if not isinstance(data, LineDict):
+        raise ConfigError(f"{where}: expected a mapping", file=file, line=getattr(data, "line", None))
+    for key in data:
+        if key not in allowed:
+            raise _fail(f"unknown key {key!r} in {where}; expected one of {', '.join(sorted(allowed))}", file,
+                        data, key)
+    return data
+
+
+def _labels(value: Any, where: str, file: str, line: int | None) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value}
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return {str(k): v for k, v in value.items()}
+    raise ConfigError(f"{where}: expected a text or a mapping language -> text", file=file, line=line)
+
+
+def load_study(root: Path) -> Study:
+    """Read ``root/study.yaml`` and check every key, type and referenced file."""
+    root = Path(root)
+    path = root / STUDY_FILE
+    shown = str(path)
+    if not root.is_dir():
+        raise ConfigError("study folder not found; create one with 'mixedmethods init DIR'", file=str(root))
+    if not path.is_file():
+        raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
+    data = load_yaml(path, display=shown)
+    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "report"}, "study.yaml",
+                      shown)
+    for key in ("title", "groups"):
+        if key not in top:
+            raise _fail(f"missing required key {key!r}", shown, top)
+    languages = top.get("languages", ["en"])
+    if not isinstance(languages, list) or not all(x in LANGUAGES for x in languages) or not languages:
+        raise _fail(f"languages: expected a list from {', '.join(LANGUAGES)}", shown, top, "languages")
+    groups_raw = top["groups"]
+    if not isinstance(groups_raw, LineDict) or not groups_raw:
+        raise _fail("groups: expected a mapping group id -> label per language", shown, top, "groups")
+    groups = {str(g): _labels(v, f"group {g!r}", shown, groups_raw.line_of(g)) for g, v in groups_raw.items()}
+
+    instruments = _check_keys(top.get("instruments", LineDict()), {"questionnaire"}, "instruments", shown)
+    q_value = instruments.get("questionnaire", "instruments/survey.yaml")
+    if not isinstance(q_value, str):
+        raise _fail("instruments.questionnaire: expected a file path", shown, instruments, "questionnaire")
+    questionnaire_path = root / q_value
+    if not questionnaire_path.is_file():
+        raise ConfigError(f"instruments.questionnaire: file {q_value!r} not found", file=shown,
+                          line=instruments.line_of("questionnaire") if "questionnaire" in instruments else top.line)
+
+    sources = _check_keys(top.get("sources", LineDict()), {"survey"}, "sources", shown)
+    survey_sources: list[SurveySource] = []
+    entries = sources.get("survey", [])
+    if isinstance(entries, str):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise _fail("sources.survey: expected a list of files or folders", shown, sources, "survey")
+    item_lines = getattr(entries, "item_lines", [None] * len(entries))
+    for entry, line in zip(entries, item_lines):
+        if isinstance(entry, str):
+            entry_path, reader = entry, "auto"
+        elif isinstance(entry, LineDict):
+            _check_keys(entry, {"path", "reader"}, "a survey source", shown)
+            entry_path, reader = entry.get("path"), entry.get("reader", "auto")
+            if not isinstance(entry_path, str):
+                raise ConfigError("a survey source needs a path", file=shown, line=entry.line)
+        else:
+            raise ConfigError("sources.survey: each entry is a path or {path, reader}", file=shown, line=line)
+        if reader not in SURVEY_READERS:
+            raise ConfigError(f"reader {reader!r} is not one of {', '.join(SURVEY_READERS)}", file=shown, line=line)
+        full = root / entry_path
+        if full.is_dir():
+            files = sorted(p for p in full.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and
+                           not p.name.startswith(("~$", ".")))
+            survey_sources.extend(SurveySource(p, reader, line) for p in files)
+        elif full.is_file():
+            survey_sources.append(SurveySource(full, reader, line))
+        else:
+            raise ConfigError(f"survey source {entry_path!r} not found", file=shown, line=line)
+
+    report_raw = _check_keys(top.get("report", LineDict()), {"language", "min_cell_size", "group_test", "output"},
+                             "report", shown)
+    report = ReportOptions()
+    if "language" in report_raw:
+        if report_raw["language"] not in languages:
+            raise _fail(f"report.language: expected one of the study's languages {languages}", shown, report_raw,
+                        "language")
+        report.language = report_raw["language"]
+    if "min_cell_size" in report_raw:
+        k = report_raw["min_cell_size"]
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise _fail(f"report.min_cell_size: expected a whole number of at least 1, got {k!r}", shown,
+                        report_raw, "min_cell_size")
+        report.min_cell_size = k
+    if "group_test" in report_raw:
+        if report_raw["group_test"] not in GROUP_TESTS:
+            raise _fail(f"report.group_test: expected one of {', '.join(GROUP_TESTS)}", shown, report_raw,
+                        "group_test")
+        report.group_test = report_raw["group_test"]
+    if "output" in report_raw:
+        if not isinstance(report_raw["output"], str) or report_raw["output"].startswith(("private", "data")):
+            raise _fail("report.output: expected a folder name such as 'report' (not private/ or data/)", shown,
+                        report_raw, "output")
+        report.output = report_raw["output"]
+    title = _labels(top["title"], "title", shown, top.line_of("title"))
+    return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
+                 questionnaire_path=questionnaire_path, survey_sources=survey_sources, report=report)
+
+
+def default_study_yaml(title: str = "My mixed-methods study") -> dict[str, Any]:
+    """The study.yaml that ``init`` writes, with the groups of the bundled instruments."""
+    return {
+        "title": {"en": title, "fr": title},
+        "languages": ["en", "fr"],
+        "groups": {
+            "caricom": {"en": "CARICOM delegates' group", "fr": "Groupe des délégués de la CARICOM"},
+            "sixth-committee": {"en": "UN Sixth Committee delegates' group",
+                                "fr": "Groupe des délégués de la Sixième Commission"},
+        },
+        "instruments": {"questionnaire": "instruments/survey.yaml"},
+        "sources": {"survey": ["data/survey"]},
+        "report": {"language": "en", "min_cell_size": 5, "group_test": "mann-whitney", "output": "report"},
+    }
+
+
+def init_study(root: Path, config: dict[str, Any] | None = None) -> Path:
+    """Create a study folder from the bundled instruments; refuse to touch an existing study."""
+    root = Path(root)
+    if (root / STUDY_FILE).exists():
+        raise ConfigError("a study already exists here; nothing was changed", file=str(root / STUDY_FILE))
+    for sub in ("instruments", "data/survey", "data/interviews", "data/chats", "private"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    for source in sorted(instruments_dir().iterdir()):
+        target = root / "instruments" / source.name
+        if source.is_file() and not target.exists():
+            shutil.copyfile(source, target)
+    create_key(root / "private")
+    participants = root / "private" / "participants.csv"
+    if not participants.exists():
+        participants.write_text(",".join(PARTICIPANT_COLUMNS) + "\n", encoding="utf-8")
+    gitignore = root / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text(GITIGNORE, encoding="utf-8")
+    (root / STUDY_FILE).write_text(
+        "# mixedmethods study configuration; keys are documented in docs/study-folder.md\n"
+        + dump_yaml(config or default_study_yaml()), encoding="utf-8")
+    return root

@@ -1,0 +1,77 @@
+"""LimeSurvey CSV export ("question code" headings, answer codes).
+
+LimeSurvey question codes are letters and digits only, so ``speed_1`` is
+matched as ``speed1``. Multiple-choice answers come as one column per option,
+``wapurposes[coordination]``, holding ``Y`` when chosen. An array question
+whose sub-question codes equal our item ids (``speed[speed1]``) is read item by
+item. The ``token`` column, if present, is the participant's invitation code.
+Reference: LimeSurvey manual, "Exporting results"
+(https://manual.limesurvey.org/Exporting_results).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import InputFileError
+from . import RawRow, RawSurvey, normal_name
+from .tabular import Sheet
+
+NAME = "limesurvey"
+META = {"id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl",
+        "token", "interviewtime"}
+_SUB = re.compile(r"^(?P<code>[^\[]+)\[(?P<sub>[^\]]+)\]$")
+
+
+def detect(sheet: Sheet, questionnaire) -> bool:
+    names = {h.casefold() for h in sheet.header}
+    return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)
+
+
+def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
+    ids = {normal_name(q.id): q for q in questionnaire.questions}
+    direct: dict[int, str] = {}
+    options: dict[int, tuple[str, str]] = {}
+    for index, column in enumerate(sheet.header):
+        if not column or column.casefold() in META:
+            continue
+        sub = _SUB.match(column)
+        if sub is None:
+            question = ids.get(normal_name(column))
+            if question is None:
+                raise InputFileError("unknown question code; expected a question id of the questionnaire without "
+                                     "underscores", file=shown, row=1, column=column)
+            direct[index] = question.id
+            continue
+        parent, child = ids.get(normal_name(sub["code"])), ids.get(normal_name(sub["sub"]))
+        if child is not None:
+            direct[index] = child.id
+        elif parent is not None and parent.type == "select_multiple":
+            values = {normal_name(v): v for v in questionnaire.choice_list(parent).values()}
+            if normal_name(sub["sub"]) not in values:
+                raise InputFileError(f"option {sub['sub']!r} is not in choice list {parent.choices!r}", file=shown,
+                                     row=1, column=column)
+            options[index] = (parent.id, values[normal_name(sub["sub"])])
+        else:
+            raise InputFileError("unknown sub-question column; expected CODE[option] of a multiple-choice question "
+                                 "or ARRAY[item id]", file=shown, row=1, column=column)
+    lower = {h.casefold(): i for i, h in enumerate(sheet.header)}
+    key_question = questionnaire.participant_key
+    rows = []
+    for number, values in zip(sheet.numbers, sheet.rows):
+        answers = {qid: values[i] for i, qid in direct.items() if values[i] != ""}
+        columns = {qid: sheet.header[i] for i, qid in direct.items()}
+        for i, (qid, option) in options.items():
+            columns.setdefault(qid, sheet.header[i].split("[")[0])
+            if values[i].strip().upper() == "Y":
+                answers[qid] = (answers.get(qid, "") + " " + option).strip()
+        if key_question and key_question not in answers and "token" in lower and values[lower["token"]]:
+            answers[key_question] = values[lower["token"]]
+            columns[key_question] = sheet.header[lower["token"]]
+        submission = values[lower["id"]] if "id" in lower else None
+        submitted = values[lower["submitdate"]] if "submitdate" in lower else None
+        if not submitted:
+            # LimeSurvey leaves submitdate empty for incomplete responses; we keep them and say so in validation.
+            submitted = None
+        rows.append(RawRow(number, answers, columns, submission or None, submitted))
+    return RawSurvey(NAME, rows)

@@ -1,0 +1,144 @@
+"""Low-level reading of a CSV or XLSX export into a header and numbered rows.
+
+CSV files may be UTF-8 (with or without BOM) or Windows-1252, delimited by
+commas, semicolons or tabs; the delimiter is taken from the header line.
+Cells are returned as text: numbers that are whole become ``"3"`` and Excel
+dates become ISO 8601, so validation sees one representation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from ...errors import InputFileError
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Sheet:
+    """A header and rows of text cells; ``numbers[i]`` is the file row of ``rows[i]`` (header = 1)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    numbers: list[int]
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def decode(data: bytes, shown: str) -> tuple[str, str]:
+    """Decode export bytes as UTF-8 (BOM allowed) or Windows-1252; refuse anything else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise InputFileError("this looks like UTF-16 text; save the export as UTF-8 or Windows-1252 CSV", file=shown)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"unreadable text encoding (byte 0x{data[exc.start]:02x}); expected UTF-8 or "
+                             "Windows-1252", file=shown, line=line) from None
+
+
+def read_csv(path: Path, shown: str) -> Sheet:
+    """Read a CSV export; the delimiter is the most frequent of , ; TAB in the header line."""
+    text, encoding = decode(path.read_bytes(), shown)
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        raise InputFileError("only one column found in the header; expected columns separated by commas or "
+                             "semicolons", file=shown, line=1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    try:
+        header = [h.strip() for h in next(reader)]
+        while True:
+            line = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise InputFileError(f"{len(values)} cells but the header has {len(header)} columns; check the "
+                                     "delimiter and quotes", file=shown, line=line)
+            rows.append([v.strip() for v in values] + [""] * (len(header) - len(values)))
+            numbers.append(line)
+    except StopIteration:
+        raise InputFileError("the file is empty; expected a header row", file=shown, line=1) from None
+    except csv.Error as exc:
+        raise InputFileError(f"malformed CSV ({exc})", file=shown, line=reader.line_num) from None
+    return Sheet(header, rows, numbers, encoding, delimiter)
+
+
+def read_xlsx(path: Path, shown: str) -> Sheet:
+    """Read the first worksheet of an .xlsx export."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise InputFileError(f"cannot open as an Excel workbook ({type(exc).__name__}); is the file complete?",
+                             file=shown) from None
+    try:
+        sheet = book.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
+        try:
+            header = [_cell(v) for v in next(iterator)]
+        except StopIteration:
+            raise InputFileError("the first sheet is empty; expected a header row", file=shown, row=1) from None
+        while header and not header[-1]:
+            header.pop()
+        rows, numbers = [], []
+        for number, values in enumerate(iterator, start=2):
+            cells = [_cell(v) for v in values[: len(header)]]
+            if any(cells):
+                rows.append(cells + [""] * (len(header) - len(cells)))
+                numbers.append(number)
+    finally:
+        book.close()
+    return Sheet(header, rows, numbers)
+
+
+def read_sheet(path: Path, shown: str) -> Sheet:
+    """Read a .csv or .xlsx export into a :class:`Sheet`."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputFileError("file not found", file=shown)
+    if suffix == ".csv":
+        sheet = read_csv(path, shown)
+    elif suffix in (".xlsx", ".xlsm"):
+        sheet = read_xlsx(path, shown)
+    else:
+        raise InputFileError(f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx", file=shown)
+    seen: set[str] = set()
+    for index, name in enumerate(sheet.header):
+        if name and name in seen:
+            raise InputFileError("duplicate column header", file=shown, row=1, column=name)
+        seen.add(name)
+        if not name and any(row[index] for row in sheet.rows):
+            raise InputFileError(f"column {index + 1} has values but no header", file=shown, row=1)
+    return sheet

@@ -1,0 +1,96 @@
+"""YAML reading that remembers where each key was written.
+
+Validation errors in study.yaml and the instruments must name the line, so
+mappings are loaded as :class:`LineDict`, a ``dict`` that also knows the line
+of each of its keys (PyYAML marks are 0-based; ours are 1-based).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError, UserError
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A mapping from YAML with ``line`` (of the mapping) and ``key_lines``."""
+
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int | None:
+        """1-based line of ``key``, else the line of the mapping itself."""
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class LineList(list):  # type: ignore[type-arg]
+    """A sequence from YAML with ``line`` (of the sequence) and ``item_lines``."""
+
+    line: int | None = None
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[str(key)] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(path: Path, *, error: type[UserError] = ConfigError, display: str | None = None) -> Any:
+    """Read a YAML file into LineDict/LineList; syntax errors become one-line user errors."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error("file not found", file=shown) from None
+    except UnicodeDecodeError as exc:
+        raise error(f"expected UTF-8 text, found byte 0x{exc.object[exc.start]:02x}", file=shown) from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise error(f"not valid YAML: {exc.problem or exc.context}", file=shown, line=line) from None
+    except yaml.YAMLError as exc:
+        raise error(f"not valid YAML: {exc}", file=shown) from None
+
+
+def dump_yaml(data: Any) -> str:
+    """Write plain data as block-style YAML, keys in the given order, Unicode kept."""
+    return yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    return data

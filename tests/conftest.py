@@ -1,0 +1,54 @@
+"""Shared fixtures: a demo study built once per session, copied for tests that change it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mixedmethods.cli import cli
+
+
+@pytest.fixture(scope="session")
+def demo_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study (seed 7), imported. Treat as read-only; use ``fresh_demo`` to change it."""
+    root = tmp_path_factory.mktemp("demo") / "study"
+    result = CliRunner().invoke(cli, ["demo", str(root), "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def fresh_demo(demo_study: Path, tmp_path: Path) -> Path:
+    """A private copy of the imported demo study."""
+    target = tmp_path / "study"
+    shutil.copytree(demo_study, target)
+    return target
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI; returns the click Result (stderr kept apart)."""
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def query():
+    """Run SQL against a study's store and close the connection afterwards."""
+    opened: list[sqlite3.Connection] = []
+
+    def execute(root: Path, sql: str, params: tuple = ()) -> list[tuple]:
+        conn = sqlite3.connect(root / "store.sqlite")
+        opened.append(conn)
+        return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+
+    yield execute
+    for conn in opened:
+        conn.close()
