@@ -1,0 +1,203 @@
+"""A Word document built on templates/report.docx, with APA tables and figures.
+
+:class:`ReportDocument` wraps python-docx. Text may mark italics with
+asterisks (``*M* = 3.42``) and subscripts with ``_[...]`` (``*r*_[rb]``), the
+way the sentence templates mark statistic symbols. Tables follow APA 7 (section 7.21): number in bold, title in italics
+above, horizontal rules only (above and below the header and below the body),
+notes below. Figures likewise: number and title above, note below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..resources import templates_dir
+
+# *italic* and _[subscript]; a subscript after an italic symbol stays upright, as in APA (r_rb).
+_MARKUP = re.compile(r"\*([^*]+)\*|_\[([^\]]+)\]")
+
+
+@dataclass
+class TableSpec:
+    """What an APA table shows: header cells, body rows, title and note (all text, already formatted)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str | None = None
+    align: list[str] = field(default_factory=list)  # "l" or "r" per column; default: first left, rest right
+    bold_rows: set[int] = field(default_factory=set)  # rows that are sub-headings (e.g. a scale name)
+    spanners: list[tuple[str, int, int]] = field(default_factory=list)  # (label, first column, columns) above
+
+
+def add_marked_text(paragraph, text: str, bold: bool = False) -> None:
+    """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts."""
+    position = 0
+    for match in _MARKUP.finditer(text):
+        if match.start() > position:
+            run = paragraph.add_run(text[position:match.start()])
+            run.bold = bold or None
+        if match.group(1) is not None:
+            run = paragraph.add_run(match.group(1))
+            run.italic = True
+        else:
+            run = paragraph.add_run(match.group(2))
+            run.font.subscript = True
+        run.bold = bold or None
+        position = match.end()
+    if position < len(text):
+        run = paragraph.add_run(text[position:])
+        run.bold = bold or None
+
+
+def _rule(cell, edge: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    element = OxmlElement(f"w:{edge}")
+    element.set(qn("w:val"), "single")
+    element.set(qn("w:sz"), "8")
+    element.set(qn("w:space"), "0")
+    element.set(qn("w:color"), "000000")
+    borders.append(element)
+
+
+class ReportDocument:
+    """One report document; tables and figures are numbered in order of appearance."""
+
+    def __init__(self, template: Path | None = None, language: str = "en") -> None:
+        from docx import Document
+
+        self.language = language
+        self.doc = Document(str(template or templates_dir() / "report.docx"))
+        self.tables = 0
+        self.figures = 0
+
+    def title(self, text: str) -> None:
+        self.doc.add_paragraph(text, style="Title")
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.doc.add_paragraph(text, style=f"Heading {level}")
+
+    def paragraph(self, text: str, style: str | None = None) -> None:
+        paragraph = self.doc.add_paragraph(style=style)
+        add_marked_text(paragraph, text)
+
+    def table(self, spec: TableSpec, label: str = "Table") -> int:
+        """Add an APA table; returns its number."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        self.tables += 1
+        caption = self.doc.add_paragraph(style="Caption")
+        caption.add_run(f"{label} {self.tables}").bold = True
+        title = self.doc.add_paragraph(style="Caption")
+        add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title)
+        columns = len(spec.header)
+        top = 1 if spec.spanners else 0
+        table = self.doc.add_table(rows=top + 1 + len(spec.rows), cols=columns)
+        table.style = self.doc.styles["APA Table"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        align = spec.align or ["l"] + ["r"] * (columns - 1)
+        if spec.spanners:  # APA column spanners: a label over several columns, ruled below
+            for label, first, span in spec.spanners:
+                cell = table.cell(0, first).merge(table.cell(0, first + span - 1)) if span > 1 \
+                    else table.cell(0, first)
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.doc.styles["Table Text"]
+                add_marked_text(paragraph, label)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _rule(cell, "bottom")
+        for row_index, cells in enumerate([spec.header, *spec.rows]):
+            row = table.rows[top + row_index]
+            for col, text in enumerate(cells):
+                cell = row.cells[col]
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.doc.styles["Table Text"]
+                bold = row_index - 1 in spec.bold_rows
+                add_marked_text(paragraph, str(text), bold=bold)
+                if row_index == 0:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if col else WD_ALIGN_PARAGRAPH.LEFT
+                    _rule(cell, "bottom")
+                else:
+                    paragraph.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if align[col] == "r"
+                                           else WD_ALIGN_PARAGRAPH.LEFT)
+        self._widths(table, spec)
+        for row in table.rows:  # keep a table on one page where it fits
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if spec.note:
+            note = self.doc.add_paragraph(style="Table Note")
+            note_label = "Note." if self.language == "en" else "Note."
+            note.add_run(note_label).italic = True
+            add_marked_text(note, " " + spec.note)
+        else:
+            self.doc.add_paragraph(style="Table Note")
+        return self.tables
+
+    def _widths(self, table, spec: TableSpec) -> None:
+        """First column as wide as its labels need (within limits), the others share the rest."""
+        from docx.shared import Cm
+
+        section = self.doc.sections[-1]
+        total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU -> cm
+        columns = len(spec.header)
+        # Each column as wide as its longest cell needs (10 pt text: ~0.21 cm a character plus padding);
+        # the first (label) column takes what is left, wrapping if it must.
+        needs = [0.6 + 0.21 * max(len(_MARKUP.sub(lambda m: m.group(1) or m.group(2), str(r[i])))
+                                  for r in [spec.header, *spec.rows]) for i in range(columns)]
+        for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
+            wanted = 0.6 + 0.21 * len(label) / 2
+            have = sum(needs[first:first + span])
+            if have < wanted:
+                for index in range(first, first + span):
+                    needs[index] *= wanted / have
+        others = sum(needs[1:])
+        if others > total * 0.75:  # too many columns: shrink them all proportionally
+            widths = [total * 0.25] + [n * total * 0.75 / others for n in needs[1:]]
+        else:
+            widths = [total - others] + needs[1:]
+        table.autofit = False
+        for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads
+            column.width = Cm(width)
+        for row in table.rows:  # the cells, which Word reads
+            for index, width in enumerate(widths):
+                row.cells[index].width = Cm(width)
+
+    def figure(self, image: Path, title: str, note: str | None = None, width_cm: float = 16.0,
+               label: str = "Figure") -> int:
+        """Add an APA figure (image file); returns its number."""
+        from docx.shared import Cm
+
+        self.figures += 1
+        caption = self.doc.add_paragraph(style="Caption")
+        caption.add_run(f"{label} {self.figures}").bold = True
+        heading = self.doc.add_paragraph(style="Caption")
+        add_marked_text(heading, f"*{title}*")
+        picture = self.doc.add_paragraph()
+        picture.paragraph_format.keep_with_next = True
+        picture.add_run().add_picture(str(image), width=Cm(width_cm))
+        if note:
+            paragraph = self.doc.add_paragraph(style="Table Note")
+            paragraph.add_run("Note.").italic = True
+            add_marked_text(paragraph, " " + note)
+        return self.figures
+
+    def page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def save(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.doc.save(str(path))
+        return path
+
+

@@ -1,0 +1,93 @@
+"""Figures of the report (matplotlib, 300 dpi PNG). Each function takes plotted data and returns a file.
+
+Diverging stacked bars for Likert items follow Heiberger & Robbins (2014),
+"Design of diverging stacked bar charts for Likert scales and other
+applications", *Journal of Statistical Software*, 57(5): disagreement to the
+left of zero, agreement to the right, the neutral answer split across zero.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Sequence
+
+DPI = 300
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen needed
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "mixedmethods",
+                         "pdf.fonttype": 42})
+    return plt
+
+
+def diverging_likert(shares: Sequence[Sequence[float]], item_labels: Sequence[str], level_labels: Sequence[str],
+                     group_labels: Sequence[str], path: Path, axis_label: str) -> Path:
+    """Diverging stacked bar chart.
+
+    Parameters
+    ----------
+    shares
+        One row per item: the % of respondents at each answer level, lowest level first.
+    item_labels
+        Text shown left of each bar (wrapped).
+    level_labels
+        Legend text for each answer level.
+    group_labels
+        A heading per block of items (e.g. the scale), one per item; consecutive
+        equal headings form one block.
+    """
+    plt = _pyplot()
+    import numpy as np
+
+    data = np.asarray(shares, dtype=float)
+    items, levels = data.shape
+    middle = levels // 2
+    left = data[:, :middle].sum(axis=1) + (data[:, middle] / 2 if levels % 2 else 0)
+    colours = plt.get_cmap("BrBG")(np.linspace(0.1, 0.9, levels))
+    if levels % 2:
+        colours[middle] = (0.78, 0.78, 0.78, 1.0)  # neutral in grey, not white
+    # Positions from the top, with a blank line for each block heading.
+    positions, headings, cursor, previous = [], [], 0.0, None
+    for label in group_labels:
+        if label != previous:
+            headings.append((cursor, label))
+            cursor += 1.0
+            previous = label
+        positions.append(cursor)
+        cursor += 1.0
+    y = -np.asarray(positions)
+    height = 0.26 * cursor + 1.4
+    fig, ax = plt.subplots(figsize=(6.3, height))
+    start = -left
+    for level in range(levels):
+        ax.barh(y, data[:, level], left=start, color=colours[level], edgecolor="white", linewidth=0.4,
+                height=0.75, label=level_labels[level])
+        start = start + data[:, level]
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_yticks(y)
+    ax.set_yticklabels(["\n".join(textwrap.wrap(t, 52)) for t in item_labels], fontsize=6)
+    limit = max(100 - left.min(), left.max()) + 5
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(y.min() - 0.7, 0.7)
+    ticks = [t for t in range(-100, 101, 25) if abs(t) <= limit]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{abs(t)}" for t in ticks])
+    ax.set_xlabel(axis_label)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    for position, label in headings:
+        ax.text(0, -position, label, fontsize=7, fontweight="bold", va="center", ha="center")
+    fig.legend(*ax.get_legend_handles_labels(), ncol=levels, loc="lower center", frameon=False, fontsize=6,
+               handlelength=1.2, columnspacing=0.8, bbox_to_anchor=(0.5, 0.0))
+    fig.subplots_adjust(bottom=0.9 / height)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return path

@@ -1,0 +1,40 @@
+"""Machine-readable outputs next to the Word chapters: tables.xlsx and results.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def write_results_json(path: Path, results: dict[str, Any]) -> Path:
+    """Every statistic of the report as JSON (NaN becomes null), keys sorted for stable diffs."""
+    path.write_text(json.dumps(_clean(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def write_tables_xlsx(path: Path, tables: dict[str, "pd.DataFrame"]) -> Path:
+    """One sheet per table (sheet names cut to Excel's 31 characters)."""
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in tables.items():
+            table.to_excel(writer, sheet_name=name[:31], index=False)
+    return path

@@ -1,0 +1,239 @@
+"""The survey chapter: method, sample, reliability, scale scores, group comparisons, Likert figure.
+
+Input: :class:`~mixedmethods.survey.analysis.SurveyResults` (numbers already
+computed and small cells already suppressed). Output: paragraphs, tables and a
+figure added to a :class:`~.document.ReportDocument`. Sentences come from
+templates/text/<language>.yaml.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import apa
+from .document import ReportDocument, TableSpec
+from .figures import diverging_likert
+from .texts import Texts
+
+if TYPE_CHECKING:
+    from ..instrument.questionnaire import Questionnaire
+    from ..study import Study
+    from ..survey.analysis import SurveyResults
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+class SurveyChapter:
+    """Writes the chapter; one method per section, in reading order."""
+
+    def __init__(self, doc: ReportDocument, results: "SurveyResults", study: "Study",
+                 questionnaire: "Questionnaire", texts: Texts, figures_dir: Path) -> None:
+        self.doc, self.results, self.study, self.q, self.t = doc, results, study, questionnaire, texts
+        self.lang = texts.language
+        self.figures_dir = figures_dir
+        self.k = results.min_cell_size
+        self.groups = results.groups
+
+    # helpers -----------------------------------------------------------------
+    def group_label(self, group: str) -> str:
+        """The group's label as it reads inside a sentence (French common nouns lower-cased)."""
+        label = self.study.group_label(group, self.lang)
+        if self.lang == "fr" and len(label) > 1 and label[1].islower():
+            label = label[0].lower() + label[1:]
+        return label
+
+    def scale_label(self, scale_id: str) -> str:
+        return next(s for s in self.q.scales if s.id == scale_id).text(self.lang)
+
+    def count(self, value: Any) -> str:
+        if _missing(value):
+            return self.t.get("report.suppressed", k=self.k)
+        return str(int(value))
+
+    def col(self, key: str) -> str:
+        return self.t.get(f"survey.columns.{key}")
+
+    # sections ----------------------------------------------------------------
+    def write(self) -> None:
+        self.doc.heading(self.t.get("survey.title"), 1)
+        if self.results.statistics.get("n", 0) == 0:
+            self.doc.paragraph("—")
+            return
+        self.method()
+        self.sample()
+        self.reliability()
+        self.descriptives()
+        self.comparisons()
+        self.associations()
+        self.likert()
+
+    def method(self) -> None:
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.method_heading"), 2)
+        scales = "; ".join(f"{s.text(lang).lower() if lang == 'en' else s.text(lang)} ({len(s.items)} items)"
+                           if lang == "en" else f"{s.text(lang)} ({len(s.items)} items)" for s in self.q.scales)
+        shares = sorted({s.min_answered for s in self.q.scales})
+        min_share = " / ".join(apa.percent(100 * x, lang) for x in shares)
+        self.doc.paragraph(t.get("survey.method_instrument", title=self.q.title.get(lang, self.q.id),
+                                 version=self.q.version, n_scales=len(self.q.scales), scales=scales,
+                                 min_share=min_share))
+        self.doc.paragraph(t.get("survey.method_reliability"))
+        if len(self.groups) == 2:
+            self.doc.paragraph(t.get(f"survey.method_test_{self.results.test}",
+                                     group1=self.group_label(self.groups[0]), n_scales=len(self.q.scales)))
+        self.doc.paragraph(t.get("survey.method_categorical"))
+        self.doc.paragraph(t.get("survey.method_privacy", k=self.k, k_minus=self.k - 1))
+
+    def sample(self) -> None:
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.sample_heading"), 2)
+        by_group = [t.get("survey.sample_group", n=self.count(n), group=self.group_label(g))
+                    for g, n in self.results.statistics["n_by_group"].items()]
+        joined = (", ".join(by_group[:-1]) + f" {t.get('report.and')} " + by_group[-1]) if len(by_group) > 1 \
+            else by_group[0]
+        self.doc.paragraph(t.get("survey.sample_text", n=self.results.statistics["n"], by_group=joined,
+                                 table=self.doc.tables + 1))
+        profile = self.results.tables["profile"]
+        header = [self.col("variable")]
+        spanners = []
+        for index, g in enumerate(self.groups):
+            header += [self.col("n"), "%"]
+            spanners.append((self.group_label(g), 1 + 2 * index, 2))
+        rows: list[list[str]] = []
+        bold: set[int] = set()
+        for qid, block in profile.groupby("question", sort=False):
+            question = self.q.question(qid)
+            label = self.t.raw("survey.questions").get(qid, question.text(lang))
+            bold.add(len(rows))
+            rows.append([label] + [""] * (len(header) - 1))
+            for _, row in block.iterrows():
+                cells = ["\u2003" + self.q.choice_list(question).label_of(row["value"], lang)]
+                for g in self.groups:
+                    n = row[f"{g}_n"]
+                    cells += [self.count(n), "\u2014" if _missing(n) else apa.percent(row[f"{g}_pct"], lang)]
+                rows.append(cells)
+        self.doc.table(TableSpec(t.get("survey.sample_table_title"), header, rows,
+                                 t.get("survey.sample_table_note", k=self.k, k_minus=self.k - 1),
+                                 bold_rows=bold, spanners=spanners), t.get("report.table"))
+
+    def reliability(self) -> None:
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.reliability_heading"), 2)
+        table = self.results.tables["reliability"]
+        weak = [self.scale_label(s) for s, a in zip(table["scale"], table["alpha"]) if a < 0.70]
+        summary = t.get("survey.reliability_weak", scales=", ".join(weak)) if weak else \
+            t.get("survey.reliability_good")
+        self.doc.paragraph(t.get("survey.reliability_text", table=self.doc.tables + 1, summary=summary))
+        rows = [[self.scale_label(r.scale), str(r["items"]), str(r.n), apa.bounded(r.alpha, 2, lang),
+                 apa.interval(r.alpha_CI95_low, r.alpha_CI95_high, 2, lang, is_bounded=True),
+                 apa.bounded(r.omega, 2, lang), apa.bounded(r.min_item_total_r, 2, lang)]
+                for _, r in table.iterrows()]
+        header = [self.col(c) for c in ("scale", "items", "n", "alpha", "ci", "omega", "min_rit")]
+        self.doc.table(TableSpec(t.get("survey.reliability_table_title"), header, rows,
+                                 t.get("survey.reliability_table_note")), t.get("report.table"))
+
+    def descriptives(self) -> None:
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.descriptives_heading"), 2)
+        self.doc.paragraph(t.get("survey.descriptives_text", table=self.doc.tables + 1))
+        table = self.results.tables["descriptives"]
+        rows, bold = [], set()
+        for scale_id, block in table.groupby("variable", sort=False):
+            bold.add(len(rows))
+            rows.append([self.scale_label(scale_id), "", "", "", "", ""])
+            for _, r in block.iterrows():
+                name = t.get("report.all") if r.group == "all" else self.group_label(r.group)
+                rows.append(["\u2003" + name, self.count(r.n), apa.number(r.M, 2, lang), apa.number(r.SD, 2, lang),
+                             apa.number(r.Mdn, 2, lang), apa.number(r.IQR, 2, lang)])
+        header = [self.col(c) for c in ("scale", "n", "M", "SD", "Mdn", "IQR")]
+        self.doc.table(TableSpec(t.get("survey.descriptives_table_title"), header, rows,
+                                 t.get("survey.descriptives_table_note")), t.get("report.table"))
+
+    def comparisons(self) -> None:
+        table = self.results.tables.get("comparisons")
+        if table is None or table.empty:
+            return
+        t, lang, test = self.t, self.lang, self.results.test
+        g1, g2 = self.groups
+        self.doc.heading(t.get("survey.comparisons_heading"), 2)
+        desc = self.results.tables["descriptives"].set_index(["variable", "group"])
+        for _, r in table.iterrows():
+            verdict = t.get("survey.differ") if r.p_holm < 0.05 else t.get("survey.not_differ")
+            values = dict(
+                scale=self.scale_label(r.scale), group1=self.group_label(g1), group2=self.group_label(g2),
+                verdict=verdict, p=apa.p_value(r.p, lang),
+                p_holm=apa.p_value(r.p_holm, lang).replace("*p* ", ""),
+                ci=apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, lang, is_bounded=test == "mann-whitney"),
+                mdn1=apa.number(desc.loc[(r.scale, g1), "Mdn"], 2, lang),
+                mdn2=apa.number(desc.loc[(r.scale, g2), "Mdn"], 2, lang),
+                m1=apa.number(desc.loc[(r.scale, g1), "M"], 2, lang),
+                m2=apa.number(desc.loc[(r.scale, g2), "M"], 2, lang),
+                sd1=apa.number(desc.loc[(r.scale, g1), "SD"], 2, lang),
+                sd2=apa.number(desc.loc[(r.scale, g2), "SD"], 2, lang),
+            )
+            if test == "mann-whitney":
+                values.update(statistic=apa.number(r.statistic, 1, lang), effect=apa.bounded(r.effect_size, 2, lang))
+            else:
+                values.update(statistic=apa.number(r.statistic, 2, lang), df=apa.number(r.df, 2, lang),
+                              effect=apa.number(r.effect_size, 2, lang))
+            self.doc.paragraph(t.get(f"survey.comparison_sentence_{test}", **values))
+        if test == "mann-whitney":
+            header = [self.col(c) for c in ("scale", "U", "p", "p_holm", "r_rb", "ci")]
+            rows = [[self.scale_label(r.scale), apa.number(r.statistic, 1, lang), apa.p_cell(r.p, lang),
+                     apa.p_cell(r.p_holm, lang), apa.bounded(r.effect_size, 2, lang),
+                     apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, lang, is_bounded=True)]
+                    for _, r in table.iterrows()]
+        else:
+            header = [self.col(c) for c in ("scale", "t", "df", "p", "p_holm", "g", "ci")]
+            rows = [[self.scale_label(r.scale), apa.number(r.statistic, 2, lang), apa.number(r.df, 2, lang),
+                     apa.p_cell(r.p, lang), apa.p_cell(r.p_holm, lang), apa.number(r.effect_size, 2, lang),
+                     apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, lang)]
+                    for _, r in table.iterrows()]
+        self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows,
+                                 t.get(f"survey.comparisons_table_note_{test}", group1=self.group_label(g1),
+                                       n_scales=len(table))), t.get("report.table"))
+
+    def associations(self) -> None:
+        table = self.results.tables.get("associations")
+        if table is None or table.empty:
+            return
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.associations_heading"), 2)
+        for _, r in table.iterrows():
+            label = self.t.raw("survey.questions").get(r.question, self.q.question(r.question).text(lang))
+            if r.test == "fisher":
+                text = t.get("survey.association_sentence_fisher", question=label, n=int(r.n),
+                             p=apa.p_value(r.p, lang), v=apa.bounded(r.cramers_v, 2, lang))
+            else:
+                text = t.get("survey.association_sentence_chi", question=label, df=int(r.df), n=int(r.n),
+                             statistic=apa.number(r.statistic, 2, lang), p=apa.p_value(r.p, lang),
+                             v=apa.bounded(r.cramers_v, 2, lang))
+            self.doc.paragraph(text)
+
+    def likert(self) -> None:
+        shares_table = self.results.likert
+        if shares_table is None or shares_table.empty:
+            return
+        t, lang = self.t, self.lang
+        self.doc.heading(t.get("survey.likert_heading"), 2)
+        self.doc.paragraph(t.get("survey.likert_text", figure=self.doc.figures + 1))
+        level_columns = [c for c in shares_table.columns if c not in ("scale", "item", "n")]
+        first_item = self.q.question(shares_table["item"].iloc[0])
+        choice_list = self.q.choice_list(first_item)
+        levels = [choice_list.label_of(v, lang) for v in choice_list.values()]
+        items = [self.q.question(i).text(lang) + (" (R)" if self.q.question(i).reverse else "")
+                 for i in shares_table["item"]]
+        path = diverging_likert(shares_table[level_columns].to_numpy(), items, levels,
+                                [self.scale_label(s) for s in shares_table["scale"]],
+                                self.figures_dir / f"survey-likert.{lang}.png", t.get("survey.likert_axis"))
+        self.doc.figure(path, t.get("survey.likert_figure_title"), t.get("survey.likert_figure_note"),
+                        label=t.get("report.figure"))
+
+    def references(self) -> None:
+        self.doc.heading(self.t.get("survey.references_heading"), 2)
+        for reference in self.t.raw("survey.references"):
+            self.doc.paragraph(reference, style="Reference")
