@@ -14,7 +14,7 @@ class Texts:
     """Look up ``section.key`` and fill its ``{placeholders}``.
 
     >>> Texts("en").get("survey.differ")
-    'differed'
+    'differed significantly'
     """
 
     def __init__(self, language: str, folder: Path | None = None) -> None:
