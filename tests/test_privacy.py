@@ -1,0 +1,102 @@
+"""Privacy: keyed pseudonyms, redaction, private/ kept out of everything else."""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mixedmethods.privacy import Participant, Participants, Redactor, create_key, load_key, pseudonym
+
+
+def identities(study: Path) -> list[str]:
+    with (study / "private" / "participants.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    values = [r[c] for r in rows for c in ("name", "phone", "email") if r[c]]
+    # Phone numbers also as the bare digits (as a spreadsheet might store them).
+    values += ["".join(ch for ch in r["phone"] if ch.isdigit()) for r in rows if r["phone"]]
+    return values
+
+
+def test_no_identity_from_participants_csv_in_store_or_report(demo_study: Path, run):
+    assert run("build", demo_study).exit_code == 0
+    assert run("build", demo_study, "--language", "fr").exit_code == 0
+    files = [demo_study / "store.sqlite", *(p for p in (demo_study / "report").rglob("*") if p.is_file())]
+    assert len(files) >= 6
+    leaks = []
+    for path in files:
+        blob = path.read_bytes()
+        texts = [blob.decode("latin-1")]
+        if path.suffix in (".docx", ".xlsx"):
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                texts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+        for identity in identities(demo_study):
+            if any(identity in text for text in texts):
+                leaks.append((path.name, identity))
+    assert leaks == []
+
+
+def test_the_free_text_naming_a_delegate_was_redacted(demo_study: Path, query):
+    (comment,) = query(demo_study, "SELECT a.value FROM survey_answers a JOIN survey_responses r USING (response_id) "
+                                   "WHERE r.source_row = 12 AND a.question_id = 'comments'")[0]
+    assert comment.startswith("Please ask P-") and "(WhatsApp [phone]) or write to [e-mail];" in comment
+
+
+def test_secret_key_is_random_and_readable_by_the_owner_only(tmp_path: Path):
+    create_key(tmp_path / "a")
+    create_key(tmp_path / "b")
+    mode = stat.S_IMODE(os.stat(tmp_path / "a" / "secret.key").st_mode)
+    assert mode == 0o600
+    assert load_key(tmp_path / "a") != load_key(tmp_path / "b")
+    before = (tmp_path / "a" / "secret.key").read_text()
+    create_key(tmp_path / "a")  # never overwritten
+    assert (tmp_path / "a" / "secret.key").read_text() == before
+
+
+def test_pseudonyms_are_stable_keyed_and_normalised():
+    key, other = bytes(range(32)), bytes(32)
+    assert pseudonym(key, "ana@example.org") == pseudonym(key, " ANA@example.org ")
+    assert pseudonym(key, "ana@example.org") != pseudonym(other, "ana@example.org")
+    assert pseudonym(key, "ana@example.org") != pseudonym(key, "bob@example.org")
+    # RFC 4231 test case 2 checks the HMAC itself: HMAC-SHA256("Jefe", "what do ya want for nothing?")
+    import hashlib
+    import hmac
+
+    assert hmac.new(b"Jefe", b"what do ya want for nothing?", hashlib.sha256).hexdigest().startswith("5bdcc146bf60")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Call Ana Pérez on +1 (246) 555-0101.", "Call P-1 on [phone]."),
+    ("ask pérez, she knows", "ask P-1, she knows"),
+    ("mail ana.perez@example.org now", "mail [e-mail] now"),
+    ("phone 246\u2011555\u20110101 or 0044 20 7946 0958", "phone [phone] or [phone]"),
+    ("the session on 2026-03-05 ran late", "the session on 2026-03-05 ran late"),
+    ("we were 15 delegations", "we were 15 delegations"),
+    ("Anastasia said", "Anastasia said"),  # a name inside another word is not a match
+])
+def test_redaction_of_free_text(text: str, expected: str):
+    people = Participants([Participant("P-1", "Ana Pérez", "+1 246 555 0101", "ana.perez@example.org", "caricom",
+                                       "X")])
+    assert Redactor(people)(text) == expected
+
+
+def test_study_gitignore_keeps_private_out_of_git(demo_study: Path, tmp_path: Path):
+    assert "private/" in (demo_study / ".gitignore").read_text().splitlines()
+    if subprocess.run(["git", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("git not installed")
+    result = subprocess.run(["git", "check-ignore", "-q", "--no-index", "private/participants.csv"],
+                            cwd=demo_study, capture_output=True)
+    if result.returncode == 128:  # not a repository: make one in a copy
+        import shutil
+
+        copy = tmp_path / "copy"
+        shutil.copytree(demo_study, copy)
+        subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
+        result = subprocess.run(["git", "check-ignore", "-q", "private/participants.csv"], cwd=copy)
+    assert result.returncode == 0

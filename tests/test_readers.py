@@ -1,0 +1,107 @@
+"""Each survey tool's export shape, read into the same store records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mixedmethods.study import init_study
+
+PEOPLE = ("participant_id,name,phone,email,group,invitation_code\n"
+          ",Ana Pérez,+1 246 555 0101,ana@example.org,caricom,AAA111\n"
+          ",Bruno Lefèvre,+1 212 555 0102,bruno@example.org,sixth-committee,BBB222\n")
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    root = tmp_path / "study"
+    init_study(root)
+    (root / "private" / "participants.csv").write_text(PEOPLE, encoding="utf-8")
+    return root
+
+
+def answers(query, root: Path) -> dict[tuple[str, str], str]:
+    rows = query(root, "SELECT p.grp, a.question_id, a.value FROM survey_answers a "
+                       "JOIN survey_responses r USING (response_id) JOIN participants p USING (participant_id) "
+                       "WHERE r.status = 'kept'")
+    return {(g, q): v for g, q, v in rows}
+
+
+def test_generic_csv_with_semicolons_in_windows_1252(study: Path, run, query):
+    text = ("invitation_code;group;role;years_service;wa_hours;working_languages;comments;submitted_at\r\n"
+            "AAA111;caricom;head;12;2,5;en fr;Très utile pour la coordination;2026-03-01T10:00:00\r\n"
+            "BBB222;sixth-committee;legal;3;4;en;Trop de messages la nuit;2026-03-01T11:00:00\r\n")
+    (study / "data/survey/export.csv").write_bytes(text.encode("cp1252"))
+    result = run("import", study)
+    assert result.exit_code == 0, result.output
+    assert "imported (generic): 2 responses" in result.output
+    got = answers(query, study)
+    assert got[("caricom", "wa_hours")] == "2.5"  # decimal comma read as 2.5
+    assert got[("caricom", "working_languages")] == "en fr"
+    assert got[("caricom", "comments")] == "Très utile pour la coordination"
+    assert got[("sixth-committee", "years_service")] == "3"
+
+
+def test_kobo_csv_with_only_split_select_multiple_columns(study: Path, run, query):
+    text = ("start,profile/invitation_code,profile/group,use/wa_purposes/coordination,use/wa_purposes/negotiation,"
+            "use/wa_purposes/information,use/wa_purposes/socialisation,_id,_uuid,_submission_time\n"
+            "2026-03-01,AAA111,caricom,1,0,1,0,1,u-1,2026-03-01T10:00:00\n"
+            "2026-03-01,BBB222,sixth-committee,0,1,0,0,2,u-2,2026-03-01T10:05:00\n")
+    (study / "data/survey/kobo.csv").write_text(text, encoding="utf-8-sig")
+    result = run("import", study)
+    assert "imported (kobo): 2 responses" in result.output, result.output
+    got = answers(query, study)
+    assert got[("caricom", "wa_purposes")] == "coordination information"
+    assert got[("sixth-committee", "wa_purposes")] == "negotiation"
+
+
+def test_limesurvey_csv_with_codes_without_underscores_and_token(study: Path, run, query):
+    text = ('"id","submitdate","lastpage","startlanguage","seed","token","group","role","yearsservice",'
+            '"wapurposes[coordination]","wapurposes[negotiation]","speed[speed1]","speed[speed4]"\n'
+            '"1","2026-03-01 10:00:00","5","en","123","AAA111","caricom","negotiator","7","Y","","4","2"\n'
+            '"2","2026-03-01 10:20:00","5","fr","456","BBB222","sixth-committee","legal","20","","Y","3","5"\n')
+    (study / "data/survey/lime.csv").write_text(text, encoding="utf-8")
+    result = run("import", study)
+    assert "imported (limesurvey): 2 responses" in result.output, result.output
+    got = answers(query, study)
+    assert got[("caricom", "years_service")] == "7"
+    assert got[("caricom", "wa_purposes")] == "coordination"
+    assert got[("sixth-committee", "speed_4")] == "5"
+    # The token linked the respondents: both are listed participants, none unlisted.
+    assert query(study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == [(0,)]
+
+
+def test_google_forms_csv_with_french_question_labels(study: Path, run, query):
+    text = ('Horodateur,Adresse e-mail,"À quel groupe de délégués appartenez-vous ?",'
+            '"Quelle est votre fonction au sein de la délégation ?",'
+            '"À quelles fins utilisez-vous le groupe ?",'
+            '"Énoncés [Le volume de messages ralentit mon travail.]"\n'
+            '2026/03/01 10:00:00,ana@example.org,Groupe des délégués de la CARICOM,Conseiller juridique,'
+            '"Coordination des positions, Négociation de textes",Plutôt d\'accord\n')
+    (study / "data/survey/google.csv").write_text(text, encoding="utf-8")
+    result = run("import", study)
+    assert "imported (googleforms): 1 responses" in result.output, result.output
+    got = answers(query, study)
+    assert got[("caricom", "role")] == "legal"
+    assert got[("caricom", "wa_purposes")] == "coordination negotiation"
+    assert got[("caricom", "speed_4")] == "4"
+    # Linked through the collected e-mail address, which is not stored.
+    assert query(study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == [(0,)]
+
+
+def test_reader_option_overrides_detection(study: Path, run):
+    text = "invitation_code,group,_uuid\nAAA111,caricom,u-1\n"
+    (study / "data/survey/export.csv").write_text(text, encoding="utf-8")
+    # Detected as Kobo (it has _uuid); forced generic, '_uuid' is an unknown column.
+    result = run("import", study, "--reader", "generic")
+    assert result.exit_code == 2
+    assert "column '_uuid': unknown column" in result.stderr
+
+
+def test_unknown_invitation_code_is_kept_under_a_keyed_pseudonym_and_noted(study: Path, run, query):
+    (study / "data/survey/export.csv").write_text("invitation_code,group\nZZZ999,caricom\n", encoding="utf-8")
+    assert run("import", study).exit_code == 0
+    assert query(study, "SELECT participant_id LIKE 'U-%' FROM survey_responses") == [(1,)]
+    (reason,) = query(study, "SELECT reason FROM rejects WHERE kind = 'note' AND column_name = 'invitation_code'")[0]
+    assert reason.startswith("invitation code not found in private/participants.csv")

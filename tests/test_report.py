@@ -1,0 +1,125 @@
+"""The survey chapter as a reader gets it: Word files, tables.xlsx and results.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+
+@pytest.fixture(scope="module")
+def built(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from mixedmethods.cli import cli
+
+    root = tmp_path_factory.mktemp("built") / "study"
+    shutil.copytree(demo_study, root)
+    for language in ("en", "fr"):
+        result = CliRunner().invoke(cli, ["build", str(root), "--language", language])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def text_of(path: Path) -> str:
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def apa(x: float) -> str:
+    """Two decimals without the leading zero, written here independently of mixedmethods.report.apa."""
+    text = f"{x:.2f}"
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
+def test_english_chapter_has_its_sections_tables_and_figure(built: Path):
+    document = Document(str(built / "report" / "survey.en.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["Survey", "Method", "Sample", "Reliability of the Scales", "Scale Scores by Group",
+                        "Group Comparisons", "Profile Differences Between the Groups", "Answers to the Scale Items",
+                        "References"]
+    assert len(document.tables) == 4
+    assert len(document.inline_shapes) == 1
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions[:2] == ["Table 1", "Profile of the Respondents by Group"]
+    assert "Figure 1" in captions
+    assert all(t.style.name == "APA Table" for t in document.tables)
+
+
+def test_reliability_table_shows_the_statistics_of_results_json(built: Path):
+    results = json.loads((built / "report" / "results.json").read_text())
+    reliability = results["survey"]["reliability"]
+    table = Document(str(built / "report" / "survey.en.docx")).tables[1]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    speed = rows["Perceived speed and efficiency"]
+    assert speed[3] == apa(reliability["speed"]["alpha"])
+    low, high = reliability["speed"]["alpha_ci95"]
+    assert speed[4] == f"[{apa(low)}, {apa(high)}]"
+    assert speed[5] == apa(reliability["speed"]["omega"])
+
+
+def test_planted_effect_is_reported_as_an_apa_sentence(built: Path):
+    text = text_of(built / "report" / "survey.en.docx")
+    # The demo plants more security concern in the Sixth Committee group.
+    sentence = next(line for line in text.splitlines() if line.startswith("Security and confidentiality concern:"))
+    assert "differed significantly" in sentence
+    assert "p < .001" in sentence and "rb = \u2212." in sentence
+    speed = next(line for line in text.splitlines() if line.startswith("Perceived speed and efficiency:"))
+    assert "did not differ significantly" in speed
+
+
+def test_french_chapter_uses_french_texts_and_decimal_commas(built: Path):
+    text = text_of(built / "report" / "survey.fr.docx")
+    assert "Questionnaire\nMéthode" in text
+    assert "Fidélité des échelles" in text
+    assert "p < ,001" in text
+    assert "Tableau 1" in text and "Figure 1" in text
+
+
+def test_tables_xlsx_has_one_sheet_per_table_and_results_json_every_statistic(built: Path):
+    book = load_workbook(built / "report" / "tables.xlsx", read_only=True)
+    assert book.sheetnames == ["survey_sample", "survey_profile", "survey_reliability", "survey_item_total",
+                               "survey_descriptives", "survey_comparisons", "survey_associations"]
+    results = json.loads((built / "report" / "results.json").read_text())
+    survey = results["survey"]
+    assert survey["n"] == 120 and survey["n_by_group"] == {"caricom": 52, "sixth-committee": 68}
+    assert set(survey["comparisons"]) == {"speed", "inclusivity", "security", "power", "platform"}
+    assert set(survey["comparisons"]["security"]) >= {"statistic", "p", "p_holm", "effect_size",
+                                                       "effect_CI95_low", "effect_CI95_high"}
+
+
+def test_small_cells_are_suppressed_and_footnoted(fresh_demo: Path, run):
+    config = fresh_demo / "study.yaml"
+    config.write_text(config.read_text().replace("min_cell_size: 5", "min_cell_size: 53"))
+    assert run("build", fresh_demo).exit_code == 0
+    text = text_of(fresh_demo / "report" / "survey.en.docx")
+    assert "52 in the CARICOM" not in text
+    assert "< 53 in the CARICOM delegates' group" in text
+    assert "Counts from 1 to 52 are suppressed" in text
+    results = json.loads((fresh_demo / "report" / "results.json").read_text())
+    assert results["survey"]["n_by_group"]["caricom"] is None
+    # No group comparison can be made when one group is below k.
+    assert results["survey"]["comparisons"] == {}
+
+
+@pytest.mark.slow
+def test_docx_converts_to_pdf_with_libreoffice(built: Path, tmp_path: Path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs it)")
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(built / "report" / "survey.en.docx")], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "survey.en.pdf"
+    assert pdf.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Table 4" in text and "Figure 1" in text and "Internal Consistency of the Scales" in text
