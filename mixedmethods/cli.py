@@ -199,7 +199,7 @@ def build(study_dir: Path, language: str | None) -> None:
 
 @cli.group(cls=_Group)
 def instrument() -> None:
-    """Convert and check instruments (questionnaire)."""
+    """Convert instruments between formats (questionnaire: YAML <-> XLSForm)."""
 
 
 @instrument.command("convert")
@@ -224,3 +224,7 @@ def instrument_convert(source: Path, target: Path) -> None:
 def main() -> None:
     """Entry point of the ``mixedmethods`` script."""
     cli(prog_name="mixedmethods")
+
+
+if __name__ == "__main__":  # python -m mixedmethods.cli
+    main()

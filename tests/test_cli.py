@@ -43,3 +43,12 @@ def test_progress_is_quiet_in_a_pipe(fresh_demo, run):
 
 def test_cli_group_is_importable_for_notebooks():
     assert cli.name in ("cli", "mixedmethods")
+
+
+def test_docs_cli_reference_is_current():
+    from pathlib import Path
+
+    from mixedmethods.cli_reference import reference
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+    assert docs.read_text(encoding="utf-8") == reference(), "run: python -m mixedmethods.cli_reference > docs/cli.md"

@@ -114,8 +114,9 @@ def association(table: "pd.DataFrame", seed: int = 20260301) -> Association:
 
     ``table`` is a contingency table of counts (rows: answers, columns: groups).
     Fisher's exact test is used when more than 20% of expected counts are below
-    5: exact for 2 x 2 tables, and a permutation version of the same test
-    (scipy, 9,999 resamples) for larger ones. Cramér's V is
+    5: exact for 2 x 2 tables, and for larger ones its Monte Carlo version
+    (scipy, 9,999 random tables with the observed margins, fixed seed; the
+    smallest reportable p is then 1/10,000). Cramér's V is
     ``sqrt(chi2 / (n * (min(r, c) - 1)))`` from the Pearson chi-square.
     """
     import numpy as np
@@ -130,7 +131,7 @@ def association(table: "pd.DataFrame", seed: int = 20260301) -> Association:
         if observed.shape == (2, 2):
             p_exact = stats.fisher_exact(observed.astype(int)).pvalue
         else:
-            method = stats.PermutationMethod(n_resamples=9999, rng=np.random.default_rng(seed))
+            method = stats.MonteCarloMethod(n_resamples=9999, rng=np.random.default_rng(seed))
             p_exact = stats.fisher_exact(observed.astype(int), method=method).pvalue
         return Association("fisher", n, None, None, float(p_exact), v, low)
     return Association("chi-square", n, float(chi2), int(dof), float(p), v, low)
