@@ -16,6 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from mixedmethods.report.document import rule_element
+
 FONT = "Times New Roman"
 
 
@@ -45,12 +47,7 @@ def _apa_table_style(document) -> None:
         style.element.append(tbl_pr)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "bottom"):  # APA 7: horizontal rules only
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "8")
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
+        borders.append(rule_element(edge))
     for edge in ("left", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")

@@ -21,6 +21,11 @@ SCORING_RULES = ("mean", "sum")
 Label = dict[str, str]
 
 
+def in_language(label: Label, language: str, fallback: str) -> str:
+    """The label's text in ``language``, else its first text, else ``fallback``."""
+    return label.get(language) or next(iter(label.values()), fallback)
+
+
 @dataclass
 class Choice:
     """One answer option: the stored ``value`` and its label per language."""
@@ -42,7 +47,7 @@ class ChoiceList:
     def label_of(self, value: str, language: str) -> str:
         for choice in self.choices:
             if choice.value == value:
-                return choice.label.get(language) or next(iter(choice.label.values()), value)
+                return in_language(choice.label, language, value)
         return value
 
     def numeric_range(self) -> tuple[float, float]:
@@ -68,7 +73,7 @@ class Question:
     relevance: Relevance | None = field(default=None, repr=False, compare=False)
 
     def text(self, language: str) -> str:
-        return self.label.get(language) or next(iter(self.label.values()), self.id)
+        return in_language(self.label, language, self.id)
 
 
 @dataclass
@@ -82,7 +87,7 @@ class Scale:
     min_answered: float = 0.75
 
     def text(self, language: str) -> str:
-        return self.label.get(language) or next(iter(self.label.values()), self.id)
+        return in_language(self.label, language, self.id)
 
 
 @dataclass

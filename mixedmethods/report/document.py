@@ -61,12 +61,18 @@ def _rule(cell, edge: str) -> None:
     if borders is None:
         borders = OxmlElement("w:tcBorders")
         tc_pr.append(borders)
+    borders.append(rule_element(edge))
+
+
+def rule_element(edge: str):
+    """A thin black single line for the border ``edge`` (top, bottom...) of a table or cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     element = OxmlElement(f"w:{edge}")
-    element.set(qn("w:val"), "single")
-    element.set(qn("w:sz"), "8")
-    element.set(qn("w:space"), "0")
-    element.set(qn("w:color"), "000000")
-    borders.append(element)
+    for name, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "0"), ("w:color", "000000")):
+        element.set(qn(name), value)
+    return element
 
 
 class ReportDocument:
