@@ -199,7 +199,12 @@ def build(study_dir: Path, language: str | None) -> None:
 
 @cli.group(cls=_Group)
 def instrument() -> None:
-    """Convert instruments between formats (questionnaire: YAML <-> XLSForm)."""
+    """Convert instruments between formats (questionnaire: YAML <-> XLSForm).
+
+    \b
+    Example:
+      mixedmethods instrument convert instruments/survey.yaml survey.xlsx
+    """
 
 
 @instrument.command("convert")

@@ -10,7 +10,8 @@ import pytest
 from mixedmethods import __version__
 from mixedmethods.cli import cli
 
-COMMANDS = [["init"], ["demo"], ["import"], ["status"], ["rejects"], ["build"], ["instrument", "convert"]]
+COMMANDS = [["init"], ["demo"], ["import"], ["status"], ["rejects"], ["build"], ["instrument"],
+            ["instrument", "convert"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
