@@ -160,7 +160,10 @@ class Redactor:
 
     Full names are matched case-insensitively on word boundaries, and so are
     family names of three letters or more, because delegates are often
-    named by surname alone ("as Ambassador Baptiste said").
+    named by surname alone ("as Ambassador Baptiste said"). All matches are
+    found on the original text (e-mails first, then phone numbers, then
+    names, never overlapping), so :meth:`with_offsets` can say where every
+    original position went.
     """
 
     def __init__(self, participants: Participants) -> None:
@@ -177,12 +180,71 @@ class Redactor:
         self._names = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)",
                                  re.IGNORECASE) if ordered else None
 
-    def __call__(self, text: str) -> str:
-        text = _EMAIL.sub(EMAIL_MARK, text)
-        text = _PHONE.sub(lambda m: m.group(0) if _ISO_DATE.match(m.group(0).strip()) else PHONE_MARK, text)
+    def replacements(self, text: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping ``(start, end, replacement)`` spans of ``text``, in order."""
+        spans: list[tuple[int, int, str]] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e, _ in spans)
+
+        for match in _EMAIL.finditer(text):
+            spans.append((match.start(), match.end(), EMAIL_MARK))
+        for match in _PHONE.finditer(text):
+            if not _ISO_DATE.match(match.group(0).strip()) and free(match.start(), match.end()):
+                spans.append((match.start(), match.end(), PHONE_MARK))
         if self._names is not None:
-            text = self._names.sub(lambda m: self._ids[m.group(0).casefold()], text)
-        return text
+            for match in self._names.finditer(text):
+                if free(match.start(), match.end()):
+                    spans.append((match.start(), match.end(), self._ids[match.group(0).casefold()]))
+        return sorted(spans)
+
+    def __call__(self, text: str) -> str:
+        return self.with_offsets(text)[0]
+
+    def with_offsets(self, text: str) -> tuple[str, "OffsetMap"]:
+        """The redacted text and the map from original to redacted character positions."""
+        pieces, position = [], 0
+        spans = self.replacements(text)
+        for start, end, replacement in spans:
+            pieces += [text[position:start], replacement]
+            position = end
+        pieces.append(text[position:])
+        return "".join(pieces), OffsetMap(spans)
+
+
+class OffsetMap:
+    """Maps a character position of the original text to the redacted text.
+
+    A position inside a replaced span maps to the start of its replacement
+    when it opens a segment and to the end when it closes one, so a coded
+    segment that cut into a name now covers the whole pseudonym.
+
+    >>> m = OffsetMap([(4, 14, "P-1")])   # "Ask Ana Pérez now" -> "Ask P-1 now"
+    >>> m.start(0), m.start(6), m.end(6), m.end(17)
+    (0, 4, 7, 10)
+    """
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = spans
+
+    def _map(self, position: int, closing: bool) -> int:
+        shift = 0
+        for start, end, replacement in self.spans:
+            if position <= start:  # this span and all later ones lie after the position
+                break
+            if position >= end:  # the span lies before: the position moves by its change in length
+                shift += len(replacement) - (end - start)
+                continue
+            return start + shift + (len(replacement) if closing else 0)  # inside a replaced span
+        return position + shift
+
+    def start(self, position: int) -> int:
+        """New position of a segment start."""
+        return self._map(position, closing=False)
+
+    def end(self, position: int) -> int:
+        """New position of a segment end (exclusive)."""
+        return self._map(position, closing=True)
 
 
 def suppress_small_counts(counts: "object", k: int) -> "object":
