@@ -107,7 +107,7 @@ def demo(study_dir: Path, seed: int, scale: int) -> None:
 
     summary = make_demo(study_dir, seed=seed, scale=scale)
     outcomes = import_study(load_study(study_dir))
-    accepted = sum(o.accepted for o in outcomes)
+    accepted = sum(o.accepted for o in outcomes if o.kind == "survey")
     click.echo(f"Demo study written to {study_dir}/: {summary.participants} participants, {accepted} survey "
                f"responses imported. Next: mixedmethods build {study_dir}")
 
@@ -134,13 +134,9 @@ def import_(study_dir: Path, reader: str | None) -> None:
     study = load_study(study_dir)
     outcomes = import_study(study, reader=reader, progress=lambda items: progress(items, "Importing"))
     if not outcomes:
-        click.echo("No survey exports listed in study.yaml (sources.survey).")
-    for o in outcomes:
-        if o.status == "unchanged":
-            click.echo(f"{o.path}: unchanged, skipped")
-        else:
-            click.echo(f"{o.path}: {o.status} ({o.reader}): {o.accepted} responses, {o.rejected} rows and "
-                       f"{o.values_rejected} values rejected")
+        click.echo("Nothing to import: no files under sources in study.yaml.")
+    for outcome in outcomes:
+        click.echo(outcome.describe())
 
 
 @cli.command()

@@ -27,6 +27,17 @@ class ImportOutcome:
     accepted: int = 0
     rejected: int = 0
     values_rejected: int = 0
+    kind: str = "survey"
+
+    def describe(self) -> str:
+        """One line for the terminal."""
+        if self.status == "unchanged":
+            return f"{self.path}: unchanged, skipped"
+        if self.kind == "interviews":
+            return (f"{self.path}: {self.status}: {self.reader}, {self.accepted} coded segments, "
+                    f"{self.values_rejected} segments rejected")
+        return (f"{self.path}: {self.status} ({self.reader}): {self.accepted} responses, {self.rejected} rows and "
+                f"{self.values_rejected} values rejected")
 
 
 def sha256_of(path: Path) -> str:
@@ -39,7 +50,10 @@ def sha256_of(path: Path) -> str:
 
 def import_study(study: Study, reader: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None) -> list[ImportOutcome]:
-    """Import every survey source of ``study``; ``reader`` overrides study.yaml's reader for all files."""
+    """Import every survey export and the interviews of ``study``.
+
+    ``reader`` overrides study.yaml's survey reader for all survey files.
+    """
     from .survey.importer import store_survey
     from .survey.readers import read_survey
     from .survey.validate import validate_survey
@@ -89,6 +103,43 @@ def import_study(study: Study, reader: str | None = None,
                 if previous is not None:
                     details["replaced_sha256"] = previous["sha256"]
                 audit(conn, f"import survey ({status})", details)
+            if study.interview_files:
+                outcomes.append(_import_interviews(conn, study, participants, redact, key))
     finally:
         conn.close()
     return outcomes
+
+
+def _import_interviews(conn, study: Study, participants: Participants, redact: Redactor, key: bytes
+                       ) -> ImportOutcome:
+    """All interview files as one import (see mixedmethods.interviews.importer)."""
+    from .interviews.importer import store_interviews
+    from .interviews.readers import read_interview_files
+
+    files = study.interview_files
+    listing = "\n".join(f"{study.relative(p)} {sha256_of(p)}" for p in files)
+    digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()
+    label = "interviews: " + ", ".join(sorted({study.relative(p.parent) for p in files}))
+    previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'interviews'").fetchone()
+    if previous is not None and previous["sha256"] == digest:
+        return ImportOutcome(label, "unchanged", "-", kind="interviews")
+    codebook = study.codebook()
+    transcripts, orphans = read_interview_files(files, study.relative)
+    status = "imported"
+    if previous is not None:
+        conn.execute("DELETE FROM imports WHERE import_id = ?", (previous["import_id"],))
+        status = "replaced"
+    cursor = conn.execute(
+        "INSERT INTO imports (source_kind, path, sha256, reader, rows_accepted, rows_rejected, imported_at, "
+        "tool_version) VALUES ('interviews', ?, ?, 'interviews', 0, 0, ?, ?)",
+        (label.split(": ", 1)[1], digest, now(), __version__))
+    counts = store_interviews(conn, cursor.lastrowid, transcripts, orphans, codebook, participants, redact, key)
+    conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ? WHERE import_id = ?",
+                 (counts.segments, counts.rejected, cursor.lastrowid))
+    details = {"files": {study.relative(p): sha256_of(p) for p in files}, "transcripts": counts.transcripts,
+               "segments": counts.segments, "rejected_segments": counts.rejected}
+    if previous is not None:
+        details["replaced_sha256"] = previous["sha256"]
+    audit(conn, f"import interviews ({status})", details)
+    return ImportOutcome(label, status, f"{counts.transcripts} transcripts", counts.segments, 0, counts.rejected,
+                         kind="interviews")

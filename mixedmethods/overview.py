@@ -56,8 +56,8 @@ def rejects_listing(study: Study, kind: str = "all") -> str:
         return "No store yet; run mixedmethods import first."
     conn = connect(study.store_path, create=False)
     try:
-        query = ("SELECT i.path, r.row, r.column_name, r.value, r.reason, r.kind FROM rejects r "
-                 "JOIN imports i USING (import_id)")
+        query = ("SELECT COALESCE(r.file, i.path) AS path, r.row, r.column_name, r.value, r.reason, r.kind "
+                 "FROM rejects r JOIN imports i USING (import_id)")
         params: tuple = ()
         if kind != "all":
             query += " WHERE r.kind = ?"
@@ -71,6 +71,8 @@ def rejects_listing(study: Study, kind: str = "all") -> str:
     for r in rows:
         where = f"{r['path']}, row {r['row']}" + (f", column {r['column_name']!r}" if r["column_name"] else "")
         value = f" (value {r['value']!r})" if r["value"] not in (None, "") else ""
+        if r["column_name"] and (r["column_name"].startswith(("row ", "line ", "comment ", "source ", "header"))):
+            where = f"{r['path']}, {r['column_name']}"  # interview rejects name their place in the file
         out.append(f"[{r['kind']}] {where}: {r['reason']}{value}")
     out.append(f"{len(rows)} rejects.")
     return "\n".join(out)

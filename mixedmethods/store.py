@@ -76,6 +76,29 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (response_id, question_id)
     );
     """,
+    # 2: interviews
+    """
+    ALTER TABLE rejects ADD COLUMN file TEXT;      -- the file at fault when an import reads several
+    CREATE TABLE transcripts (
+        transcript_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        name TEXT NOT NULL,                       -- redacted
+        participant_id TEXT NOT NULL REFERENCES participants(participant_id),
+        language TEXT,
+        text TEXT NOT NULL                        -- pseudonymised; offsets of coded_segments refer to it
+    );
+    CREATE TABLE coded_segments (
+        segment_id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(transcript_id) ON DELETE CASCADE,
+        coder TEXT NOT NULL,
+        code_id TEXT NOT NULL,
+        start INTEGER NOT NULL,                   -- characters, end exclusive
+        "end" INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        CHECK (0 <= start AND start < "end")
+    );
+    CREATE INDEX coded_segments_transcript ON coded_segments(transcript_id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -51,7 +51,9 @@ class Study:
     languages: list[str]
     groups: dict[str, dict[str, str]]
     questionnaire_path: Path
+    codebook_path: Path | None = None
     survey_sources: list[SurveySource] = field(default_factory=list)
+    interview_files: list[Path] = field(default_factory=list)
     report: ReportOptions = field(default_factory=ReportOptions)
 
     @property
@@ -81,6 +83,14 @@ class Study:
         from .instrument.questionnaire import load_questionnaire
 
         return load_questionnaire(self.questionnaire_path, display=self.relative(self.questionnaire_path))
+
+    def codebook(self):  # -> Codebook
+        from .errors import ConfigError
+        from .instrument.codebook import load_codebook
+
+        if self.codebook_path is None:
+            raise ConfigError("no codebook: add instruments.codebook to study.yaml", file=self.root / STUDY_FILE)
+        return load_codebook(self.codebook_path, display=self.relative(self.codebook_path))
 
 
 def _fail(message: str, file: str, data: LineDict | None, key: str | None = None) -> ConfigError:
@@ -129,7 +139,8 @@ def load_study(root: Path) -> Study:
         raise _fail("groups: expected a mapping group id -> label per language", shown, top, "groups")
     groups = {str(g): _labels(v, f"group {g!r}", shown, groups_raw.line_of(g)) for g, v in groups_raw.items()}
 
-    instruments = _check_keys(top.get("instruments", LineDict()), {"questionnaire"}, "instruments", shown)
+    instruments = _check_keys(top.get("instruments", LineDict()), {"questionnaire", "codebook"}, "instruments",
+                              shown)
     q_value = instruments.get("questionnaire", "instruments/survey.yaml")
     if not isinstance(q_value, str):
         raise _fail("instruments.questionnaire: expected a file path", shown, instruments, "questionnaire")
@@ -138,7 +149,10 @@ def load_study(root: Path) -> Study:
         raise ConfigError(f"instruments.questionnaire: file {q_value!r} not found", file=shown,
                           line=instruments.line_of("questionnaire") if "questionnaire" in instruments else top.line)
 
-    sources = _check_keys(top.get("sources", LineDict()), {"survey"}, "sources", shown)
+    codebook_path = _instrument_path(root, instruments, "codebook", "instruments/codebook.yaml", shown, top)
+
+    sources = _check_keys(top.get("sources", LineDict()), {"survey", "interviews"}, "sources", shown)
+    interview_files = _interview_files(root, sources, shown)
     survey_sources: list[SurveySource] = []
     entries = sources.get("survey", [])
     if isinstance(entries, str):
@@ -194,7 +208,45 @@ def load_study(root: Path) -> Study:
         report.output = report_raw["output"]
     title = _labels(top["title"], "title", shown, top.line_of("title"))
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
-                 questionnaire_path=questionnaire_path, survey_sources=survey_sources, report=report)
+                 questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
+                 interview_files=interview_files, report=report)
+
+
+def _instrument_path(root: Path, instruments: LineDict, key: str, default: str, shown: str,
+                     top: LineDict) -> Path | None:
+    """An instrument file named in study.yaml (must exist), or the default one if it exists."""
+    value = instruments.get(key)
+    if value is None:
+        return root / default if (root / default).is_file() else None
+    if not isinstance(value, str):
+        raise _fail(f"instruments.{key}: expected a file path", shown, instruments, key)
+    if not (root / value).is_file():
+        raise ConfigError(f"instruments.{key}: file {value!r} not found", file=shown, line=instruments.line_of(key))
+    return root / value
+
+
+def _interview_files(root: Path, sources: LineDict, shown: str) -> list[Path]:
+    """Interview files from sources.interviews (files or folders); default: data/interviews if present."""
+    from .interviews.readers import interview_files
+
+    entries = sources.get("interviews")
+    if entries is None:
+        folder = root / "data" / "interviews"
+        return interview_files(folder) if folder.is_dir() else []
+    if isinstance(entries, str):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise _fail("sources.interviews: expected a list of files or folders", shown, sources, "interviews")
+    files: list[Path] = []
+    for entry, line in zip(entries, getattr(entries, "item_lines", [None] * len(entries))):
+        full = root / str(entry)
+        if full.is_dir():
+            files.extend(interview_files(full))
+        elif full.is_file():
+            files.append(full)
+        else:
+            raise ConfigError(f"interview source {entry!r} not found", file=shown, line=line)
+    return files
 
 
 def default_study_yaml(title: str = "My mixed-methods study") -> dict[str, Any]:
@@ -207,8 +259,8 @@ def default_study_yaml(title: str = "My mixed-methods study") -> dict[str, Any]:
             "sixth-committee": {"en": "UN Sixth Committee delegates' group",
                                 "fr": "Groupe des délégués de la Sixième Commission"},
         },
-        "instruments": {"questionnaire": "instruments/survey.yaml"},
-        "sources": {"survey": ["data/survey"]},
+        "instruments": {"questionnaire": "instruments/survey.yaml", "codebook": "instruments/codebook.yaml"},
+        "sources": {"survey": ["data/survey"], "interviews": ["data/interviews"]},
         "report": {"language": "en", "min_cell_size": 5, "group_test": "mann-whitney", "output": "report"},
     }
 

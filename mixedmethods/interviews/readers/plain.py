@@ -1,0 +1,29 @@
+"""Plain-text transcripts (.txt, UTF-8 or Windows-1252): header lines, then text with optional inline tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import InputFileError
+from ...survey.readers.tabular import decode
+from ..model import RawTranscript
+from .header import split_header
+from .tags import strip_tags
+
+
+def build_transcript(text: str, path: Path, shown: str) -> RawTranscript:
+    """Header, tags and text of a transcript whose raw text is ``text`` (shared by .txt and .docx)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, offset = split_header(text, shown)
+    body = text[offset:]
+    coder = meta.get("coder") or "coder"
+    clean, segments, _ = strip_tags(body, shown, coder, first_line=text.count("\n", 0, offset) + 1)
+    if not clean.strip():
+        raise InputFileError("the transcript has no text", file=shown)
+    return RawTranscript(path.stem, shown, clean, segments, meta.get("participant"), meta.get("language"),
+                         meta.get("coder"))
+
+
+def read(path: Path, shown: str) -> RawTranscript:
+    text, _ = decode(path.read_bytes(), shown)
+    return build_transcript(text, path, shown)
