@@ -4,7 +4,8 @@
 bundled instruments, ``private/`` with fake names, phone numbers (in the
 fictional 555-01xx range) and e-mail addresses (at example.org, reserved by
 RFC 2606), and a KoboToolbox-style xlsx export with realistic dirt.
-Everything is generated; no real person is in it.
+Interviews come from :mod:`.demo_interviews`. Everything is generated; no
+real person is in it.
 
 Planted effects (so the report has something to find): the Sixth Committee
 group reports more security and confidentiality concern and less
@@ -62,6 +63,7 @@ class DemoSummary:
     participants: int
     respondents: int
     survey_file: Path
+    interviews: int = 0
 
 
 def _people(rng: random.Random, count: int, key: bytes) -> list[Participant]:
@@ -208,4 +210,7 @@ def make_demo(root: Path, seed: int = 7, scale: int = 1) -> DemoSummary:
                             "the group admin removed my colleague without notice.")
     target = root / "data" / "survey" / "kobo_export.xlsx"
     write_kobo_export(target, rows, qids, multi)
-    return DemoSummary(root, len(people), len(respondents), target)
+    from .demo_interviews import write_demo_interviews
+
+    interviews = write_demo_interviews(root / "data" / "interviews", rng, respondents, people)
+    return DemoSummary(root, len(people), len(respondents), target, interviews)

@@ -2,7 +2,7 @@
 
 Teams may replace templates/report.docx in their study with their own house
 style; the report uses only the style names set here: Title, Heading 1-3,
-Normal, Caption, "Table Note", "Table Text", "Reference" and the table style "APA Table".
+Normal, Caption, "Table Note", "Table Text", "Reference", "Quote Block" and the table style "APA Table".
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ def main() -> None:
     reference.base_style = styles["Normal"]
     reference.paragraph_format.left_indent = Cm(1.27)  # APA 7: hanging indent of 0.5 inch
     reference.paragraph_format.first_line_indent = Cm(-1.27)
+    quote = styles.add_style("Quote Block", WD_STYLE_TYPE.PARAGRAPH)
+    quote.base_style = styles["Normal"]
+    quote.paragraph_format.left_indent = Cm(1.27)  # APA 7: block quotations indented 0.5 inch
+    quote.paragraph_format.right_indent = Cm(1.27)
     _apa_table_style(document)
     # The template holds styles only: remove the empty first paragraph.
     body = document.element.body

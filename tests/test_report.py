@@ -88,7 +88,9 @@ def test_french_chapter_uses_french_texts_and_decimal_commas(built: Path):
 def test_tables_xlsx_has_one_sheet_per_table_and_results_json_every_statistic(built: Path):
     book = load_workbook(built / "report" / "tables.xlsx", read_only=True)
     assert book.sheetnames == ["survey_sample", "survey_profile", "survey_reliability", "survey_item_total",
-                               "survey_descriptives", "survey_comparisons", "survey_associations"]
+                               "survey_descriptives", "survey_comparisons", "survey_associations",
+                               "interviews_codebook", "interviews_per_participant", "interviews_frequencies",
+                               "interviews_cooccurrence", "interviews_agreement", "interviews_quotes"]
     results = json.loads((built / "report" / "results.json").read_text())
     survey = results["survey"]
     assert survey["n"] == 120 and survey["n_by_group"] == {"caricom": 52, "sixth-committee": 68}

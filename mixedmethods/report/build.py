@@ -1,29 +1,80 @@
 """``mixedmethods build``: analyse the store and write the report folder.
 
-Writes, under the study's report folder: ``survey.<language>.docx`` (the
-survey chapter), ``figures/``, ``tables.xlsx`` (every table, one sheet each)
-and ``results.json`` (every statistic). A team may put its own
+Writes, under the study's report folder, one Word file per chapter
+(``survey.<language>.docx``, ``interviews.<language>.docx``), ``figures/``,
+``tables.xlsx`` (every table, one sheet each, named ``<chapter>_<table>``)
+and ``results.json`` (every statistic, by chapter). A chapter whose source has
+no data yet (no interviews imported, say) is skipped. A team may put its own
 ``templates/report.docx`` in the study folder to restyle the report.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..study import Study
+
+
+@dataclass
+class ChapterOutput:
+    name: str
+    tables: dict[str, Any]
+    statistics: dict[str, Any]
+    path: Path | None
+
+
+def _document(study: Study, language: str, texts):
+    from .document import ReportDocument
+
+    own_template = study.root / "templates" / "report.docx"
+    doc = ReportDocument(own_template if own_template.is_file() else None, language)
+    doc.title(study.title.get(language) or next(iter(study.title.values())))
+    doc.paragraph(texts.get("report.subtitle", version=__version__, date=date.today().isoformat()))
+    return doc
+
+
+def _survey(study: Study, language: str, texts, out: Path) -> ChapterOutput:
+    from ..survey.analysis import analyse_survey
+    from .survey_chapter import SurveyChapter
+
+    results = analyse_survey(study)
+    doc = _document(study, language, texts)
+    chapter = SurveyChapter(doc, results, study, study.questionnaire(), texts, out / "figures")
+    chapter.write()
+    doc.heading(texts.get("survey.references_heading"), 2)
+    chapter.references()
+    path = doc.save(out / f"survey.{language}.docx")
+    return ChapterOutput("survey", results.tables, {**results.statistics, "test": results.test}, path)
+
+
+def _interviews(study: Study, language: str, texts, out: Path) -> ChapterOutput:
+    from ..interviews.analysis import analyse_interviews
+    from .interview_chapter import InterviewChapter
+
+    results = analyse_interviews(study)
+    if not results.statistics.get("transcripts"):
+        return ChapterOutput("interviews", {}, results.statistics, None)
+    doc = _document(study, language, texts)
+    chapter = InterviewChapter(doc, results, study, study.codebook(), texts, out / "figures")
+    chapter.write()
+    doc.heading(texts.get("survey.references_heading"), 2)
+    chapter.references()
+    path = doc.save(out / f"interviews.{language}.docx")
+    return ChapterOutput("interviews", results.tables, results.statistics, path)
+
+
+CHAPTERS: list[tuple[str, Callable[..., ChapterOutput]]] = [("survey", _survey), ("interviews", _interviews)]
 
 
 def build_report(study: Study, language: str = "en",
                  progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
     """Build the report of ``study`` in ``language``; returns the files written."""
     from ..errors import ConfigError
-    from ..survey.analysis import analyse_survey
-    from .document import ReportDocument
     from .outputs import write_results_json, write_tables_xlsx
-    from .survey_chapter import SurveyChapter
     from .texts import Texts
 
     if language not in study.languages:
@@ -31,29 +82,18 @@ def build_report(study: Study, language: str = "en",
                           file=study.root / "study.yaml")
     out = study.report_dir
     out.mkdir(parents=True, exist_ok=True)
-    steps = ["survey analysis", "survey chapter", "tables and results"]
     texts = Texts(language)
-    own_template = study.root / "templates" / "report.docx"
     written: list[Path] = []
-    results = None
-    for step in (progress(steps) if progress else steps):
-        if step == "survey analysis":
-            results = analyse_survey(study)
-        elif step == "survey chapter":
-            assert results is not None
-            doc = ReportDocument(own_template if own_template.is_file() else None, language)
-            doc.title(study.title.get(language) or next(iter(study.title.values())))
-            doc.paragraph(texts.get("report.subtitle", version=__version__, date=date.today().isoformat()))
-            chapter = SurveyChapter(doc, results, study, study.questionnaire(), texts, out / "figures")
-            chapter.write()
-            chapter.references()
-            written.append(doc.save(out / f"survey.{language}.docx"))
-            written.extend(sorted((out / "figures").glob(f"survey-*.{language}.png")))
-        else:
-            assert results is not None
-            written.append(write_tables_xlsx(out / "tables.xlsx", {f"survey_{k}": v for k, v in
-                                                                   results.tables.items()}))
-            written.append(write_results_json(out / "results.json", {
-                "tool_version": __version__, "language": language, "min_cell_size": results.min_cell_size,
-                "survey": {**results.statistics, "test": results.test}}))
+    outputs: list[ChapterOutput] = []
+    for name, make in (progress(CHAPTERS) if progress else CHAPTERS):
+        output = make(study, language, texts, out)
+        outputs.append(output)
+        if output.path is not None:
+            written.append(output.path)
+            written.extend(sorted((out / "figures").glob(f"{name}-*.{language}.png")))
+    tables = {f"{o.name}_{key}": table for o in outputs for key, table in o.tables.items()}
+    written.append(write_tables_xlsx(out / "tables.xlsx", tables))
+    written.append(write_results_json(out / "results.json", {
+        "tool_version": __version__, "language": language, "min_cell_size": study.report.min_cell_size,
+        **{o.name: o.statistics for o in outputs}}))
     return written

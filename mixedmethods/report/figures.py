@@ -91,3 +91,32 @@ def diverging_likert(shares: Sequence[Sequence[float]], item_labels: Sequence[st
     fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return path
+
+
+def heatmap(matrix: Sequence[Sequence[float]], labels: Sequence[str], path: Path, colorbar_label: str) -> Path:
+    """A square heatmap with the count in each cell (e.g. co-occurrence of themes)."""
+    plt = _pyplot()
+    import numpy as np
+
+    data = np.asarray(matrix, dtype=float)
+    size = len(labels)
+    fig, ax = plt.subplots(figsize=(6.3, 5.2))
+    image = ax.imshow(data, cmap="Blues")
+    wrapped = ["\n".join(textwrap.wrap(label, 18)) for label in labels]
+    ax.set_xticks(range(size))
+    ax.set_xticklabels(wrapped, rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(size))
+    ax.set_yticklabels(wrapped, fontsize=7)
+    threshold = data.max() / 2 if data.size else 0
+    for row in range(size):
+        for col in range(size):
+            ax.text(col, row, f"{int(data[row, col])}", ha="center", va="center", fontsize=7,
+                    color="white" if data[row, col] > threshold else "black")
+    bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label(colorbar_label, fontsize=7)
+    bar.ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return path

@@ -8,11 +8,11 @@ templates/text/<language>.yaml.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import apa
+from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .figures import diverging_likert
 from .texts import Texts
@@ -23,39 +23,19 @@ if TYPE_CHECKING:
     from ..survey.analysis import SurveyResults
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-class SurveyChapter:
+class SurveyChapter(Chapter):
     """Writes the chapter; one method per section, in reading order."""
+
+    section = "survey"
 
     def __init__(self, doc: ReportDocument, results: "SurveyResults", study: "Study",
                  questionnaire: "Questionnaire", texts: Texts, figures_dir: Path) -> None:
-        self.doc, self.results, self.study, self.q, self.t = doc, results, study, questionnaire, texts
-        self.lang = texts.language
-        self.figures_dir = figures_dir
-        self.k = results.min_cell_size
+        super().__init__(doc, study, texts, figures_dir, results.min_cell_size)
+        self.results, self.q = results, questionnaire
         self.groups = results.groups
-
-    # helpers -----------------------------------------------------------------
-    def group_label(self, group: str) -> str:
-        """The group's label as it reads inside a sentence (French common nouns lower-cased)."""
-        label = self.study.group_label(group, self.lang)
-        if self.lang == "fr" and len(label) > 1 and label[1].islower():
-            label = label[0].lower() + label[1:]
-        return label
 
     def scale_label(self, scale_id: str) -> str:
         return next(s for s in self.q.scales if s.id == scale_id).text(self.lang)
-
-    def count(self, value: Any) -> str:
-        if _missing(value):
-            return self.t.get("report.suppressed", k=self.k)
-        return str(int(value))
-
-    def col(self, key: str) -> str:
-        return self.t.get(f"survey.columns.{key}")
 
     # sections ----------------------------------------------------------------
     def write(self) -> None:
@@ -93,8 +73,7 @@ class SurveyChapter:
         self.doc.heading(t.get("survey.sample_heading"), 2)
         by_group = [t.get("survey.sample_group", n=self.count(n), group=self.group_label(g))
                     for g, n in self.results.statistics["n_by_group"].items()]
-        joined = (", ".join(by_group[:-1]) + f" {t.get('report.and')} " + by_group[-1]) if len(by_group) > 1 \
-            else by_group[0]
+        joined = self.join(by_group)
         self.doc.paragraph(t.get("survey.sample_text", n=self.results.statistics["n"], by_group=joined,
                                  table=self.doc.tables + 1))
         profile = self.results.tables["profile"]
@@ -114,7 +93,7 @@ class SurveyChapter:
                 cells = ["\u2003" + self.q.choice_list(question).label_of(row["value"], lang)]
                 for g in self.groups:
                     n = row[f"{g}_n"]
-                    cells += [self.count(n), "\u2014" if _missing(n) else apa.percent(row[f"{g}_pct"], lang)]
+                    cells += [self.count(n), "\u2014" if missing(n) else apa.percent(row[f"{g}_pct"], lang)]
                 rows.append(cells)
         self.doc.table(TableSpec(t.get("survey.sample_table_title"), header, rows,
                                  t.get("survey.sample_table_note", k=self.k, k_minus=self.k - 1),
@@ -232,8 +211,3 @@ class SurveyChapter:
                                 self.figures_dir / f"survey-likert.{lang}.png", t.get("survey.likert_axis"))
         self.doc.figure(path, t.get("survey.likert_figure_title"), t.get("survey.likert_figure_note"),
                         label=t.get("report.figure"))
-
-    def references(self) -> None:
-        self.doc.heading(self.t.get("survey.references_heading"), 2)
-        for reference in self.t.raw("survey.references"):
-            self.doc.paragraph(reference, style="Reference")

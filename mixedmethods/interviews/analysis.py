@@ -1,0 +1,99 @@
+"""The interview analysis of a study: everything the interview chapter reports, as frames and numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..privacy import suppress_small_counts
+from ..store import connect
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
+
+
+@dataclass
+class InterviewResults:
+    """Tables (small cells suppressed), statistics, quotes and the co-occurrence matrix."""
+
+    groups: list[str]
+    min_cell_size: int
+    tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
+    statistics: dict[str, Any] = field(default_factory=dict)
+    cooccurrence: "pd.DataFrame | None" = None
+    quotes: "pd.DataFrame | None" = None
+
+
+def analyse_interviews(study: "Study") -> InterviewResults:
+    """Quantify, check agreement and choose quotes for the interviews of ``study``.
+
+    Tables: ``codebook`` (code, theme, label), ``frequencies`` (participants
+    with each theme and code by group, suppressed below k), ``per_participant``
+    (presence, frequency, coverage per pseudonymous participant and code),
+    ``agreement`` (per code), ``cooccurrence`` (themes x themes, paragraphs).
+    """
+    import pandas as pd
+
+    from .agreement import agreement_table
+    from .quantify import code_by_group, code_by_participant, cooccurrence, with_themes
+    from .quotes import choose_quotes
+    from .units import load_segments, load_transcripts, reference_segments
+
+    codebook = study.codebook()
+    groups = list(study.groups)
+    k = study.report.min_cell_size
+    results = InterviewResults(groups, k)
+    if not study.store_path.exists():
+        return results
+    conn = connect(study.store_path, create=False)
+    try:
+        transcripts = load_transcripts(conn)
+        segments = with_themes(load_segments(conn), codebook)
+    finally:
+        conn.close()
+    results.statistics["transcripts"] = int(len(transcripts))
+    if transcripts.empty:
+        return results
+    reference = reference_segments(segments)
+    themes = [theme.id for theme in codebook.codes]
+    codes = codebook.ids()
+    results.tables["codebook"] = pd.DataFrame(
+        [{"code": c.id, "theme": codebook.theme_of(c.id), "level": 1 if parent is None else 2,
+          **{f"label_{lang}": c.label.get(lang, "") for lang in codebook.languages},
+          **{f"definition_{lang}": c.definition.get(lang, "") for lang in codebook.languages}}
+         for c, parent in codebook.walk()])
+    per_code = code_by_participant(reference, transcripts, "code_id")
+    per_theme = code_by_participant(reference, transcripts, "theme")
+    results.tables["per_participant"] = pd.concat([per_theme.assign(level="theme"), per_code.assign(level="code")],
+                                                  ignore_index=True)
+    frequencies = pd.concat([code_by_group(per_theme, transcripts, themes, groups).assign(level=1),
+                             code_by_group(per_code, transcripts, [c for c in codes if c not in themes],
+                                           groups).assign(level=2)], ignore_index=True)
+    order = {code: index for index, code in enumerate(codes)}
+    frequencies = frequencies.sort_values("code", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    interviewed = transcripts.drop_duplicates("participant_id")["group"].value_counts()
+    for g in [*groups, "all"]:
+        suppressed = suppress_small_counts(frequencies[f"{g}_n"], k)
+        frequencies[f"{g}_n"] = suppressed
+        if f"{g}_pct" in frequencies:
+            frequencies[f"{g}_pct"] = frequencies[f"{g}_pct"].where(suppressed.notna())
+    results.tables["frequencies"] = frequencies
+    results.statistics["interviewed_by_group"] = {
+        g: (int(interviewed.get(g, 0)) if interviewed.get(g, 0) == 0 or interviewed.get(g, 0) >= k else None)
+        for g in groups}
+    results.statistics["segments"] = int(len(segments))
+    results.statistics["coders"] = sorted(segments["coder"].unique().tolist())
+    matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)
+    results.cooccurrence = matrix
+    results.tables["cooccurrence"] = matrix.reset_index(names="theme")
+    agreement = agreement_table(segments, transcripts, codes)
+    results.tables["agreement"] = agreement
+    if not agreement.empty:
+        results.statistics["agreement"] = {
+            row["code"]: {k2: (None if isinstance(v, float) and v != v else v) for k2, v in row.items()
+                          if k2 != "code"} for row in agreement.to_dict("records")}
+    results.quotes = choose_quotes(reference, themes)
+    results.tables["quotes"] = results.quotes
+    return results

@@ -1,0 +1,61 @@
+"""What every chapter shares: its document, texts, language, k, and the helpers that format for the reader."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .document import ReportDocument
+from .texts import Texts
+
+if TYPE_CHECKING:
+    from ..study import Study
+
+
+def missing(value: Any) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+class Chapter:
+    """Base of the chapter writers; ``section`` is the chapter's key in the text templates."""
+
+    section = ""
+
+    def __init__(self, doc: ReportDocument, study: "Study", texts: Texts, figures_dir: Path, k: int) -> None:
+        self.doc, self.study, self.t = doc, study, texts
+        self.lang = texts.language
+        self.figures_dir = figures_dir
+        self.k = k
+        self.groups = list(study.groups)
+
+    def text(self, key: str, **values: Any) -> str:
+        """A sentence of this chapter (``section.key``)."""
+        return self.t.get(f"{self.section}.{key}", **values)
+
+    def group_label(self, group: str) -> str:
+        """The group's label as it reads inside a sentence (French common nouns lower-cased)."""
+        label = self.study.group_label(group, self.lang)
+        if self.lang == "fr" and len(label) > 1 and label[1].islower():
+            label = label[0].lower() + label[1:]
+        return label
+
+    def count(self, value: Any) -> str:
+        """A count, or ``< k`` where it was suppressed."""
+        if missing(value):
+            return self.t.get("report.suppressed", k=self.k)
+        return str(int(value))
+
+    def col(self, key: str) -> str:
+        return self.t.get(f"{self.section}.columns.{key}")
+
+    def join(self, items: list[str]) -> str:
+        """``a, b and c`` in the report's language."""
+        if len(items) < 2:
+            return "".join(items)
+        return ", ".join(items[:-1]) + f" {self.t.get('report.and')} " + items[-1]
+
+    def references(self) -> None:
+        for reference in self.t.raw(f"{self.section}.references"):
+            self.doc.paragraph(reference, style="Reference")

@@ -1,0 +1,162 @@
+"""The interview chapter: method, codebook, themes by group, co-occurrence, agreement, quotes.
+
+Input: :class:`~mixedmethods.interviews.analysis.InterviewResults`; output:
+paragraphs, tables and a figure in a :class:`~.document.ReportDocument`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import apa
+from .chapter import Chapter, missing
+from .document import ReportDocument, TableSpec
+from .figures import heatmap
+from .texts import Texts
+
+if TYPE_CHECKING:
+    from ..instrument.codebook import Codebook
+    from ..interviews.analysis import InterviewResults
+    from ..study import Study
+
+
+class InterviewChapter(Chapter):
+    section = "interviews"
+
+    def __init__(self, doc: ReportDocument, results: "InterviewResults", study: "Study", codebook: "Codebook",
+                 texts: Texts, figures_dir: Path) -> None:
+        super().__init__(doc, study, texts, figures_dir, results.min_cell_size)
+        self.results, self.codebook = results, codebook
+
+    def label(self, code_id: str) -> str:
+        return self.codebook.code(code_id).text(self.lang)
+
+    def write(self) -> None:
+        self.doc.heading(self.text("title"), 1)
+        if not self.results.statistics.get("transcripts"):
+            self.doc.paragraph("\u2014")
+            return
+        self.method()
+        self.codebook_table()
+        self.frequencies()
+        self.cooccurrence()
+        self.agreement()
+        self.quotes()
+
+    def method(self) -> None:
+        stats = self.results.statistics
+        self.doc.heading(self.text("method_heading"), 2)
+        by_group = [self.text("group_count", n=self.count(n), group=self.group_label(g))
+                    for g, n in stats["interviewed_by_group"].items()]
+        agreement = self.results.tables.get("agreement")
+        n_double = int(agreement["transcripts"].iloc[0]) if agreement is not None and not agreement.empty else 0
+        self.doc.paragraph(self.text("method_material", n=sum((n or 0) for n in stats["interviewed_by_group"].values()),
+                                     by_group=self.join(by_group), n_themes=len(self.codebook.codes),
+                                     n_codes=len(self.codebook.ids()) - len(self.codebook.codes),
+                                     table=self.doc.tables + 1, n_coders=len(stats["coders"])))
+        self.doc.paragraph(self.text("method_units"))
+        if n_double:
+            self.doc.paragraph(self.text("method_agreement", n_double=n_double))
+        self.doc.paragraph(self.text("method_quotes"))
+
+    def codebook_table(self) -> None:
+        rows, bold = [], set()
+        for code, parent in self.codebook.walk():
+            if parent is None:
+                bold.add(len(rows))
+            indent = "" if parent is None else "\u2003"
+            rows.append([indent + code.text(self.lang), code.definition.get(self.lang, "")])
+        header = [self.col("code"), self.col("definition")]
+        self.doc.table(TableSpec(self.text("codebook_table_title"), header, rows, self.text("codebook_table_note"),
+                                 align=["l", "l"], bold_rows=bold), self.t.get("report.table"))
+
+    def frequencies(self) -> None:
+        table = self.results.tables["frequencies"]
+        interviewed = self.results.statistics["interviewed_by_group"]
+        self.doc.heading(self.text("frequencies_heading"), 2)
+        themes = table[table["level"] == 1].dropna(subset=["all_n"]).sort_values("all_n", ascending=False)
+        total = sum((n or 0) for n in interviewed.values())
+        summary = self.text("frequencies_summary", theme=self.label(themes["code"].iloc[0]).lower()
+                            if self.lang == "en" else self.label(themes["code"].iloc[0]),
+                            n=int(themes["all_n"].iloc[0]), total=total) if not themes.empty else ""
+        self.doc.paragraph(self.text("frequencies_text", table=self.doc.tables + 1, summary=summary))
+        header, spanners = [self.col("code")], []
+        for index, group in enumerate(self.groups):
+            header += [self.t.get("survey.columns.n"), "%"]
+            spanners.append((f"{self.study.group_label(group, self.lang)} ({self.count(interviewed.get(group))})",
+                             1 + 2 * index, 2))
+        rows, bold = [], set()
+        for _, row in table.iterrows():
+            if row["level"] == 1:
+                bold.add(len(rows))
+            cells = [("" if row["level"] == 1 else "\u2003") + self.label(row["code"])]
+            for group in self.groups:
+                n = row[f"{group}_n"]
+                cells += [self.count(n), "\u2014" if missing(n) else apa.percent(row[f"{group}_pct"], self.lang)]
+            rows.append(cells)
+        self.doc.table(TableSpec(self.text("frequencies_table_title"), header, rows,
+                                 self.text("frequencies_table_note", k=self.k, k_minus=self.k - 1),
+                                 bold_rows=bold, spanners=spanners), self.t.get("report.table"))
+
+    def cooccurrence(self) -> None:
+        matrix = self.results.cooccurrence
+        if matrix is None or matrix.empty:
+            return
+        self.doc.heading(self.text("cooccurrence_heading"), 2)
+        best = None
+        for a_index, a in enumerate(matrix.index):
+            for b in matrix.columns[a_index + 1:]:
+                if matrix.loc[a, b] > 0 and (best is None or matrix.loc[a, b] > best[2]):
+                    best = (a, b, int(matrix.loc[a, b]))
+        summary = self.text("cooccurrence_summary", a=self.label(best[0]), b=self.label(best[1]), n=best[2]) \
+            if best else self.text("cooccurrence_none")
+        self.doc.paragraph(self.text("cooccurrence_text", figure=self.doc.figures + 1, summary=summary))
+        labels = [self.label(code) for code in matrix.index]
+        path = heatmap(matrix.to_numpy(), labels, self.figures_dir / f"interviews-cooccurrence.{self.lang}.png",
+                       self.text("cooccurrence_axis"))
+        self.doc.figure(path, self.text("cooccurrence_figure_title"), self.text("cooccurrence_figure_note"),
+                        width_cm=14.0, label=self.t.get("report.figure"))
+
+    def agreement(self) -> None:
+        table = self.results.tables.get("agreement")
+        self.doc.heading(self.text("agreement_heading"), 2)
+        if table is None or table.empty:
+            self.doc.paragraph(self.text("agreement_none"))
+            return
+        lang = self.lang
+        overall = table[table["code"] == "all"].iloc[0]
+        bands = self.t.raw("interviews.bands")
+
+        def kappa_ci(row) -> str:
+            if missing(row["kappa"]):
+                return "\u2014"
+            return apa.interval(row["kappa_CI95_low"], row["kappa_CI95_high"], 2, lang, is_bounded=True)
+
+        self.doc.paragraph(self.text("agreement_text", percent=apa.percent(overall["percent_agreement"], lang),
+                                     kappa=apa.bounded(overall["kappa"], 2, lang), ci=kappa_ci(overall),
+                                     band=bands[overall["kappa_band"]], alpha=apa.bounded(overall["alpha"], 3, lang),
+                                     reading=bands[overall["alpha_reading"]], table=self.doc.tables + 1))
+        rows = []
+        for _, row in table.iterrows():
+            name = self.text("all_codes") if row["code"] == "all" else self.label(row["code"])
+            rows.append([name, str(int(row["units"])), apa.percent(row["percent_agreement"], lang),
+                         apa.bounded(row["kappa"], 2, lang), kappa_ci(row), apa.bounded(row["alpha"], 2, lang)])
+        header = [self.col("code"), self.col("units"), self.col("agreement"), self.col("kappa"), self.col("ci"),
+                  self.col("alpha")]
+        self.doc.table(TableSpec(self.text("agreement_table_title"), header, rows,
+                                 self.text("agreement_table_note", n_double=int(overall["transcripts"])),
+                                 bold_rows={len(rows) - 1}), self.t.get("report.table"))
+
+    def quotes(self) -> None:
+        quotes = self.results.quotes
+        if quotes is None or quotes.empty:
+            return
+        self.doc.heading(self.text("quotes_heading"), 2)
+        self.doc.paragraph(self.text("quotes_text"))
+        for theme, block in quotes.groupby("theme", sort=False):
+            self.doc.heading(self.label(theme), 3)
+            for _, row in block.iterrows():
+                attribution = self.text("quote_attribution", participant=row["participant_id"],
+                                        group=self.study.group_label(row["group"], self.lang))
+                self.doc.paragraph(f"{row['quote']} {attribution}", style="Quote Block")
