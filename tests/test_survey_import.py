@@ -33,7 +33,8 @@ def test_demo_export_gives_these_responses(demo_study: Path, query):
 
 
 def test_demo_export_gives_these_rejects(demo_study: Path, query):
-    rows = query(demo_study, "SELECT row, column_name, value, kind, reason FROM rejects ORDER BY row")
+    rows = query(demo_study, "SELECT row, column_name, value, kind, reason FROM rejects JOIN imports USING (import_id) "
+                             "WHERE source_kind = 'survey' ORDER BY row")
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
         (7, "profile/years_service", "99", "value"),
         (9, "training/training_kind", "workshop", "value"),
@@ -82,10 +83,10 @@ def test_a_changed_file_replaces_its_earlier_version_and_the_audit_says_so(fresh
     result = run("import", fresh_demo)
     assert result.exit_code == 0, result.output
     assert "replaced (kobo): 119 responses" in result.output
-    assert query(fresh_demo, "SELECT COUNT(*) FROM imports") == [(1,)]
+    assert query(fresh_demo, "SELECT COUNT(*) FROM imports WHERE source_kind = 'survey'") == [(1,)]
     assert query(fresh_demo, "SELECT COUNT(*) FROM survey_responses WHERE status = 'kept'") == [(119,)]
     commands = [c for (c,) in query(fresh_demo, "SELECT command FROM audit ORDER BY audit_id")]
-    assert commands == ["import survey (imported)", "import survey (replaced)"]
+    assert commands == ["import survey (imported)", "import interviews (imported)", "import survey (replaced)"]
     details = query(fresh_demo, "SELECT details FROM audit ORDER BY audit_id DESC LIMIT 1")[0][0]
     assert '"replaced_sha256"' in details
 
@@ -105,10 +106,12 @@ def test_store_uses_foreign_keys_wal_and_a_schema_version(demo_study: Path):
 def test_rejects_command_lists_file_row_column_and_reason(demo_study: Path, run):
     result = run("rejects", demo_study, "--kind", "value")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == (
-        "[value] data/survey/kobo_export.xlsx, row 7, column 'profile/years_service': out of range: above the "
-        "maximum 45 (value '99')")
-    assert result.output.splitlines()[-1] == "2 rejects."
+    lines = result.output.splitlines()
+    assert ("[value] data/survey/kobo_export.xlsx, row 7, column 'profile/years_service': out of range: above the "
+            "maximum 45 (value '99')") in lines
+    assert ("[value] data/interviews/interview-10.txt, line 7: code 'speed.latency' is not in the codebook "
+            "(by id or label) (value 'speed.latency')") in lines
+    assert lines[-1] == "4 rejects."
 
 
 def test_status_shows_imports_and_respondents(demo_study: Path, run):
