@@ -195,7 +195,7 @@ def build(study_dir: Path, language: str | None) -> None:
 
 @cli.group(cls=_Group)
 def instrument() -> None:
-    """Convert instruments between formats (questionnaire: YAML <-> XLSForm).
+    """Convert instruments between formats (questionnaire: YAML <-> XLSForm; codebook: YAML <-> REFI-QDA .qdc).
 
     \b
     Example:
@@ -207,19 +207,53 @@ def instrument() -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.argument("target", type=click.Path(path_type=Path))
 def instrument_convert(source: Path, target: Path) -> None:
-    """Convert a questionnaire between YAML and XLSForm (.xlsx), both ways.
+    """Convert a questionnaire (YAML <-> XLSForm .xlsx) or a codebook (YAML <-> REFI-QDA .qdc).
 
-    The format is taken from the file extensions. The target must not exist.
+    The format is taken from the file extensions (a YAML file with `codes` is a
+    codebook). The target must not exist.
 
     \b
     Examples:
       mixedmethods instrument convert instruments/survey.yaml survey.xlsx
       mixedmethods instrument convert survey.xlsx survey.yaml
+      mixedmethods instrument convert instruments/codebook.yaml codebook.qdc
     """
     from .instrument.convert import convert_instrument
 
     convert_instrument(source, target)
     click.echo(f"wrote {target}")
+
+
+@cli.group(cls=_Group)
+def interviews() -> None:
+    """Exchange coded interviews with QDA packages (QualCoder, MAXQDA, NVivo, ATLAS.ti).
+
+    \b
+    Example:
+      mixedmethods interviews export-qdpx my-study coded.qdpx
+    """
+
+
+@interviews.command("export-qdpx")
+@STUDY_DIR
+@click.argument("target", metavar="OUT.qdpx", type=click.Path(path_type=Path))
+def interviews_export_qdpx(study_dir: Path, target: Path) -> None:
+    """Write the pseudonymised transcripts, codebook, coders and codings as a REFI-QDA project.
+
+    Open OUT.qdpx in QualCoder (Project > Import REFI-QDA project) or another
+    QDA package. Each interviewee is a case with their survey answers (group,
+    role, region...) as variables. Only pseudonymised text leaves the store.
+
+    \b
+    Example:
+      mixedmethods interviews export-qdpx my-study my-study-coded.qdpx
+    """
+    from .interviews.qdpx_export import export_qdpx
+    from .study import load_study
+
+    counts = export_qdpx(load_study(study_dir), target)
+    click.echo(f"wrote {target}: {counts['sources']} transcripts, {counts['codings']} codings by "
+               f"{counts['coders']} coders, {counts['cases']} cases")
 
 
 def main() -> None:

@@ -22,16 +22,18 @@ def identities(study: Path) -> list[str]:
     return values
 
 
-def test_no_identity_from_participants_csv_in_store_or_report(demo_study: Path, run):
+def test_no_identity_from_participants_csv_in_store_or_report(demo_study: Path, run, tmp_path: Path):
     assert run("build", demo_study).exit_code == 0
     assert run("build", demo_study, "--language", "fr").exit_code == 0
-    files = [demo_study / "store.sqlite", *(p for p in (demo_study / "report").rglob("*") if p.is_file())]
-    assert len(files) >= 6
+    assert run("interviews", "export-qdpx", demo_study, tmp_path / "export.qdpx").exit_code == 0
+    files = [demo_study / "store.sqlite", tmp_path / "export.qdpx",
+             *(p for p in (demo_study / "report").rglob("*") if p.is_file())]
+    assert len(files) >= 10
     leaks = []
     for path in files:
         blob = path.read_bytes()
         texts = [blob.decode("latin-1")]
-        if path.suffix in (".docx", ".xlsx"):
+        if path.suffix in (".docx", ".xlsx", ".qdpx"):
             import zipfile
 
             with zipfile.ZipFile(path) as archive:

@@ -125,3 +125,23 @@ def test_docx_converts_to_pdf_with_libreoffice(built: Path, tmp_path: Path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Table 4" in text and "Figure 1" in text and "Internal Consistency of the Scales" in text
+
+
+def test_interview_chapter_has_its_sections_in_both_languages(built: Path):
+    document = Document(str(built / "report" / "interviews.en.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert headings == ["Interviews", "Method", "Themes and Codes by Group", "Co-occurrence of Themes",
+                        "Intercoder Agreement", "Voices by Theme", "References"]
+    assert len(document.tables) == 3 and len(document.inline_shapes) == 1
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote Block"]
+    assert 7 <= len(quotes) <= 14 and all(q.rstrip().endswith("group)") for q in quotes)
+    french = text_of(built / "report" / "interviews.fr.docx")
+    assert "Entretiens\nMéthode" in french and "Accord entre codeurs" in french
+
+
+def test_results_json_has_the_interview_statistics(built: Path):
+    results = json.loads((built / "report" / "results.json").read_text())
+    interviews = results["interviews"]
+    assert interviews["transcripts"] == 24 and interviews["coders"] == ["jonas", "maria"]
+    overall = interviews["agreement"]["all"]
+    assert 0 < overall["kappa"] <= 1 and overall["transcripts"] == 6
