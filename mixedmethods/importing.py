@@ -48,6 +48,23 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def begin_import(conn, previous, kind: str, path: str, digest: str, reader: str) -> tuple[str, int]:
+    """Drop the earlier import of this source (if any) and record the new one; returns (status, import id)."""
+    status = "imported"
+    if previous is not None:
+        conn.execute("DELETE FROM imports WHERE import_id = ?", (previous["import_id"],))
+        status = "replaced"
+    cursor = conn.execute(
+        "INSERT INTO imports (source_kind, path, sha256, reader, rows_accepted, rows_rejected, imported_at, "
+        "tool_version) VALUES (?, ?, ?, ?, 0, 0, ?, ?)", (kind, path, digest, reader, now(), __version__))
+    return status, int(cursor.lastrowid)
+
+
+def finish_import(conn, import_id: int, accepted: int, rejected: int) -> None:
+    conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ? WHERE import_id = ?",
+                 (accepted, rejected, import_id))
+
+
 def import_study(study: Study, reader: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None) -> list[ImportOutcome]:
     """Import every survey export and the interviews of ``study``.
@@ -83,18 +100,9 @@ def import_study(study: Study, reader: str | None = None,
                     continue
                 raw = read_survey(source.path, questionnaire, relative, reader or source.reader)
                 responses, rejects = validate_survey(raw, questionnaire, participants, key, groups, redact, relative)
-                status = "imported"
-                if previous is not None:
-                    conn.execute("DELETE FROM imports WHERE import_id = ?", (previous["import_id"],))
-                    status = "replaced"
-                cursor = conn.execute(
-                    "INSERT INTO imports (source_kind, path, sha256, reader, rows_accepted, rows_rejected, "
-                    "imported_at, tool_version) VALUES ('survey', ?, ?, ?, 0, 0, ?, ?)",
-                    (relative, digest, raw.reader, now(), __version__))
-                import_id = cursor.lastrowid
+                status, import_id = begin_import(conn, previous, "survey", relative, digest, raw.reader)
                 accepted, rejected = store_survey(conn, import_id, responses, rejects)
-                conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ? WHERE import_id = ?",
-                             (accepted, rejected, import_id))
+                finish_import(conn, import_id, accepted, rejected)
                 outcome = ImportOutcome(relative, status, raw.reader, accepted, rejected,
                                         sum(1 for r in rejects if r.kind == "value"))
                 outcomes.append(outcome)
@@ -125,17 +133,9 @@ def _import_interviews(conn, study: Study, participants: Participants, redact: R
         return ImportOutcome(label, "unchanged", "-", kind="interviews")
     codebook = study.codebook()
     transcripts, orphans = read_interview_files(files, study.relative)
-    status = "imported"
-    if previous is not None:
-        conn.execute("DELETE FROM imports WHERE import_id = ?", (previous["import_id"],))
-        status = "replaced"
-    cursor = conn.execute(
-        "INSERT INTO imports (source_kind, path, sha256, reader, rows_accepted, rows_rejected, imported_at, "
-        "tool_version) VALUES ('interviews', ?, ?, 'interviews', 0, 0, ?, ?)",
-        (label.split(": ", 1)[1], digest, now(), __version__))
-    counts = store_interviews(conn, cursor.lastrowid, transcripts, orphans, codebook, participants, redact, key)
-    conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ? WHERE import_id = ?",
-                 (counts.segments, counts.rejected, cursor.lastrowid))
+    status, import_id = begin_import(conn, previous, "interviews", label.split(": ", 1)[1], digest, "interviews")
+    counts = store_interviews(conn, import_id, transcripts, orphans, codebook, participants, redact, key)
+    finish_import(conn, import_id, counts.segments, counts.rejected)
     details = {"files": {study.relative(p): sha256_of(p) for p in files}, "transcripts": counts.transcripts,
                "segments": counts.segments, "rejected_segments": counts.rejected}
     if previous is not None:

@@ -52,3 +52,19 @@ def query():
     yield execute
     for conn in opened:
         conn.close()
+
+
+SMALL_PEOPLE = ("participant_id,name,phone,email,group,invitation_code\n"
+                "P-ANA00001,Ana Pérez,+1 246 555 0101,ana@example.org,caricom,AAA111\n"
+                "P-BRUNO002,Bruno Lefèvre,+1 212 555 0102,bruno@example.org,sixth-committee,BBB222\n")
+
+
+@pytest.fixture
+def small_study(tmp_path: Path) -> Path:
+    """A new study (bundled instruments) with two listed participants, Ana (CARICOM) and Bruno (Sixth Committee)."""
+    from mixedmethods.study import init_study
+
+    root = tmp_path / "study"
+    init_study(root)
+    (root / "private" / "participants.csv").write_text(SMALL_PEOPLE, encoding="utf-8")
+    return root

@@ -11,19 +11,10 @@ import pytest
 
 from mixedmethods.interviews.agreement import agreement_table, kappa_with_ci, krippendorff_alpha
 from mixedmethods.interviews.quantify import code_by_participant, cooccurrence
-from mixedmethods.study import init_study
-
-PEOPLE = ("participant_id,name,phone,email,group,invitation_code\n"
-          "P-ANA00001,Ana Pérez,+1 246 555 0101,ana@example.org,caricom,AAA111\n"
-          "P-BRUNO002,Bruno Lefèvre,+1 212 555 0102,bruno@example.org,sixth-committee,BBB222\n")
-
 
 @pytest.fixture
-def study(tmp_path: Path) -> Path:
-    root = tmp_path / "study"
-    init_study(root)
-    (root / "private" / "participants.csv").write_text(PEOPLE, encoding="utf-8")
-    return root
+def study(small_study: Path) -> Path:
+    return small_study
 
 
 def segments(query, root: Path) -> list[tuple]:

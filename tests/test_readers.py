@@ -6,19 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mixedmethods.study import init_study
-
-PEOPLE = ("participant_id,name,phone,email,group,invitation_code\n"
-          ",Ana Pérez,+1 246 555 0101,ana@example.org,caricom,AAA111\n"
-          ",Bruno Lefèvre,+1 212 555 0102,bruno@example.org,sixth-committee,BBB222\n")
-
 
 @pytest.fixture
-def study(tmp_path: Path) -> Path:
-    root = tmp_path / "study"
-    init_study(root)
-    (root / "private" / "participants.csv").write_text(PEOPLE, encoding="utf-8")
-    return root
+def study(small_study: Path) -> Path:
+    return small_study
 
 
 def answers(query, root: Path) -> dict[tuple[str, str], str]:

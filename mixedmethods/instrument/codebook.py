@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from ..errors import InstrumentError
 from ..yamlio import LineDict, load_yaml
-from .questionnaire import Label, in_language
+from .questionnaire import Label, in_language, parse_label
 
 TEXT_FIELDS = ("definition", "include", "exclude", "example")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -128,14 +128,7 @@ def codebook_from_dict(data: Any, file: str) -> Codebook:
     seen: set[str] = set()
 
     def text(value: Any, what: str, line: int | None) -> Label:
-        if isinstance(value, str):
-            return {languages[0]: value}
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise InstrumentError(f"{what}: expected a text or a mapping language -> text", file=file, line=line)
-        unknown = [k for k in value if k not in languages]
-        if unknown:
-            raise InstrumentError(f"{what}: language {unknown[0]!r} is not among {languages}", file=file, line=line)
-        return {str(k): v for k, v in value.items()}
+        return parse_label(value, what, file, line, languages)
 
     def build(item: Any) -> Code:
         line = getattr(item, "line", None)

@@ -176,7 +176,8 @@ def load_questionnaire(path: Path, display: str | None = None) -> Questionnaire:
     return questionnaire_from_dict(data, shown)
 
 
-def _label(value: Any, where: str, file: str, line: int | None, languages: list[str]) -> Label:
+def parse_label(value: Any, where: str, file: str, line: int | None, languages: list[str]) -> Label:
+    """A text per language from YAML (a plain text is the first language's); unknown languages are refused."""
     if isinstance(value, str):
         return {languages[0]: value}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -225,7 +226,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             if not isinstance(item, dict) or "value" not in item or "label" not in item:
                 raise InstrumentError(f"choice list {name!r}: each choice needs value and label", file=file,
                                       line=item_line)
-            choices.append(Choice(str(item["value"]), _label(item["label"], f"choice {item['value']!r}", file,
+            choices.append(Choice(str(item["value"]), parse_label(item["label"], f"choice {item['value']!r}", file,
                                                              item_line, languages)))
         values = [c.value for c in choices]
         if len(set(values)) != len(values):
@@ -267,8 +268,8 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
                                       line=item.line_of(key))
         question = Question(
             id=qid, type=qtype,
-            label=_label(item.get("label", qid), f"question {qid!r}", file, line, languages),
-            hint=_label(item["hint"], f"question {qid!r} hint", file, line, languages) if "hint" in item else {},
+            label=parse_label(item.get("label", qid), f"question {qid!r}", file, line, languages),
+            hint=parse_label(item["hint"], f"question {qid!r} hint", file, line, languages) if "hint" in item else {},
             choices=choices, required=bool(item.get("required", False)),
             min=item.get("min"), max=item.get("max"), relevant=item.get("relevant") or None,
             reverse=bool(item.get("reverse", False)),
@@ -316,7 +317,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
         if not isinstance(share, (int, float)) or not 0 < share <= 1:
             raise InstrumentError(f"scale {sid!r}: min_answered must be a share between 0 and 1 (e.g. 0.75)",
                                   file=file, line=item.line_of("min_answered"))
-        scales.append(Scale(sid, _label(item.get("label", sid), f"scale {sid!r}", file, line, languages),
+        scales.append(Scale(sid, parse_label(item.get("label", sid), f"scale {sid!r}", file, line, languages),
                             [str(x) for x in item["items"]], scoring, float(share)))
 
     for key in ("group_question", "participant_key"):
@@ -324,7 +325,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             raise InstrumentError(f"{key}: {top[key]!r} is not a question id", file=file, line=top.line_of(key))
     return Questionnaire(
         id=str(top["id"]), version=str(top.get("version", "1")), languages=languages,
-        title=_label(top.get("title", top["id"]), "title", file, top.line_of("title"), languages),
+        title=parse_label(top.get("title", top["id"]), "title", file, top.line_of("title"), languages),
         choice_lists=choice_lists, questions=questions, scales=scales,
         group_question=top.get("group_question"), participant_key=top.get("participant_key"),
     )

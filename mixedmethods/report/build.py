@@ -37,17 +37,23 @@ def _document(study: Study, language: str, texts):
     return doc
 
 
+def _write(name: str, study: Study, language: str, texts, out: Path, results, writer) -> Path:
+    """One chapter document: title page lines, the chapter, its references."""
+    doc = _document(study, language, texts)
+    chapter = writer(doc, results)
+    chapter.write()
+    doc.heading(texts.get("survey.references_heading"), 2)
+    chapter.references()
+    return doc.save(out / f"{name}.{language}.docx")
+
+
 def _survey(study: Study, language: str, texts, out: Path) -> ChapterOutput:
     from ..survey.analysis import analyse_survey
     from .survey_chapter import SurveyChapter
 
     results = analyse_survey(study)
-    doc = _document(study, language, texts)
-    chapter = SurveyChapter(doc, results, study, study.questionnaire(), texts, out / "figures")
-    chapter.write()
-    doc.heading(texts.get("survey.references_heading"), 2)
-    chapter.references()
-    path = doc.save(out / f"survey.{language}.docx")
+    path = _write("survey", study, language, texts, out, results, lambda doc, r: SurveyChapter(
+        doc, r, study, study.questionnaire(), texts, out / "figures"))
     return ChapterOutput("survey", results.tables, {**results.statistics, "test": results.test}, path)
 
 
@@ -58,12 +64,8 @@ def _interviews(study: Study, language: str, texts, out: Path) -> ChapterOutput:
     results = analyse_interviews(study)
     if not results.statistics.get("transcripts"):
         return ChapterOutput("interviews", {}, results.statistics, None)
-    doc = _document(study, language, texts)
-    chapter = InterviewChapter(doc, results, study, study.codebook(), texts, out / "figures")
-    chapter.write()
-    doc.heading(texts.get("survey.references_heading"), 2)
-    chapter.references()
-    path = doc.save(out / f"interviews.{language}.docx")
+    path = _write("interviews", study, language, texts, out, results, lambda doc, r: InterviewChapter(
+        doc, r, study, study.codebook(), texts, out / "figures"))
     return ChapterOutput("interviews", results.tables, results.statistics, path)
 
 
