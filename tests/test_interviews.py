@@ -271,3 +271,15 @@ def test_bundled_codebook_covers_the_study_themes_in_both_languages():
         assert set(code.label) == {"en", "fr"}
         for name in TEXT_FIELDS:
             assert set(getattr(code, name)) == {"en", "fr"}, (code.id, name)
+
+
+def test_importing_never_modifies_the_interview_files(fresh_demo: Path, run):
+    import hashlib
+
+    folder = fresh_demo / "data" / "interviews"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    (fresh_demo / "store.sqlite").unlink()
+    for extra in fresh_demo.glob("store.sqlite-*"):
+        extra.unlink()
+    assert run("import", fresh_demo).exit_code == 0
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()} == before
