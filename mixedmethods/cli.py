@@ -256,6 +256,53 @@ def interviews_export_qdpx(study_dir: Path, target: Path) -> None:
                f"{counts['coders']} coders, {counts['cases']} cases")
 
 
+@cli.group(cls=_Group)
+def chats() -> None:
+    """Read WhatsApp chat exports.
+
+    \b
+    Example:
+      mixedmethods chats inspect "WhatsApp Chat with CARICOM.zip"
+    """
+
+
+@chats.command("inspect")
+@click.argument("export", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of lines.")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy", "ymd"]), default=None,
+              help="Order of day, month and year in the export's dates, when it cannot be detected.")
+def chats_inspect(export: Path, as_json: bool, date_order: str | None) -> None:
+    """Parse one WhatsApp export (.txt or .zip) and print its format and counts, never names.
+
+    Shows the detected format (Android or iOS, date order, 12- or 24-hour
+    clock), messages by kind, distinct authors, system events, media files in
+    a .zip, and the first and last time stamp.
+
+    \b
+    Examples:
+      mixedmethods chats inspect data/chats/caricom.zip
+      mixedmethods chats inspect sixth-committee.txt --json --date-order mdy
+    """
+    import json
+
+    from .chats.parser import parse_export, summary
+
+    frame, chat_format = parse_export(export, str(export), date_order)
+    facts = summary(frame, chat_format)
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False))
+        return
+    click.echo(f"format: {facts['format']}")
+    kinds = ", ".join(f"{k} {v}" for k, v in facts["by_kind"].items())
+    click.echo(f"messages: {facts['messages']} ({kinds})")
+    click.echo(f"authors: {facts['authors']}")
+    click.echo(f"system events: {facts['system_events']}")
+    if facts["media_files"]:
+        click.echo(f"media files in the zip: {facts['media_files']}")
+    click.echo(f"first: {facts['first']}")
+    click.echo(f"last: {facts['last']}")
+
+
 def main() -> None:
     """Entry point of the ``mixedmethods`` script."""
     cli(prog_name="mixedmethods")

@@ -11,7 +11,7 @@ from mixedmethods import __version__
 from mixedmethods.cli import cli
 
 COMMANDS = [["init"], ["demo"], ["import"], ["status"], ["rejects"], ["build"], ["instrument"],
-            ["instrument", "convert"], ["interviews"], ["interviews", "export-qdpx"]]
+            ["instrument", "convert"], ["interviews"], ["interviews", "export-qdpx"], ["chats"], ["chats", "inspect"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])

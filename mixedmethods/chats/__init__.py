@@ -1,0 +1,1 @@
+"""Chats: WhatsApp exports parsed into one frame of messages and system events."""

@@ -1,0 +1,78 @@
+"""What WhatsApp writes in exports, in English, French, Spanish, Portuguese and German.
+
+Message kinds are recognised from the whole message text; system events from
+the text of a line that has no author (Android) or whose text starts with a
+left-to-right mark (iOS, where the group's name stands as the author).
+"""
+
+from __future__ import annotations
+
+import re
+
+MEDIA = re.compile(
+    r"^(?:<(?:Media omitted|Médias omis|Multimedia omitido|Mídia oculta|Arquivo de mídia oculto|"
+    r"Medien ausgeschlossen)>"
+    r"|(?:image|video|audio|sticker|GIF|document|Contact card) omitted"
+    r"|(?:image|vidéo|audio|autocollant|GIF|document) (?:absente?|omise?)"
+    r"|(?:imagen|video|audio|sticker|GIF|documento) omitid[oa]"
+    r"|(?:imagem|vídeo|áudio|figurinha|GIF|documento) ocultad[oa]"
+    r"|(?:Bild|Video|Audio|Sticker|GIF|Dokument) weggelassen"
+    r"|<(?:attached|pièce jointe|adjunto|anexado|Anhang): [^>]+>"
+    r"|\S+\.(?:jpe?g|png|webp|mp4|opus|ogg|pdf|docx?|xlsx?|vcf|gif) \((?:file attached|fichier joint|archivo adjunto|"
+    r"arquivo anexado|Datei angehängt)\)"
+    r")\s*$", re.IGNORECASE)
+DELETED = re.compile(
+    r"^(?:This message was deleted\.?|You deleted this message\.?|Ce message a été supprimé\.?|"
+    r"Vous avez supprimé ce message\.?|Se eliminó este mensaje\.?|Eliminaste este mensaje\.?|"
+    r"Mensagem apagada|Esta mensagem foi apagada|Você apagou esta mensagem\.?|"
+    r"Diese Nachricht wurde gelöscht\.?|Du hast diese Nachricht gelöscht\.?)\s*$", re.IGNORECASE)
+EDITED = re.compile(
+    r"\s*<(?:This message was edited|Ce message a été modifié|Se editó este mensaje\.?|Mensagem editada|"
+    r"Diese Nachricht wurde bearbeitet)>\s*$", re.IGNORECASE)
+POLL = re.compile(r"^(?:POLL|SONDAGE|ENCUESTA|ENQUETE|UMFRAGE)\s?:", re.IGNORECASE)
+LOCATION = re.compile(r"^(?:location|localisation|position|ubicación|localização|Standort)\s?: "
+                      r"https?://\S*maps\S*\s*$|^https?://maps\.google\.com/\S+\s*$", re.IGNORECASE)
+
+SYSTEM_EVENTS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in [
+    ("encryption", r"end-to-end encrypted|chiffrés de bout en bout|cifrado de extremo a extremo|"
+                   r"criptografia de ponta a ponta|Ende-zu-Ende-verschlüsselt"),
+    ("security_code", r"security code (?:with .+ )?changed|code de sécurité .*a changé|código de seguridad .*cambió|"
+                      r"código de segurança .*mudou|Sicherheitsnummer .*hat sich geändert"),
+    ("created", r" created (?:the )?group|^You created group| a créé le groupe|^Vous avez créé le groupe| creó el "
+                r"grupo| criou o grupo| hat die Gruppe .* erstellt"),
+    ("joined", r"joined using this group's invite link|a rejoint ce groupe via le lien d'invitation|se unió usando el "
+               r"enlace de invitación|entrou usando o link de convite|ist über den Einladungslink .*beigetreten"),
+    ("added", r" added | a ajouté | añadió | agregó | adicionou | hat .* hinzugefügt"),
+    ("removed", r" removed | a retiré | eliminó | removeu | hat .* entfernt"),
+    ("left", r" left$| est parti(?:e)?$| a quitté le groupe$| salió del grupo$| saiu$| hat die Gruppe verlassen$"),
+    ("subject_changed", r"changed the (?:group name|subject)|a modifié le (?:nom|sujet)|cambió el (?:asunto|nombre)|"
+                        r"mudou o (?:assunto|nome)|hat den Betreff|hat den Gruppennamen"),
+    ("icon_changed", r"changed (?:this )?group'?s? icon|a changé l'icône|cambió el ícono|mudou a imagem|"
+                     r"hat das Gruppenbild geändert"),
+    ("description_changed", r"changed the group description|a modifié la description|cambió la descripción|"
+                            r"mudou a descrição|hat die Gruppenbeschreibung geändert"),
+]]
+
+
+def system_event(text: str) -> str | None:
+    """The kind of system event ``text`` reports, or None."""
+    for name, pattern in SYSTEM_EVENTS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def message_kind(text: str) -> tuple[str, str]:
+    """``(kind, text)`` of a message: text, media, deleted, edited (marker removed), poll or location."""
+    if MEDIA.match(text):
+        return "media", text
+    if DELETED.match(text):
+        return "deleted", text
+    edited = EDITED.search(text)
+    if edited:
+        return "edited", text[:edited.start()]
+    if POLL.match(text):
+        return "poll", text
+    if LOCATION.match(text):
+        return "location", text
+    return "text", text

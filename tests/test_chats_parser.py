@@ -1,0 +1,140 @@
+"""The WhatsApp parser: each export shape, written here by hand, gives exactly these rows."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from mixedmethods.chats.parser import parse_chat, parse_export
+from mixedmethods.errors import InputFileError
+
+NNBSP, NBSP, LRM, RLM, NBH = "\u202f", "\u00a0", "\u200e", "\u200f", "\u2011"
+
+
+def rows(text: str, **options) -> list[tuple]:
+    frame, _ = parse_chat(text, "test.txt", **options)
+    return [(t.to_pydatetime(), a if isinstance(a, str) else None, x, k, e if isinstance(e, str) else None)
+            for t, a, x, k, e in frame[["timestamp", "author", "text", "kind", "event"]].itertuples(index=False)]
+
+
+def test_android_24_hour_day_first_with_system_events_media_and_multiline():
+    text = ("13/03/2024, 09:15 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even "
+            "WhatsApp, can read or listen to them.\n"
+            "13/03/2024, 09:15 - Ana Pérez created group \"CARICOM delegates\"\n"
+            "13/03/2024, 09:16 - Ana Pérez added ~ Bruno\n"
+            "13/03/2024, 10:02 - Ana Pérez: Draft attached\n"
+            "second line\n"
+            "14/03/2024, 10:05 is the deadline, as agreed\n"
+            f"14/03/2024, 10:03 - +1 246{NBH}555{NBH}0101: <Media omitted>\n"
+            "14/03/2024, 10:04 - ~ Bruno: This message was deleted\n"
+            "14/03/2024, 22:30 - Bruno left\n")
+    assert rows(text) == [
+        (datetime(2024, 3, 13, 9, 15), None, "Messages and calls are end-to-end encrypted. No one outside of this "
+         "chat, not even WhatsApp, can read or listen to them.", "system", "encryption"),
+        (datetime(2024, 3, 13, 9, 15), None, 'Ana Pérez created group "CARICOM delegates"', "system", "created"),
+        (datetime(2024, 3, 13, 9, 16), None, "Ana Pérez added ~ Bruno", "system", "added"),
+        # A body line that merely looks like a date stays in the message.
+        (datetime(2024, 3, 13, 10, 2), "Ana Pérez", "Draft attached\nsecond line\n14/03/2024, 10:05 is the "
+         "deadline, as agreed", "text", None),
+        (datetime(2024, 3, 14, 10, 3), "+1 246-555-0101", "<Media omitted>", "media", None),
+        (datetime(2024, 3, 14, 10, 4), "Bruno", "This message was deleted", "deleted", None),
+        (datetime(2024, 3, 14, 22, 30), None, "Bruno left", "system", "left"),
+    ]
+
+
+def test_ios_bracketed_12_hour_month_first_with_narrow_no_break_spaces_and_marks():
+    text = (f"{LRM}[3/14/24, 9:15:02{NNBSP}AM] CARICOM: {LRM}Ana created group \u201cCARICOM\u201d\n"
+            f"[3/14/24, 1:05:44{NNBSP}PM] Ana: hello\nworld\n"
+            f"[3/14/24, 1:06:00{NBSP}PM] ~{NNBSP}Bruno: {LRM}image omitted\n"
+            f"[3/14/24, 1:07:00 PM] Bruno: fixed the date <This message was edited>\n"
+            f"[3/15/24, 12:01:00{NNBSP}AM] {RLM}Carla: {LRM}<attached: 00000012-PHOTO-2024-03-15.jpg>\n")
+    assert rows(text) == [
+        (datetime(2024, 3, 14, 9, 15, 2), None, "Ana created group \u201cCARICOM\u201d", "system", "created"),
+        (datetime(2024, 3, 14, 13, 5, 44), "Ana", "hello\nworld", "text", None),
+        (datetime(2024, 3, 14, 13, 6), "Bruno", "image omitted", "media", None),
+        (datetime(2024, 3, 14, 13, 7), "Bruno", "fixed the date", "edited", None),
+        (datetime(2024, 3, 15, 0, 1), "Carla", "<attached: 00000012-PHOTO-2024-03-15.jpg>", "media", None),
+    ]
+
+
+def test_spanish_a_m_p_m_and_french_system_messages():
+    text = ("20/11/23, 9:05 a. m. - Les messages et les appels sont chiffrés de bout en bout.\n"
+            "20/11/23, 9:06 a. m. - Ana a créé le groupe « Sixième Commission »\n"
+            "20/11/23, 9:07 a. m. - Bruno a rejoint ce groupe via le lien d'invitation\n"
+            "20/11/23, 1:10 p. m. - Bruno: <Médias omis>\n"
+            "20/11/23, 1:11 p. m. - Bruno: SONDAGE :\nQuelle date ?\n")
+    assert [(r[0], r[3], r[4]) for r in rows(text)] == [
+        (datetime(2023, 11, 20, 9, 5), "system", "encryption"),
+        (datetime(2023, 11, 20, 9, 6), "system", "created"),
+        (datetime(2023, 11, 20, 9, 7), "system", "joined"),
+        (datetime(2023, 11, 20, 13, 10), "media", None),
+        (datetime(2023, 11, 20, 13, 11), "poll", None),
+    ]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("2024-03-13, 18:45 - Ana: x", datetime(2024, 3, 13, 18, 45)),         # year-month-day
+    ("13.03.24, 18:45 - Ana: x", datetime(2024, 3, 13, 18, 45)),           # dots, 2-digit year
+    ("[13.03.2024, 18:45:09] Ana: x", datetime(2024, 3, 13, 18, 45, 9)),   # iOS with dots
+    ("3/13/2024, 6:45 PM - Ana: x", datetime(2024, 3, 13, 18, 45)),        # month first, 12-hour
+    ("13-03-2024 18:45 - Ana: x", datetime(2024, 3, 13, 18, 45)),          # dashes, no comma
+])
+def test_date_and_time_shapes(header: str, expected: datetime):
+    assert rows(header + "\n")[0][0] == expected
+
+
+def test_day_month_order_from_the_sequence_when_numbers_do_not_decide():
+    text = "01/02/2024, 10:00 - Ana: a\n02/02/2024, 10:00 - Ana: b\n01/03/2024, 10:00 - Ana: c\n"
+    # Day first runs forward (1 Feb, 2 Feb, 1 Mar); month first would go back (2 Jan, 2 Feb, 3 Jan).
+    assert [r[0] for r in rows(text)] == [datetime(2024, 2, 1, 10), datetime(2024, 2, 2, 10), datetime(2024, 3, 1, 10)]
+
+
+def test_undecidable_date_order_asks_for_the_option_and_the_option_decides():
+    text = "01/02/2024, 10:00 - Ana: a\n01/02/2024, 11:00 - Ana: b\n"
+    with pytest.raises(InputFileError, match="pass --date-order dmy or mdy"):
+        rows(text)
+    assert rows(text, date_order="mdy")[0][0] == datetime(2024, 1, 2, 10)
+
+
+def test_a_line_before_the_first_message_is_an_error_with_its_line():
+    with pytest.raises(InputFileError) as error:
+        rows("\nhello there\n13/03/2024, 10:00 - Ana: a\n")
+    assert "test.txt, line 2: this line is not part of any message" in str(error.value)
+
+
+def test_zip_export_parses_like_the_txt_and_counts_media(tmp_path: Path):
+    text = "13/03/2024, 10:00 - Ana: a\n13/03/2024, 10:01 - Ana: IMG-20240313-WA0001.jpg (file attached)\n"
+    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "chat.zip", "w") as archive:
+        archive.writestr("_chat.txt", text)
+        archive.writestr("IMG-20240313-WA0001.jpg", b"\xff\xd8")
+    from_txt, _ = parse_export(tmp_path / "chat.txt")
+    from_zip, chat_format = parse_export(tmp_path / "chat.zip")
+    assert from_zip.drop(columns=[]).equals(from_txt)
+    assert chat_format.media_files == 1
+    assert list(from_zip["kind"]) == ["text", "media"]
+
+
+def test_inspect_prints_counts_and_no_names(tmp_path: Path, run):
+    text = ("13/03/2024, 09:15 - Ana Pérez created group \"X\"\n13/03/2024, 10:00 - Ana Pérez: a\n"
+            "14/03/2024, 10:01 - +1 246 555 0101: <Media omitted>\n14/03/2024, 10:02 - Bruno: b\n")
+    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
+    result = run("chats", "inspect", tmp_path / "chat.txt", "--json")
+    assert result.exit_code == 0
+    facts = json.loads(result.output)
+    assert facts["format"] == "android, dmy, 24h"
+    assert (facts["messages"], facts["authors"], facts["system_events"]) == (3, 3, 1)
+    assert (facts["first"], facts["last"]) == ("2024-03-13T09:15:00", "2024-03-14T10:02:00")
+    plain = run("chats", "inspect", tmp_path / "chat.txt").output
+    assert "Ana" not in plain and "555" not in plain and "Bruno" not in plain
+
+
+def test_inspect_errors_are_one_line(tmp_path: Path, run):
+    (tmp_path / "x.txt").write_text("not a chat at all\n", encoding="utf-8")
+    result = run("chats", "inspect", tmp_path / "x.txt")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "x.txt, line 1: no WhatsApp message header found" in result.stderr
