@@ -79,11 +79,26 @@ def pseudonym(key: bytes, identity: str, prefix: str = "P") -> str:
     return f"{prefix}-{base64.b32encode(digest).decode('ascii')[:8]}"
 
 
-def normalise_phone(text: str) -> str:
-    """Digits of a phone number with a leading + kept (``+1 (246) 555-0101`` -> ``+12465550101``)."""
+def normalise_phone(text: str, country_code: str | None = None) -> str:
+    """A phone number as ``+`` and digits, so that two ways of writing it compare equal.
+
+    ``00`` becomes ``+``; a number without either gets ``country_code`` (such
+    as ``+1``) in place of its leading zeros.
+
+    >>> normalise_phone("+1 (246) 555\u20110101"), normalise_phone("0044 20 7946 0958")
+    ('+12465550101', '+442079460958')
+    >>> normalise_phone("0246 555 0101", "+1"), normalise_phone("246 555 0101")
+    ('+12465550101', '2465550101')
+    """
     text = text.replace("\u2011", "-").strip()
     digits = re.sub(r"\D", "", text)
-    return ("+" if text.startswith("+") else "") + digits
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if country_code:
+        return "+" + re.sub(r"\D", "", country_code) + digits.lstrip("0")
+    return digits
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from the bundled instruments. Layout and keys: ``docs/study-folder.md``.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,22 @@ class SurveySource:
 
 
 @dataclass
+class ChatSource:
+    """One WhatsApp export, the group it belongs to, and its date order if it cannot be detected."""
+
+    path: Path
+    group: str
+    date_order: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class ChatOptions:
+    default_country_code: str | None = None  # for phone numbers written without +, e.g. "+1"
+    session_gap_minutes: int = 60  # a silence longer than this ends a conversation
+
+
+@dataclass
 class ReportOptions:
     language: str = "en"
     min_cell_size: int = 5
@@ -54,6 +71,8 @@ class Study:
     codebook_path: Path | None = None
     survey_sources: list[SurveySource] = field(default_factory=list)
     interview_files: list[Path] = field(default_factory=list)
+    chat_sources: list[ChatSource] = field(default_factory=list)
+    chats: ChatOptions = field(default_factory=ChatOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
 
     @property
@@ -126,8 +145,8 @@ def load_study(root: Path) -> Study:
     if not path.is_file():
         raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
     data = load_yaml(path, display=shown)
-    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "report"}, "study.yaml",
-                      shown)
+    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report"},
+                      "study.yaml", shown)
     for key in ("title", "groups"):
         if key not in top:
             raise _fail(f"missing required key {key!r}", shown, top)
@@ -151,8 +170,10 @@ def load_study(root: Path) -> Study:
 
     codebook_path = _instrument_path(root, instruments, "codebook", "instruments/codebook.yaml", shown, top)
 
-    sources = _check_keys(top.get("sources", LineDict()), {"survey", "interviews"}, "sources", shown)
+    sources = _check_keys(top.get("sources", LineDict()), {"survey", "interviews", "chats"}, "sources", shown)
     interview_files = _interview_files(root, sources, shown)
+    chat_sources = _chat_sources(root, sources, groups, shown)
+    chats = _chat_options(top, shown)
     survey_sources: list[SurveySource] = []
     entries = sources.get("survey", [])
     if isinstance(entries, str):
@@ -209,7 +230,47 @@ def load_study(root: Path) -> Study:
     title = _labels(top["title"], "title", shown, top.line_of("title"))
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
-                 interview_files=interview_files, report=report)
+                 interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report)
+
+
+def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> list[ChatSource]:
+    """sources.chats: a list of {path, group, date_order}."""
+    entries = sources.get("chats", [])
+    if not isinstance(entries, list):
+        raise _fail("sources.chats: expected a list of {path: ..., group: ...}", shown, sources, "chats")
+    found = []
+    for entry in entries:
+        line = getattr(entry, "line", None)
+        entry = _check_keys(entry, {"path", "group", "date_order"}, "a chat source", shown)
+        path, group = entry.get("path"), entry.get("group")
+        if not isinstance(path, str) or not (root / path).is_file():
+            raise ConfigError(f"chat export {path!r} not found", file=shown, line=entry.line_of("path"))
+        if group not in groups:
+            raise ConfigError(f"chat group {group!r} is not one of the study's groups ({', '.join(groups)})",
+                              file=shown, line=entry.line_of("group") if "group" in entry else line)
+        order = entry.get("date_order")
+        if order is not None and order not in ("dmy", "mdy", "ymd"):
+            raise ConfigError("date_order: expected dmy, mdy or ymd", file=shown, line=entry.line_of("date_order"))
+        found.append(ChatSource(root / path, str(group), order, line))
+    return found
+
+
+def _chat_options(top: LineDict, shown: str) -> ChatOptions:
+    raw = _check_keys(top.get("chats", LineDict()), {"default_country_code", "session_gap_minutes"}, "chats", shown)
+    options = ChatOptions()
+    if "default_country_code" in raw:
+        code = str(raw["default_country_code"])
+        if not re.fullmatch(r"\+?\d{1,4}", code):
+            raise _fail("chats.default_country_code: expected a code such as '+1' or '+33'", shown, raw,
+                        "default_country_code")
+        options.default_country_code = code if code.startswith("+") else "+" + code
+    if "session_gap_minutes" in raw:
+        gap = raw["session_gap_minutes"]
+        if not isinstance(gap, int) or isinstance(gap, bool) or not 1 <= gap <= 1440:
+            raise _fail("chats.session_gap_minutes: expected whole minutes from 1 to 1440", shown, raw,
+                        "session_gap_minutes")
+        options.session_gap_minutes = gap
+    return options
 
 
 def _instrument_path(root: Path, instruments: LineDict, key: str, default: str, shown: str,
@@ -260,7 +321,8 @@ def default_study_yaml(title: str = "My mixed-methods study") -> dict[str, Any]:
                                 "fr": "Groupe des délégués de la Sixième Commission"},
         },
         "instruments": {"questionnaire": "instruments/survey.yaml", "codebook": "instruments/codebook.yaml"},
-        "sources": {"survey": ["data/survey"], "interviews": ["data/interviews"]},
+        "sources": {"survey": ["data/survey"], "interviews": ["data/interviews"], "chats": []},
+        "chats": {"default_country_code": "+1", "session_gap_minutes": 60},
         "report": {"language": "en", "min_cell_size": 5, "group_test": "mann-whitney", "output": "report"},
     }
 

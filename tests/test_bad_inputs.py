@@ -23,6 +23,18 @@ def make_study(root: Path) -> Path:
     return root
 
 
+def locate(root: Path, expected: str) -> str:
+    """Replace ``{text}`` in ``expected`` by the number of the first study.yaml line containing ``text``."""
+    import re
+
+    lines = (root / "study.yaml").read_text(encoding="utf-8").splitlines()
+
+    def number(match: "re.Match[str]") -> str:
+        return str(next(i for i, line in enumerate(lines, 1) if match.group(1) in line))
+
+    return re.sub(r"\{([^}]+)\}", number, expected)
+
+
 def write_csv(root: Path, text: str | bytes, name: str = "export.csv") -> None:
     path = root / "data" / "survey" / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
@@ -42,7 +54,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
      "study.yaml, line 5: unknown key 'colour' in study.yaml"),
     ("study.yaml has a wrong type",
      lambda r: edit_yaml(r, "min_cell_size: 5", "min_cell_size: five"), ["import"],
-     "study.yaml, line 25: report.min_cell_size: expected a whole number of at least 1, got 'five'"),
+     "study.yaml, line {min_cell_size}: report.min_cell_size: expected a whole number of at least 1, got 'five'"),
     ("study.yaml has a value out of range",
      lambda r: edit_yaml(r, "min_cell_size: 5", "min_cell_size: 0"), ["build"],
      "report.min_cell_size: expected a whole number of at least 1, got 0"),
@@ -50,10 +62,10 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
      lambda r: edit_yaml(r, "languages:", "languages: [en, fr\nx:"), ["status"], "study.yaml, line 6: not valid YAML"),
     ("study.yaml names a missing questionnaire",
      lambda r: edit_yaml(r, "instruments/survey.yaml", "instruments/nope.yaml"), ["import"],
-     "line 16: instruments.questionnaire: file 'instruments/nope.yaml' not found"),
+     "line {questionnaire:}: instruments.questionnaire: file 'instruments/nope.yaml' not found"),
     ("study.yaml names a missing survey export",
      lambda r: edit_yaml(r, "- data/survey", "- data/survey/missing.xlsx"), ["import"],
-     "line 20: survey source 'data/survey/missing.xlsx' not found"),
+     "line {- data/survey}: survey source 'data/survey/missing.xlsx' not found"),
     ("study.yaml has a report language the study does not have",
      lambda r: edit_yaml(r, "language: en", "language: de"), ["build"],
      "report.language: expected one of the study's languages"),
@@ -110,6 +122,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
 @pytest.mark.parametrize("what, setup, command, expected", CASES, ids=[c[0] for c in CASES])
 def test_user_error_is_one_line_and_exit_2(tmp_path: Path, run, what, setup, command, expected):
     root = make_study(tmp_path / "study")
+    expected = locate(root, expected)  # "{text}" = the line of study.yaml holding text, as written by init
     setup(root)
     result = run(*command, root)
     assert result.exit_code == 2, (what, result.output)
