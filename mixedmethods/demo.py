@@ -96,9 +96,10 @@ def _likert(rng: random.Random, latent: float, reverse: bool) -> int:
     return max(1, min(5, round(value)))
 
 
-def _answers(rng: random.Random, person: Participant) -> dict[str, object]:
+def _answers(rng: random.Random, person: Participant, traits: dict[str, dict[str, float]]) -> dict[str, object]:
     means = MEANS[person.group]
     latent = {s: means[s] + rng.gauss(0, 0.6) for s in SCALE_ITEMS}
+    traits[person.participant_id] = latent
     latent["platform"] = 0.5 * latent["platform"] + 0.5 * latent["security"]
     answers: dict[str, object] = {
         "invitation_code": person.invitation_code, "group": person.group,
@@ -189,8 +190,9 @@ def make_demo(root: Path, seed: int = 7, scale: int = 1) -> DemoSummary:
     respondents = [p for p in people if rng.random() < 0.86]
     start = datetime(2026, 3, 2, 9, 0)
     rows = []
+    traits: dict[str, dict[str, float]] = {}
     for index, person in enumerate(respondents):
-        answers = _answers(rng, person)
+        answers = _answers(rng, person, traits)
         submitted = start + timedelta(minutes=37 * index + rng.randrange(0, 30))
         answers.update({"start": submitted - timedelta(minutes=12), "end": submitted, "_id": 1000 + index,
                         "_uuid": f"{rng.getrandbits(128):032x}", "_submission_time": submitted.isoformat(),
@@ -213,4 +215,24 @@ def make_demo(root: Path, seed: int = 7, scale: int = 1) -> DemoSummary:
     from .demo_interviews import write_demo_interviews
 
     interviews = write_demo_interviews(root / "data" / "interviews", rng, respondents, people)
+    _write_demo_chats(root, rng, people, traits)
     return DemoSummary(root, len(people), len(respondents), target, interviews)
+
+
+def _write_demo_chats(root: Path, rng: random.Random, people: list[Participant],
+                      traits: dict[str, dict[str, float]]) -> None:
+    """Two exports (about 10,000 messages each) and their entries in study.yaml."""
+    from .demo_chats import write_chat_export
+    from .yamlio import dump_yaml, load_yaml
+
+    folder = root / "data" / "chats"
+    caricom = [p for p in people if p.group == "caricom"]
+    sixth = [p for p in people if p.group == "sixth-committee"]
+    write_chat_export(folder / "caricom.txt", rng, "caricom", caricom, traits, 10_000, False, "CARICOM delegates")
+    write_chat_export(folder / "sixth-committee.txt", rng, "sixth-committee", sixth, traits, 10_000, True,
+                      "Sixième Commission")
+    config = load_yaml(root / "study.yaml")
+    config["sources"]["chats"] = [{"path": "data/chats/caricom.txt", "group": "caricom"},
+                                  {"path": "data/chats/sixth-committee.txt", "group": "sixth-committee"}]
+    (root / "study.yaml").write_text("# mixedmethods study configuration; keys are documented in "
+                                     "docs/study-folder.md\n" + dump_yaml(config), encoding="utf-8")

@@ -33,6 +33,9 @@ class ImportOutcome:
         """One line for the terminal."""
         if self.status == "unchanged":
             return f"{self.path}: unchanged, skipped"
+        if self.kind == "chats":
+            return (f"{self.path}: {self.status} ({self.reader}): {self.accepted} messages, "
+                    f"{self.rejected} authors not in participants.csv")
         if self.kind == "interviews":
             return (f"{self.path}: {self.status}: {self.reader}, {self.accepted} coded segments, "
                     f"{self.values_rejected} segments rejected")
@@ -113,6 +116,8 @@ def import_study(study: Study, reader: str | None = None,
                 audit(conn, f"import survey ({status})", details)
             if study.interview_files:
                 outcomes.append(_import_interviews(conn, study, participants, redact, key))
+            if study.chat_sources:
+                outcomes.extend(_import_chats(conn, study, participants, key))
     finally:
         conn.close()
     return outcomes
@@ -143,3 +148,30 @@ def _import_interviews(conn, study: Study, participants: Participants, redact: R
     audit(conn, f"import interviews ({status})", details)
     return ImportOutcome(label, status, f"{counts.transcripts} transcripts", counts.segments, 0, counts.rejected,
                          kind="interviews")
+
+
+def _import_chats(conn, study: Study, participants: Participants, key: bytes) -> list[ImportOutcome]:
+    """Each chat export is its own import (unchanged files are skipped)."""
+    from .chats.importer import store_chat
+    from .chats.linkage import AuthorLinker
+
+    linker = AuthorLinker(participants, key, study.chats.default_country_code)
+    outcomes = []
+    for source in study.chat_sources:
+        relative = study.relative(source.path)
+        digest = sha256_of(source.path)
+        previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'chats' AND path = ?",
+                                (relative,)).fetchone()
+        if previous is not None and previous["sha256"] == digest:
+            outcomes.append(ImportOutcome(relative, "unchanged", "-", kind="chats"))
+            continue
+        status, import_id = begin_import(conn, previous, "chats", relative, digest, "whatsapp")
+        counts = store_chat(conn, import_id, source.path, relative, source.group, source.date_order, linker)
+        finish_import(conn, import_id, counts.messages, counts.unknown_authors)
+        details = {"path": relative, "sha256": digest, "group": source.group, **counts.__dict__}
+        if previous is not None:
+            details["replaced_sha256"] = previous["sha256"]
+        audit(conn, f"import chats ({status})", details)
+        outcomes.append(ImportOutcome(relative, status, counts.format, counts.messages, counts.unknown_authors,
+                                      kind="chats"))
+    return outcomes

@@ -18,9 +18,13 @@ def study_status(study: Study) -> str:
         listed = conn.execute("SELECT grp, COUNT(*) FROM participants WHERE listed = 1 GROUP BY grp ORDER BY grp")
         lines.append("Participants listed in private/participants.csv: " +
                      (", ".join(f"{g or 'no group'} {n}" for g, n in listed) or "none"))
-        unlisted = conn.execute("SELECT COUNT(*) FROM participants WHERE listed = 0").fetchone()[0]
+        unlisted = conn.execute("SELECT participant_id, grp FROM participants WHERE listed = 0 "
+                                "ORDER BY grp, participant_id").fetchall()
         if unlisted:
-            lines.append(f"Respondents not in participants.csv (keyed pseudonyms U-...): {unlisted}")
+            shown = ", ".join(f"{r['participant_id']} ({r['grp'] or 'no group'})" for r in unlisted[:20])
+            more = f" and {len(unlisted) - 20} more" if len(unlisted) > 20 else ""
+            lines.append(f"People in the data but not in participants.csv (keyed pseudonyms): {len(unlisted)}: "
+                         f"{shown}{more}. Add them to private/participants.csv to link them.")
         lines.append("Imports:")
         imported = {}
         for row in conn.execute("SELECT * FROM imports ORDER BY source_kind, path"):

@@ -99,6 +99,33 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX coded_segments_transcript ON coded_segments(transcript_id);
     """,
+    # 3: chats
+    """
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        grp TEXT NOT NULL,
+        format TEXT NOT NULL,                     -- android/ios, date order, clock
+        media_files INTEGER NOT NULL
+    );
+    CREATE TABLE chat_messages (
+        message_id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,                    -- line in the export
+        timestamp TEXT NOT NULL,                  -- local time of the export, ISO 8601
+        participant_id TEXT REFERENCES participants(participant_id),   -- NULL for system events
+        kind TEXT NOT NULL,                       -- text, media, deleted, edited, poll, location, system
+        event TEXT,                               -- system events: created, added, left ...
+        text TEXT NOT NULL,                       -- pseudonymised
+        words INTEGER NOT NULL,
+        language TEXT                             -- en, fr, es or und (text messages only)
+    );
+    CREATE INDEX chat_messages_chat ON chat_messages(chat_id, timestamp);
+    CREATE TABLE chat_mentions (
+        message_id INTEGER NOT NULL REFERENCES chat_messages(message_id) ON DELETE CASCADE,
+        participant_id TEXT NOT NULL REFERENCES participants(participant_id)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -90,7 +90,9 @@ def test_tables_xlsx_has_one_sheet_per_table_and_results_json_every_statistic(bu
     assert book.sheetnames == ["survey_sample", "survey_profile", "survey_reliability", "survey_item_total",
                                "survey_descriptives", "survey_comparisons", "survey_associations",
                                "interviews_codebook", "interviews_per_participant", "interviews_frequencies",
-                               "interviews_cooccurrence", "interviews_agreement", "interviews_quotes"]
+                               "interviews_cooccurrence", "interviews_agreement", "interviews_quotes",
+                               "chats_per_participant", "chats_participation", "chats_activity", "chats_volume",
+                               "chats_language", "chats_next_speaker", "chats_mentions"]
     results = json.loads((built / "report" / "results.json").read_text())
     survey = results["survey"]
     assert survey["n"] == 120 and survey["n_by_group"] == {"caricom": 52, "sixth-committee": 68}

@@ -25,7 +25,8 @@ def test_demo_export_gives_these_responses(demo_study: Path, query):
     assert query(demo_study, "SELECT grp, COUNT(*) FROM survey_responses WHERE status = 'kept' GROUP BY grp") == [
         ("caricom", 52), ("sixth-committee", 68)]
     # Every respondent was linked to the participants list through the invitation code; the code is not stored.
-    assert query(demo_study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == [(0,)]
+    assert query(demo_study, "SELECT COUNT(*) FROM survey_responses JOIN participants USING (participant_id) "
+                             "WHERE listed = 0") == [(0,)]
     assert query(demo_study, "SELECT COUNT(*) FROM survey_answers WHERE question_id = 'invitation_code'") == [(0,)]
     # Select-multiple answers came from Kobo's split 0/1 columns and are stored as space-separated values.
     values = {v for (v,) in query(demo_study, "SELECT value FROM survey_answers WHERE question_id = 'working_languages'")}
@@ -86,7 +87,8 @@ def test_a_changed_file_replaces_its_earlier_version_and_the_audit_says_so(fresh
     assert query(fresh_demo, "SELECT COUNT(*) FROM imports WHERE source_kind = 'survey'") == [(1,)]
     assert query(fresh_demo, "SELECT COUNT(*) FROM survey_responses WHERE status = 'kept'") == [(119,)]
     commands = [c for (c,) in query(fresh_demo, "SELECT command FROM audit ORDER BY audit_id")]
-    assert commands == ["import survey (imported)", "import interviews (imported)", "import survey (replaced)"]
+    assert commands == ["import survey (imported)", "import interviews (imported)", "import chats (imported)",
+                        "import chats (imported)", "import survey (replaced)"]
     details = query(fresh_demo, "SELECT details FROM audit ORDER BY audit_id DESC LIMIT 1")[0][0]
     assert '"replaced_sha256"' in details
 

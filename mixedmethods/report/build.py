@@ -1,7 +1,8 @@
 """``mixedmethods build``: analyse the store and write the report folder.
 
 Writes, under the study's report folder, one Word file per chapter
-(``survey.<language>.docx``, ``interviews.<language>.docx``), ``figures/``,
+(``survey.<language>.docx``, ``interviews.<language>.docx``,
+``chats.<language>.docx``), ``figures/``,
 ``tables.xlsx`` (every table, one sheet each, named ``<chapter>_<table>``)
 and ``results.json`` (every statistic, by chapter). A chapter whose source has
 no data yet (no interviews imported, say) is skipped. A team may put its own
@@ -69,7 +70,20 @@ def _interviews(study: Study, language: str, texts, out: Path) -> ChapterOutput:
     return ChapterOutput("interviews", results.tables, results.statistics, path)
 
 
-CHAPTERS: list[tuple[str, Callable[..., ChapterOutput]]] = [("survey", _survey), ("interviews", _interviews)]
+def _chats(study: Study, language: str, texts, out: Path) -> ChapterOutput:
+    from ..chats.analysis import analyse_chats
+    from .chat_chapter import ChatChapter
+
+    results = analyse_chats(study)
+    if "participation" not in results.tables:
+        return ChapterOutput("chats", {}, results.statistics, None)
+    path = _write("chats", study, language, texts, out, results, lambda doc, r: ChatChapter(
+        doc, r, study, texts, out / "figures"))
+    return ChapterOutput("chats", results.tables, results.statistics, path)
+
+
+CHAPTERS: list[tuple[str, Callable[..., ChapterOutput]]] = [("survey", _survey), ("interviews", _interviews),
+                                                             ("chats", _chats)]
 
 
 def build_report(study: Study, language: str = "en",

@@ -120,3 +120,62 @@ def heatmap(matrix: Sequence[Sequence[float]], labels: Sequence[str], path: Path
     fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return path
+
+
+def lorenz_curves(curves: dict[str, tuple[Sequence[float], Sequence[float]]], path: Path, x_label: str,
+                  y_label: str) -> Path:
+    """Lorenz curves, one per label, with the line of equality."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--")
+    for (label, (x, y)), style in zip(curves.items(), ("-", "-.", ":")):
+        ax.plot(x, y, linestyle=style, linewidth=1.6, label=label)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _save(fig, path)
+
+
+def activity_grid(grids: dict[str, Sequence[Sequence[float]]], weekdays: Sequence[str], path: Path) -> Path:
+    """One weekday x hour heatmap panel per label (rows Monday first, columns 0-23 h)."""
+    plt = _pyplot()
+    import numpy as np
+
+    fig, axes = plt.subplots(len(grids), 1, figsize=(6.3, 1.7 * len(grids) + 0.4), squeeze=False)
+    for ax, (label, grid) in zip(axes[:, 0], grids.items()):
+        data = np.asarray(grid, dtype=float)
+        ax.imshow(data, cmap="Blues", aspect="auto")
+        ax.set_title(label, fontsize=8, loc="left")
+        ax.set_yticks(range(7))
+        ax.set_yticklabels(weekdays, fontsize=6.5)
+        ax.set_xticks(range(0, 24, 2))
+        ax.set_xticklabels([f"{h:02d}" for h in range(0, 24, 2)], fontsize=6.5)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def weekly_volume(series: dict[str, tuple[Sequence[object], Sequence[float]]], path: Path, y_label: str) -> Path:
+    """Messages per week, one line per label."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 2.8))
+    for (label, (weeks, values)), style in zip(series.items(), ("-", "-.", ":")):
+        ax.plot(list(weeks), list(values), linestyle=style, linewidth=1.4, label=label)
+    ax.set_ylabel(y_label)
+    ax.legend(frameon=False, fontsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.autofmt_xdate()
+    return _save(fig, path)
+
+
+def _save(fig, path: Path) -> Path:
+    plt = _pyplot()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return path

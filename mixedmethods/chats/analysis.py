@@ -1,0 +1,105 @@
+"""The chat analysis of a study: everything the chat chapter reports, as frames and numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..store import connect
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
+
+
+@dataclass
+class ChatResults:
+    """Tables and statistics of the chat chapter, per group."""
+
+    groups: list[str]
+    min_cell_size: int
+    session_gap_minutes: int
+    tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
+    statistics: dict[str, Any] = field(default_factory=dict)
+    lorenz: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+def analyse_chats(study: "Study") -> ChatResults:
+    """Metrics of :mod:`.metrics` for every group that has a chat export in the store.
+
+    Tables: ``participation`` (one row per group: members, active members,
+    messages, words, median messages per member, Gini with CI, top 10% share,
+    media, night and weekend shares, sessions, median response latency),
+    ``per_participant``, ``activity`` (group x weekday x hour), ``volume``
+    (messages per week), ``language`` (mix of text messages), ``next_speaker``
+    and ``mentions`` (links between pseudonyms).
+    """
+    import pandas as pd
+
+    from .metrics import gini_with_ci, load_mentions, load_messages, lorenz, next_speaker, per_participant, \
+        sessions_and_replies, top_share
+
+    results = ChatResults(list(study.groups), study.report.min_cell_size, study.chats.session_gap_minutes)
+    if not study.store_path.exists():
+        return results
+    conn = connect(study.store_path, create=False)
+    try:
+        messages = load_messages(conn)
+        mentions = load_mentions(conn)
+        listed = pd.read_sql_query('SELECT participant_id, grp AS "group", listed FROM participants', conn)
+        formats = pd.read_sql_query('SELECT grp AS "group", format, media_files FROM chats', conn)
+    finally:
+        conn.close()
+    results.statistics["messages"] = int(messages["kind"].ne("system").sum())
+    if messages.empty:
+        return results
+    frame = sessions_and_replies(messages, study.chats.session_gap_minutes)
+    chat_groups = [g for g in study.groups if g in set(frame["group"])]
+    authors = frame[["participant_id", "group"]].drop_duplicates()
+    members = pd.concat([listed[(listed["listed"] == 1) & listed["group"].isin(chat_groups)][["participant_id",
+                                                                                                 "group"]],
+                         authors]).drop_duplicates("participant_id")
+    people = per_participant(frame, members, mentions)
+    results.tables["per_participant"] = people
+    rows, stats = [], {}
+    for group in chat_groups:
+        own = frame[frame["group"] == group]
+        counts = people.loc[people["group"] == group, "messages"].to_numpy()
+        g, low, high = gini_with_ci(counts)
+        results.lorenz[group] = lorenz(counts)
+        hours = own["timestamp"].dt.hour
+        sessions = own.groupby("session")
+        linked = listed.set_index("participant_id")["listed"]
+        row = {
+            "group": group, "members": len(counts), "active_members": int((counts > 0).sum()),
+            "unlisted_authors": int((linked.reindex(own["participant_id"].unique()) == 0).sum()),
+            "messages": len(own), "words": int(own["words"].sum()),
+            "median_messages_per_member": float(pd.Series(counts).median()),
+            "gini": g, "gini_CI95_low": low, "gini_CI95_high": high, "top10_share": top_share(counts),
+            "media_share": float(own["kind"].eq("media").mean()),
+            "night_share": float(((hours >= 22) | (hours < 6)).mean()),
+            "weekend_share": float((own["timestamp"].dt.dayofweek >= 5).mean()),
+            "sessions": int(sessions.ngroups), "median_session_messages": float(sessions.size().median()),
+            "median_latency_min": float(own["latency_min"].median()),
+            "first": own["timestamp"].min().isoformat(), "last": own["timestamp"].max().isoformat(),
+            "format": "; ".join(formats.loc[formats["group"] == group, "format"]),
+        }
+        rows.append(row)
+        stats[group] = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items() if k != "group"}
+    results.tables["participation"] = pd.DataFrame(rows)
+    results.statistics["groups"] = stats
+    weekday = frame["timestamp"].dt.dayofweek
+    results.tables["activity"] = (frame.assign(weekday=weekday, hour=frame["timestamp"].dt.hour)
+                                  .groupby(["group", "weekday", "hour"]).size().rename("messages").reset_index())
+    results.tables["volume"] = (frame.assign(week=frame["timestamp"].dt.to_period("W").dt.start_time)
+                                .groupby(["group", "week"]).size().rename("messages").reset_index())
+    texts = frame[frame["language"].notna()]
+    language = texts.groupby(["group", "language"]).size().rename("messages").reset_index()
+    language["pct"] = 100 * language["messages"] / language.groupby("group")["messages"].transform("sum")
+    results.tables["language"] = language
+    results.statistics["language"] = {g: {r["language"]: round(r["pct"], 1) for _, r in block.iterrows()}
+                                      for g, block in language.groupby("group")}
+    results.tables["next_speaker"] = next_speaker(frame)
+    results.tables["mentions"] = mentions.groupby(["group", "source", "target"]).size().rename("n").reset_index()
+    return results

@@ -1,0 +1,81 @@
+"""Chat authors to participants, @mentions to links, message text to pseudonymised text.
+
+An author is linked to private/participants.csv by phone number (normalised:
+``+``, spaces, dashes, U+2011, ``00``, leading zeros with the study's default
+country code) or by display name (Unicode NFKC, case-folded, spaces
+collapsed). Authors that match nobody get keyed pseudonyms (``U-...``).
+Mentions (``@Ana Pérez``, ``@12465550101``) of known people become
+``@P-...`` and are kept as links; the rest of the text is redacted like any
+free text (:class:`~mixedmethods.privacy.Redactor`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..privacy import Participants, Redactor, normalise_phone, pseudonym
+
+_PHONE_LIKE = re.compile(r"^[+\d][\d\s().\-\u2011]{6,}$")
+_MENTION_PHONE = re.compile(r"@(\+?\d[\d\s\u2011-]{6,}\d)")
+
+
+def _name_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass
+class AuthorLinker:
+    """Links author strings of one study to participant ids; remembers the unknown ones."""
+
+    participants: Participants
+    key: bytes
+    country_code: str | None = None
+    unknown: dict[str, str] = field(default_factory=dict)  # pseudonym -> "phone" or "name" (never the author)
+
+    def __post_init__(self) -> None:
+        self._phones = {normalise_phone(p.phone, self.country_code): p.participant_id
+                        for p in self.participants.people if p.phone}
+        self._names = {_name_key(p.name): p.participant_id for p in self.participants.people if p.name}
+        self._redact = Redactor(self.participants)
+        names = sorted((p.name for p in self.participants.people if p.name), key=len, reverse=True)
+        self._mention_names = re.compile("@(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+                                         re.IGNORECASE) if names else None
+
+    def link(self, author: str) -> tuple[str, bool]:
+        """``(participant id, listed)`` of an author string."""
+        if _PHONE_LIKE.match(author.strip()):
+            phone = normalise_phone(author, self.country_code)
+            if phone in self._phones:
+                return self._phones[phone], True
+            identity, kind = f"phone:{phone}", "phone"
+        else:
+            name = _name_key(author)
+            if name in self._names:
+                return self._names[name], True
+            identity, kind = f"name:{name}", "name"
+        pid = pseudonym(self.key, identity, prefix="U")
+        self.unknown[pid] = kind
+        return pid, False
+
+    def pseudonymise(self, text: str) -> tuple[str, list[str]]:
+        """Mentions become ``@P-...`` (returned as links), then the text is redacted."""
+        mentioned: list[str] = []
+
+        def by_phone(match: re.Match[str]) -> str:
+            phone = normalise_phone(match.group(1), self.country_code)
+            if phone in self._phones:
+                mentioned.append(self._phones[phone])
+                return "@" + self._phones[phone]
+            return "@[phone]"
+
+        def by_name(match: re.Match[str]) -> str:
+            pid = self._names[_name_key(match.group(1))]
+            mentioned.append(pid)
+            return "@" + pid
+
+        text = _MENTION_PHONE.sub(by_phone, text)
+        if self._mention_names is not None:
+            text = self._mention_names.sub(by_name, text)
+        return self._redact(text), mentioned

@@ -1,0 +1,139 @@
+"""The chat chapter: method, participation table, Lorenz curves, activity and volume, languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import apa
+from .chapter import Chapter, missing
+from .document import ReportDocument, TableSpec
+from .figures import activity_grid, lorenz_curves, weekly_volume
+from .texts import Texts
+
+if TYPE_CHECKING:
+    from ..chats.analysis import ChatResults
+    from ..study import Study
+
+COUNT_ROWS = ("members", "active_members", "messages", "words", "sessions")
+SHARE_ROWS = ("top10_share", "media_share", "night_share", "weekend_share")
+
+
+class ChatChapter(Chapter):
+    section = "chats"
+
+    def __init__(self, doc: ReportDocument, results: "ChatResults", study: "Study", texts: Texts,
+                 figures_dir: Path) -> None:
+        super().__init__(doc, study, texts, figures_dir, results.min_cell_size)
+        self.results = results
+        self.table = results.tables["participation"].set_index("group")
+        self.chat_groups = list(self.table.index)
+
+    def label(self, group: str) -> str:
+        return self.study.group_label(group, self.lang)
+
+    def write(self) -> None:
+        self.doc.heading(self.text("title"), 1)
+        self.method()
+        self.participation()
+        self.inequality()
+        self.activity()
+        self.languages()
+
+    def method(self) -> None:
+        self.doc.heading(self.text("method_heading"), 2)
+        formats = "; ".join(f"{self.label(g)}: {self.table.loc[g, 'format']}" for g in self.chat_groups)
+        self.doc.paragraph(self.text("method_material", n_groups=len(self.chat_groups), formats=formats,
+                                     unlisted=int(self.table["unlisted_authors"].sum())))
+        self.doc.paragraph(self.text("method_sessions", gap=self.results.session_gap_minutes))
+        self.doc.paragraph(self.text("method_inequality"))
+        self.doc.paragraph(self.text("method_language"))
+
+    def _gini_ci(self, group: str) -> str:
+        low, high = self.table.loc[group, "gini_CI95_low"], self.table.loc[group, "gini_CI95_high"]
+        return "\u2014" if missing(low) else apa.interval(low, high, 2, self.lang, is_bounded=True)
+
+    def participation(self) -> None:
+        lang = self.lang
+        self.doc.heading(self.text("participation_heading"), 2)
+        summary = ""
+        if len(self.chat_groups) >= 2:
+            ordered = self.table.sort_values("gini", ascending=False)
+            more, less = ordered.index[0], ordered.index[-1]
+            summary = self.text("participation_summary", more=self.group_label(more), less=self.group_label(less),
+                                g_more=apa.bounded(ordered.loc[more, "gini"], 2, lang), ci_more=self._gini_ci(more),
+                                g_less=apa.bounded(ordered.loc[less, "gini"], 2, lang), ci_less=self._gini_ci(less),
+                                top_more=apa.percent(100 * ordered.loc[more, "top10_share"], lang))
+        self.doc.paragraph(self.text("participation_text", table=self.doc.tables + 1, summary=summary))
+        rows = []
+        for key in ("members", "active_members", "messages", "words", "median_messages_per_member", "gini",
+                    "gini_ci", "top10_share", "media_share", "night_share", "weekend_share", "sessions",
+                    "median_session_messages", "median_latency_min"):
+            cells = [self.t.get(f"chats.rows.{key}")]
+            for group in self.chat_groups:
+                if key == "gini_ci":
+                    cells.append(self._gini_ci(group))
+                    continue
+                value = self.table.loc[group, key]
+                if key in COUNT_ROWS:
+                    cells.append(self.count(value if value == 0 or value >= self.k else None))
+                elif key in SHARE_ROWS:
+                    cells.append(apa.percent(100 * value, lang))
+                elif key == "gini":
+                    cells.append(apa.bounded(value, 2, lang))
+                else:
+                    cells.append(apa.number(value, 1, lang))
+            rows.append(cells)
+        header = [self.col("measure"), *[self.label(g) for g in self.chat_groups]]
+        self.doc.table(TableSpec(self.text("participation_table_title"), header, rows,
+                                 self.text("participation_table_note", k=self.k, k_minus=self.k - 1)),
+                       self.t.get("report.table"))
+
+    def inequality(self) -> None:
+        self.doc.heading(self.text("lorenz_heading"), 2)
+        self.doc.paragraph(self.text("lorenz_text", figure=self.doc.figures + 1))
+        curves = {self.label(g): self.results.lorenz[g] for g in self.chat_groups}
+        path = lorenz_curves(curves, self.figures_dir / f"chats-lorenz.{self.lang}.png", self.text("lorenz_x"),
+                             self.text("lorenz_y"))
+        self.doc.figure(path, self.text("lorenz_figure_title"), self.text("lorenz_figure_note"), width_cm=11.0,
+                        label=self.t.get("report.figure"))
+
+    def activity(self) -> None:
+        import numpy as np
+
+        self.doc.heading(self.text("activity_heading"), 2)
+        first = min(self.table["first"])[:10]
+        last = max(self.table["last"])[:10]
+        self.doc.paragraph(self.text("activity_text", figure=self.doc.figures + 1, figure2=self.doc.figures + 2,
+                                     first=first, last=last))
+        activity = self.results.tables["activity"]
+        grids = {}
+        for group in self.chat_groups:
+            grid = np.zeros((7, 24))
+            own = activity[activity["group"] == group]
+            grid[own["weekday"].to_numpy(), own["hour"].to_numpy()] = own["messages"].to_numpy()
+            grids[self.label(group)] = grid
+        path = activity_grid(grids, self.t.raw("chats.weekdays"), self.figures_dir / f"chats-activity.{self.lang}.png")
+        self.doc.figure(path, self.text("activity_figure_title"), self.text("activity_figure_note"),
+                        label=self.t.get("report.figure"))
+        volume = self.results.tables["volume"]
+        series = {self.label(g): (volume.loc[volume["group"] == g, "week"], volume.loc[volume["group"] == g,
+                                                                                       "messages"])
+                  for g in self.chat_groups}
+        path = weekly_volume(series, self.figures_dir / f"chats-volume.{self.lang}.png", self.text("volume_y"))
+        self.doc.figure(path, self.text("volume_figure_title"), self.text("volume_figure_note"),
+                        label=self.t.get("report.figure"))
+
+    def languages(self) -> None:
+        language = self.results.tables["language"]
+        if language.empty:
+            return
+        names = self.t.raw("chats.language_names")
+        self.doc.heading(self.text("language_heading"), 2)
+        parts = []
+        for group in self.chat_groups:
+            own = language[language["group"] == group].sort_values("messages", ascending=False)
+            listing = ", ".join(f"{names.get(r.language, r.language)} {apa.percent(r.pct, self.lang)}"
+                                for r in own.itertuples())
+            parts.append(self.text("language_group", group=self.label(group), parts=listing))
+        self.doc.paragraph(self.text("language_text", mix="; ".join(parts)))
