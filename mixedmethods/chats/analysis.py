@@ -79,7 +79,7 @@ def analyse_chats(study: "Study") -> ChatResults:
             "gini": g, "gini_CI95_low": low, "gini_CI95_high": high, "top10_share": top_share(counts),
             "media_share": float(own["kind"].eq("media").mean()),
             "night_share": float(((hours >= 22) | (hours < 6)).mean()),
-            "weekend_share": float((own["timestamp"].dt.dayofweek >= 5).mean()),
+            "weekend_share": float((own["timestamp"].dt.day_of_week >= 5).mean()),
             "sessions": int(sessions.ngroups), "median_session_messages": float(sessions.size().median()),
             "median_latency_min": float(own["latency_min"].median()),
             "first": own["timestamp"].min().isoformat(), "last": own["timestamp"].max().isoformat(),
@@ -89,7 +89,7 @@ def analyse_chats(study: "Study") -> ChatResults:
         stats[group] = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items() if k != "group"}
     results.tables["participation"] = pd.DataFrame(rows)
     results.statistics["groups"] = stats
-    weekday = frame["timestamp"].dt.dayofweek
+    weekday = frame["timestamp"].dt.day_of_week
     results.tables["activity"] = (frame.assign(weekday=weekday, hour=frame["timestamp"].dt.hour)
                                   .groupby(["group", "weekday", "hour"]).size().rename("messages").reset_index())
     results.tables["volume"] = (frame.assign(week=frame["timestamp"].dt.to_period("W").dt.start_time)

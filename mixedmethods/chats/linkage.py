@@ -64,10 +64,12 @@ class AuthorLinker:
         mentioned: list[str] = []
 
         def by_phone(match: re.Match[str]) -> str:
-            phone = normalise_phone(match.group(1), self.country_code)
-            if phone in self._phones:
-                mentioned.append(self._phones[phone])
-                return "@" + self._phones[phone]
+            # WhatsApp writes mentions as the full international number without '+'.
+            international = "+" + re.sub(r"\D", "", match.group(1))
+            for phone in (international, normalise_phone(match.group(1), self.country_code)):
+                if phone in self._phones:
+                    mentioned.append(self._phones[phone])
+                    return "@" + self._phones[phone]
             return "@[phone]"
 
         def by_name(match: re.Match[str]) -> str:

@@ -148,7 +148,7 @@ def per_participant(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "p
         "active_days": grouped["timestamp"].apply(lambda t: t.dt.date.nunique()),
         "media_share": frame.assign(x=frame["kind"].eq("media")).groupby("participant_id")["x"].mean(),
         "night_share": frame.assign(x=(hours >= 22) | (hours < 6)).groupby("participant_id")["x"].mean(),
-        "weekend_share": frame.assign(x=frame["timestamp"].dt.dayofweek >= 5).groupby("participant_id")["x"].mean(),
+        "weekend_share": frame.assign(x=frame["timestamp"].dt.day_of_week >= 5).groupby("participant_id")["x"].mean(),
         "replies": grouped["reply"].sum(),
         "median_latency_min": grouped["latency_min"].median(),
     })
