@@ -54,6 +54,13 @@ SYSTEM_EVENTS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern, r
 ]]
 
 
+# System lines that may themselves contain ': ' (a group name or subject), so look like "Name: text".
+COLON_SYSTEM = re.compile("|".join(f"(?:{p.pattern})" for n, p in SYSTEM_EVENTS
+                                   if n in ("created", "subject_changed", "description_changed")), re.IGNORECASE)
+ANY_SYSTEM = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in SYSTEM_EVENTS), re.IGNORECASE)
+_SPECIAL = re.compile("|".join(f"(?:{p.pattern})" for p in (MEDIA, DELETED, POLL, LOCATION)), re.IGNORECASE)
+
+
 def system_event(text: str) -> str | None:
     """The kind of system event ``text`` reports, or None."""
     for name, pattern in SYSTEM_EVENTS:
@@ -64,6 +71,8 @@ def system_event(text: str) -> str | None:
 
 def message_kind(text: str) -> tuple[str, str]:
     """``(kind, text)`` of a message: text, media, deleted, edited (marker removed), poll or location."""
+    if not text.endswith(">") and not _SPECIAL.match(text):
+        return "text", text  # the common case, decided by one regex
     if MEDIA.match(text):
         return "media", text
     if DELETED.match(text):
