@@ -12,17 +12,13 @@ free text (:class:`~mixedmethods.privacy.Redactor`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from ..normalise import text_key
 from ..privacy import Participants, Redactor, normalise_phone, pseudonym
 
 _PHONE_LIKE = re.compile(r"^[+\d][\d\s().\-\u2011]{6,}$")
 _MENTION_PHONE = re.compile(r"@(\+?\d[\d\s\u2011-]{6,}\d)")
-
-
-def _name_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @dataclass
@@ -37,7 +33,7 @@ class AuthorLinker:
     def __post_init__(self) -> None:
         self._phones = {normalise_phone(p.phone, self.country_code): p.participant_id
                         for p in self.participants.people if p.phone}
-        self._names = {_name_key(p.name): p.participant_id for p in self.participants.people if p.name}
+        self._names = {text_key(p.name): p.participant_id for p in self.participants.people if p.name}
         self._redact = Redactor(self.participants)
         names = sorted((p.name for p in self.participants.people if p.name), key=len, reverse=True)
         self._mention_names = re.compile("@(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
@@ -51,7 +47,7 @@ class AuthorLinker:
                 return self._phones[phone], True
             identity, kind = f"phone:{phone}", "phone"
         else:
-            name = _name_key(author)
+            name = text_key(author)
             if name in self._names:
                 return self._names[name], True
             identity, kind = f"name:{name}", "name"
@@ -73,7 +69,7 @@ class AuthorLinker:
             return "@[phone]"
 
         def by_name(match: re.Match[str]) -> str:
-            pid = self._names[_name_key(match.group(1))]
+            pid = self._names[text_key(match.group(1))]
             mentioned.append(pid)
             return "@" + pid
 

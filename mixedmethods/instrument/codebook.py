@@ -9,11 +9,11 @@ the id.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..normalise import text_key
 from ..errors import InstrumentError
 from ..yamlio import LineDict, load_yaml
 from .questionnaire import Label, in_language, parse_label
@@ -21,10 +21,6 @@ from .questionnaire import Label, in_language, parse_label
 TEXT_FIELDS = ("definition", "include", "exclude", "example")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @dataclass
@@ -94,9 +90,9 @@ class Codebook:
 
     def resolve(self, name: str) -> str | None:
         """The id of the code named ``name`` (its id, or its label in any language), else None."""
-        wanted = _key(name)
+        wanted = text_key(name)
         for code, _ in self.walk():
-            if _key(code.id) == wanted or any(_key(v) == wanted for v in code.label.values()):
+            if text_key(code.id) == wanted or any(text_key(v) == wanted for v in code.label.values()):
                 return code.id
         return None
 

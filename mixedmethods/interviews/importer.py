@@ -12,10 +12,10 @@ is redacted before it is stored and segment offsets are moved with it
 from __future__ import annotations
 
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from ..normalise import text_key
 from ..instrument.codebook import Codebook
 from ..privacy import Participant, Participants, Redactor, normalise_phone, pseudonym
 from .model import RawSegment, RawTranscript
@@ -29,22 +29,18 @@ class InterviewCounts:
     rejected: int = 0
 
 
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def participant_lookup(participants: Participants) -> Callable[[str], Participant | None]:
     """Find a participant by id, invitation code, e-mail, phone number or name."""
     index: dict[str, Participant] = {}
     for person in participants.people:
         for value in (person.participant_id, person.invitation_code, person.email, person.name):
             if value:
-                index.setdefault(_key(value), person)
+                index.setdefault(text_key(value), person)
         if person.phone:
             index.setdefault(normalise_phone(person.phone), person)
 
     def find(hint: str) -> Participant | None:
-        return index.get(_key(hint)) or index.get(normalise_phone(hint))
+        return index.get(text_key(hint)) or index.get(normalise_phone(hint))
 
     return find
 

@@ -12,9 +12,9 @@ column is used only to link the respondent to private/participants.csv.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ...errors import InputFileError
+from ...normalise import text_key
 from . import RawRow, RawSurvey
 from .tabular import Sheet
 
@@ -26,7 +26,7 @@ _GRID = re.compile(r"^.*\[(?P<row>[^\]]+)\]\s*$")
 
 
 def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).rstrip(" ?:*")
+    return text_key(text).rstrip(" ?:*")
 
 
 def detect(sheet: Sheet, questionnaire) -> bool:
