@@ -107,9 +107,12 @@ def demo(study_dir: Path, seed: int, scale: int) -> None:
 
     summary = make_demo(study_dir, seed=seed, scale=scale)
     outcomes = import_study(load_study(study_dir))
-    accepted = sum(o.accepted for o in outcomes if o.kind == "survey")
-    click.echo(f"Demo study written to {study_dir}/: {summary.participants} participants, {accepted} survey "
-               f"responses imported. Next: mixedmethods build {study_dir}")
+    responses = sum(o.accepted for o in outcomes if o.kind == "survey")
+    segments = sum(o.accepted for o in outcomes if o.kind == "interviews")
+    messages = sum(o.accepted for o in outcomes if o.kind == "chats")
+    click.echo(f"Demo study written to {study_dir}/: {summary.participants} participants; imported "
+               f"{responses} survey responses, {summary.interviews} coded interviews ({segments} segments) and "
+               f"{messages} chat messages. Next: mixedmethods build {study_dir}")
 
 
 @cli.command("import")
