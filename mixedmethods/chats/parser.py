@@ -41,10 +41,13 @@ if TYPE_CHECKING:
 
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 # For re.split: the whole header, then d1, separator, d2, d3, hour, minute, second, a/p.
-_DATE_SPLIT = r"(\d{1,4})([./-])(\d{1,2})\3(\d{1,4})"  # \3: the separator (group 1 is the whole header)
-_TIME_SPLIT = r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s?([aApP])\.?\s?[mM]\.?)?"
+# For re.split: the whole header, its date and its time (three groups); numbers are read per distinct string.
+_DATE_SPLIT = r"(\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
+_TIME_SPLIT = r"(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[aApP]\.?\s?[mM]\.?)?)"
 IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT},?\s{_TIME_SPLIT}\]\s)", re.MULTILINE)
 ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT},?\s{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
+_TIME_PARTS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s?([aApP]))?")
+_SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
@@ -105,6 +108,7 @@ def _decide_order(triples: list[tuple[int, int, int]], times: list[tuple[int, in
 
 
 def _runs_forward(triples: list[tuple[int, int, int]], times: list[tuple[int, int, int]], order: str) -> bool:
+    """True when the dates (in file order) never go back in time under ``order``."""
     previous = None
     for (a, b, c), (h, m, s) in zip(triples, times):
         day, month = (a, b) if order == "dmy" else (b, a)
@@ -118,6 +122,13 @@ def _runs_forward(triples: list[tuple[int, int, int]], times: list[tuple[int, in
     return True
 
 
+def _seconds(clock: str) -> int:
+    """Seconds after midnight of a clock time such as ``9:05``, ``21:05:09`` or ``9:05 p. m.``."""
+    hour, minute, second, half = _TIME_PARTS.match(clock).groups()
+    hour = int(hour) % 12 + (12 if half in ("p", "P") else 0) if half else int(hour)
+    return hour * 3600 + int(minute) * 60 + int(second or 0)
+
+
 def _clean(text: str) -> str:
     """Marks removed, special spaces made plain, CRLF made LF (str.replace per character is fastest here)."""
     for mark in _MARK_CHARS:
@@ -129,77 +140,73 @@ def _clean(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _decide_order_fast(table, hours, shown: str) -> str:
-    """:func:`_decide_order` on the number table, vectorised for the common, decidable cases."""
-    import numpy as np
-
-    if (table[:, 0] > 31).any():
-        return "ymd"
-    day_first, month_first = bool((table[:, 0] > 12).any()), bool((table[:, 1] > 12).any())
-    if day_first != month_first:
-        return "dmy" if day_first else "mdy"
-    triples = [tuple(row) for row in table[:, :3].tolist()]
-    times = list(zip(np.asarray(hours).tolist(), table[:, 4].tolist(), table[:, 5].tolist()))
-    return _decide_order(triples, times, shown)
-
-
 def parse_chat(text: str, shown: str, date_order: str | None = None, media_files: int = 0
                ) -> tuple["pd.DataFrame", ChatFormat]:
     """Parse export text into the frame described in the module docstring, and the detected format.
 
     Written for speed: one ``re.split`` on the header pattern cuts the whole
-    text into headers and bodies in C, numbers become time stamps in one
-    vectorised step, and most message kinds are decided by one combined regex.
+    text into headers and bodies in C; dates and clock times are read once per
+    distinct string (a chat repeats them a lot); time stamps are built in one
+    vectorised step; most message kinds are decided by one combined regex.
     """
     import numpy as np
     import pandas as pd
 
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
-    clean = _clean(text)
-    platform = "ios" if IOS_SPLIT.search(clean[:5000]) else "android"
-    parts = (IOS_SPLIT if platform == "ios" else ANDROID_SPLIT).split(clean)
-    prefix, step = parts[0], 10  # each header: full text + 8 groups, then its body
-    headers: list[list[str]] = []
+    platform = "ios" if IOS_SPLIT.search(_clean(text[:5000])) else "android"
+    if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
+        text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
+    parts = (IOS_SPLIT if platform == "ios" else ANDROID_SPLIT).split(_clean(text))
+    del text
+    prefix = parts[0]
+    dates: list[str] = []
+    clocks: list[str] = []
     bodies: list[str] = []
-    for index in range(1, len(parts), step):
-        groups, body = parts[index:index + step - 1], parts[index + step - 1]
+    for index in range(1, len(parts), 4):  # header, date, time, body
+        body = parts[index + 3]
         colon = body.find(":", 0, 102)
-        valid = (colon > 0 and body[colon + 1:colon + 2] == " ") or \
-            ANY_SYSTEM.search(body[:body.find("\n")] if "\n" in body else body)
-        if valid:
-            headers.append(groups)
+        if (colon > 0 and body[colon + 1:colon + 2] == " ") or \
+                ANY_SYSTEM.search(body[:body.find("\n")] if "\n" in body else body):
+            dates.append(parts[index + 1])
+            clocks.append(parts[index + 2])
             bodies.append(body)
         elif bodies:  # a body line that merely looks like a header: part of the message above
-            bodies[-1] += groups[0] + body
+            bodies[-1] += parts[index] + body
         else:
-            prefix += groups[0] + body
-    if not headers:
+            prefix += parts[index] + body
+    del parts
+    if not bodies:
         raise InputFileError("no WhatsApp message header found (expected lines like '12/03/2024, 10:15 - Name: "
                              "text' or '[12/03/2024, 10:15:22] Name: text')", file=shown, line=1)
     if prefix.strip():
         offset = len(prefix) - len(prefix.lstrip())
         raise InputFileError("this line is not part of any message (it comes before the first message header)",
                              file=shown, line=prefix.count("\n", 0, offset) + 1)
-    # groups: 0 header, 1 d1, 2 sep, 3 d2, 4 d3, 5 h, 6 m, 7 s, 8 am/pm letter
-    table = np.array([[g[1], g[3], g[4], g[5], g[6], g[7] or "0"] for g in headers]).astype(np.int64)
-    ampm = np.array([(g[8] or "").lower() for g in headers])
-    hours = table[:, 3].copy()
-    hours[(ampm == "p") & (hours < 12)] += 12
-    hours[(ampm == "a") & (hours == 12)] = 0
     lines = np.cumsum([1 + prefix.count("\n")] + [b.count("\n") for b in bodies[:-1]]).tolist()
-    order = date_order or _decide_order_fast(table, hours, shown)
-    columns = {"dmy": (2, 1, 0), "mdy": (2, 0, 1), "ymd": (0, 1, 2)}[order]
-    years = table[:, columns[0]]
-    years = np.where(years < 100, years + 2000, years)
-    stamps = pd.to_datetime(pd.DataFrame({"year": years, "month": table[:, columns[1]], "day": table[:, columns[2]],
-                                          "hour": hours, "minute": table[:, 4], "second": table[:, 5]}),
-                            errors="coerce")
-    bad = np.flatnonzero(stamps.isna().to_numpy())
-    if bad.size:
-        raise InputFileError(f"not a valid date or time under the {order} date order", file=shown,
-                             line=lines[bad[0]])
-    raw_lines = text.splitlines() if platform == "ios" else []
+    # Dates and times: each distinct string is read once.
+    first_at: dict[str, int] = {}
+    for position, text_date in enumerate(dates):
+        first_at.setdefault(text_date, position)
+    distinct_dates = list(first_at)
+    triples = [tuple(int(x) for x in re.split(r"[./-]", d)) for d in distinct_dates]
+    seconds_of = {c: _seconds(c) for c in dict.fromkeys(clocks)}
+    if date_order:
+        order = date_order
+    else:
+        first_times = [divmod(seconds_of[clocks[first_at[d]]], 3600) for d in distinct_dates]
+        order = _decide_order(triples, [(h, m // 60, m % 60) for h, m in first_times], shown)
+    day_number: dict[str, int] = {}
+    for text_date, (a, b, c) in zip(distinct_dates, triples):
+        year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
+        try:
+            day_number[text_date] = (datetime(_year(year), month, day) - datetime(1970, 1, 1)).days
+        except ValueError:
+            raise InputFileError(f"not a valid date under the {order} date order", file=shown,
+                                 line=lines[first_at[text_date]]) from None
+    epoch = np.array([day_number[d] for d in dates], dtype=np.int64) * 86400 + \
+        np.array([seconds_of[c] for c in clocks], dtype=np.int64)
+    stamps = pd.to_datetime(epoch, unit="s")
     authors: list[str | None] = []
     texts, kinds, events = [], [], []
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
@@ -214,14 +221,16 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
                 known = seen[author] = (" " in author and bool(COLON_SYSTEM.search(author)), _author(author))
         if author is None or known[0]:
             # No author (Android system line), or a system line whose own text holds ': '.
-            author, message = None, body
-            event = system_event(body)
+            author, message = None, body.replace(_SYSTEM_MARK, "")
+            event = system_event(message)
         else:
             message = body[colon + 2:]
-            # iOS writes system events as messages of the group, the text after a left-to-right mark.
-            if platform == "ios" and ": \u200e" in raw_lines[lines[index] - 1] and ANY_SYSTEM.search(message):
-                event = system_event(message)
-                author = None
+            if message[:1] == _SYSTEM_MARK:
+                # iOS writes system events as messages of the group, the text after a left-to-right mark.
+                message = message[1:]
+                if ANY_SYSTEM.search(message):
+                    event = system_event(message)
+                    author = None
         if event is not None:
             authors.append(None)
             texts.append(message)
@@ -238,7 +247,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         events.append(None)
     frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
                           "line": lines})
-    clock = "12h" if (ampm != "").any() else "24h"
+    clock = "12h" if any(ch in "aApP" for c in seconds_of for ch in c) else "24h"
     return frame, ChatFormat(platform, order, clock, media_files)
 
 

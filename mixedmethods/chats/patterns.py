@@ -58,7 +58,6 @@ SYSTEM_EVENTS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern, r
 COLON_SYSTEM = re.compile("|".join(f"(?:{p.pattern})" for n, p in SYSTEM_EVENTS
                                    if n in ("created", "subject_changed", "description_changed")), re.IGNORECASE)
 ANY_SYSTEM = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in SYSTEM_EVENTS), re.IGNORECASE)
-_SPECIAL = re.compile("|".join(f"(?:{p.pattern})" for p in (MEDIA, DELETED, POLL, LOCATION)), re.IGNORECASE)
 
 
 def system_event(text: str) -> str | None:
@@ -69,10 +68,21 @@ def system_event(text: str) -> str | None:
     return None
 
 
+# Every special kind starts or ends with one of these; other messages are plain text without a regex.
+_STARTS = ("<", "This message", "this message", "You deleted", "Ce message", "Vous avez supprimé", "Se eliminó",
+           "Eliminaste", "Mensagem apagada", "Esta mensagem", "Você apagou", "Diese Nachricht", "Du hast",
+           "POLL", "SONDAGE", "ENCUESTA", "ENQUETE", "UMFRAGE", "Poll", "location", "Location", "localisation",
+           "Localisation", "position", "Position", "ubicación", "Ubicación", "localização", "Localização",
+           "Standort", "http")
+_ENDS = (">", ")", "omitted", "omise", "omis", "absente", "absent", "omitida", "omitido", "ocultada", "ocultado",
+         "weggelassen", "Omitted")
+
+
 def message_kind(text: str) -> tuple[str, str]:
     """``(kind, text)`` of a message: text, media, deleted, edited (marker removed), poll or location."""
-    if not text.endswith(">") and not _SPECIAL.match(text):
-        return "text", text  # the common case, decided by one regex
+    stripped = text.rstrip()
+    if not (stripped.startswith(_STARTS) or stripped.endswith(_ENDS)):
+        return "text", text  # the common case, decided without a regex
     if MEDIA.match(text):
         return "media", text
     if DELETED.match(text):
