@@ -138,3 +138,31 @@ def test_inspect_errors_are_one_line(tmp_path: Path, run):
     result = run("chats", "inspect", tmp_path / "x.txt")
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
     assert "x.txt, line 1: no WhatsApp message header found" in result.stderr
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("<Médias omis>", "media"), ("<Multimedia omitido>", "media"), ("<Mídia oculta>", "media"),
+    ("<Medien ausgeschlossen>", "media"), ("image absente", "media"), ("imagen omitida", "media"),
+    ("imagem ocultada", "media"), ("Bild weggelassen", "media"), ("video omitted", "media"),
+    ("IMG-20240313-WA0001.jpg (fichier joint)", "media"), ("<attached: 00000012-PHOTO.jpg>", "media"),
+    ("Ce message a été supprimé", "deleted"), ("Se eliminó este mensaje.", "deleted"),
+    ("Mensagem apagada", "deleted"), ("Diese Nachricht wurde gelöscht.", "deleted"),
+    ("You deleted this message", "deleted"),
+    ("ok <Ce message a été modifié>", "edited"), ("ok <Mensagem editada>", "edited"),
+    ("ENCUESTA:\n¿Cuándo?", "poll"), ("UMFRAGE:\nWann?", "poll"),
+    ("localisation : https://maps.google.com/?q=1,2", "location"),
+    ("The draft is attached (see below)", "text"), ("See <https://example.org>", "text"),
+])
+def test_message_kinds_in_five_languages(text: str, kind: str):
+    assert rows(f"13/03/2024, 10:00 - Ana: {text}\n")[0][3] == kind
+
+
+@pytest.mark.parametrize("line, event", [
+    ("Ana añadió a Bruno", "added"), ("Ana adicionou Bruno", "added"), ("Ana hat Bruno hinzugefügt", "added"),
+    ("Ana a retiré Bruno", "removed"), ("Ana eliminó a Bruno", "removed"), ("Bruno salió del grupo", "left"),
+    ("Bruno hat die Gruppe verlassen", "left"), ("Ana cambió el asunto de \"A\" a \"B\"", "subject_changed"),
+    ("Ana a changé l'icône de ce groupe", "icon_changed"), ("Ana changed the group description", "description_changed"),
+    ("Your security code with Bruno changed. Tap to learn more.", "security_code"),
+])
+def test_system_events_in_several_languages(line: str, event: str):
+    assert rows(f"13/03/2024, 10:00 - {line}\n")[0][3:] == ("system", event)
