@@ -125,6 +125,7 @@ MIGRATIONS: list[str] = [
         message_id INTEGER NOT NULL REFERENCES chat_messages(message_id) ON DELETE CASCADE,
         participant_id TEXT NOT NULL REFERENCES participants(participant_id)
     );
+    CREATE INDEX chat_mentions_message ON chat_mentions(message_id);  -- for deletes cascading from messages
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,13 +36,13 @@ BOOTSTRAP_RESAMPLES = 2000
 
 
 def load_messages(conn: sqlite3.Connection) -> "pd.DataFrame":
-    """message_id, chat_id, group, timestamp, participant_id, kind, event, words, language, mentions (count)."""
+    """message_id, chat_id, group, timestamp, participant_id, kind, event, words, language."""
     import pandas as pd
 
     frame = pd.read_sql_query(
         'SELECT m.message_id, m.chat_id, c.grp AS "group", m.timestamp, m.participant_id, m.kind, m.event, m.words, '
-        "m.language, (SELECT COUNT(*) FROM chat_mentions x WHERE x.message_id = m.message_id) AS mentions "
-        "FROM chat_messages m JOIN chats c USING (chat_id) ORDER BY m.chat_id, m.timestamp, m.message_id", conn)
+        "m.language FROM chat_messages m JOIN chats c USING (chat_id) ORDER BY m.chat_id, m.timestamp, m.message_id",
+        conn)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"])
     return frame
 
