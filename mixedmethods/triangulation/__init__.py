@@ -1,0 +1,1 @@
+"""Triangulation: constructs across survey, interviews and chats (first steps: constructs and linkage)."""

@@ -1,0 +1,106 @@
+"""One participant-level frame across the three sources, by participant id, and who is in which source.
+
+Columns: ``participant_id``, ``group``, ``in_survey``, ``in_interviews``,
+``in_chats`` and, for each construct and source, ``<construct>.<source>``:
+the survey scale score or item answer, the interview measure of the named
+codes (presence 0/1, coverage share or segment count, from each transcript's
+reference coder; a theme counts with its sub-codes), and the chat metric.
+A participant absent from a source has NA there; an interviewee whose
+interview lacks the codes has 0.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..privacy import suppress_small_counts
+from ..store import connect
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
+    from .constructs import Construct
+
+COMBINATIONS = (("survey",), ("interviews",), ("chats",), ("survey", "interviews"), ("survey", "chats"),
+                ("interviews", "chats"), ("survey", "interviews", "chats"))
+
+
+def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.DataFrame":
+    """The linked frame described in the module docstring (pseudonymous ids only)."""
+    import pandas as pd
+
+    from ..chats.metrics import load_mentions, load_messages, per_participant, sessions_and_replies
+    from ..interviews.quantify import code_by_participant, with_themes
+    from ..interviews.units import load_segments, load_transcripts, reference_segments
+    from ..survey.responses import load_responses
+    from ..survey.scoring import scale_scores
+
+    questionnaire, codebook = study.questionnaire(), study.codebook()
+    conn = connect(study.store_path, create=False)
+    try:
+        people = pd.read_sql_query('SELECT participant_id, grp AS "group" FROM participants', conn)
+        responses = load_responses(conn, questionnaire)
+        transcripts = load_transcripts(conn)
+        segments = with_themes(load_segments(conn), codebook)
+        messages = load_messages(conn)
+        mentions = load_mentions(conn)
+    finally:
+        conn.close()
+    frame = people.set_index("participant_id")
+    frame["in_survey"] = frame.index.isin(responses.index)
+    frame["in_interviews"] = frame.index.isin(transcripts["participant_id"])
+    scores = scale_scores(responses, questionnaire) if not responses.empty else pd.DataFrame()
+    chats = pd.DataFrame()
+    if not messages.empty:
+        replies = sessions_and_replies(messages, study.chats.session_gap_minutes)
+        authors = replies[["participant_id", "group"]].drop_duplicates("participant_id")
+        chats = per_participant(replies, authors, mentions).set_index("participant_id")
+    frame["in_chats"] = frame.index.isin(chats.index)
+    reference = reference_segments(segments) if not segments.empty else segments
+    interviewed = transcripts["participant_id"].unique()
+    for construct in constructs:
+        for source, indicator in construct.indicators.items():
+            column = f"{construct.id}.{source}"
+            if source == "survey":
+                values = scores[indicator.scale] if indicator.scale else responses[indicator.item]
+                frame[column] = values.reindex(frame.index) if len(values) else pd.NA
+            elif source == "interviews":
+                frame[column] = _interview_measure(reference, transcripts, interviewed, indicator,
+                                                   code_by_participant).reindex(frame.index)
+            else:
+                frame[column] = chats[indicator.metric].reindex(frame.index) if not chats.empty else pd.NA
+    any_source = frame[["in_survey", "in_interviews", "in_chats"]].any(axis=1)
+    return frame[any_source].reset_index()
+
+
+def _interview_measure(reference, transcripts, interviewed, indicator, code_by_participant) -> "pd.Series":
+    import pandas as pd
+
+    wanted = set(indicator.codes)
+    chosen = reference[reference["code_id"].isin(wanted) | reference["theme"].isin(wanted)]
+    values = pd.Series(0.0, index=pd.Index(interviewed, name="participant_id"))
+    if not chosen.empty:
+        table = code_by_participant(chosen.assign(code_id="x"), transcripts, "code_id").set_index("participant_id")
+        column = {"presence": "present", "coverage": "coverage", "frequency": "frequency"}[indicator.measure]
+        values.loc[table.index] = table[column].astype(float)
+    return values
+
+
+def coverage_table(frame: "pd.DataFrame", groups: list[str], k: int) -> "pd.DataFrame":
+    """Participants in exactly each combination of sources, by group (counts 1..k-1 suppressed)."""
+    import pandas as pd
+
+    flags = frame[["in_survey", "in_interviews", "in_chats"]].rename(columns=lambda c: c[3:])
+    rows = []
+    for combination in COMBINATIONS:
+        exact = flags[list(combination)].all(axis=1) & ~flags.drop(columns=list(combination)).any(axis=1)
+        record: dict[str, object] = {"sources": " + ".join(combination)}
+        for group in groups:
+            record[group] = int((exact & frame["group"].eq(group)).sum())
+        record["all"] = int(exact.sum())
+        rows.append(record)
+    table = pd.DataFrame(rows)
+    for column in [*groups, "all"]:
+        table[column] = suppress_small_counts(table[column], k)
+    return table
