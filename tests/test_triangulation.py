@@ -74,3 +74,53 @@ def test_participant_frame_and_coverage_on_the_demo(demo_study: Path, query):
     # The demo interviews survey respondents only, so nobody is in the interviews alone.
     assert table.loc["interviews", "all"] == 0
     assert table["all"].fillna(0).sum() <= len(frame)
+
+
+from mixedmethods.triangulation.convergence import verdict  # noqa: E402
+
+
+@pytest.mark.parametrize("group_a, group_b, correlation, expected", [
+    # Both sources show the group difference, same way: agreement.
+    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": .3}, None, "agreement"),
+    # Both show it, opposite ways: dissonance.
+    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": -.3}, None, "dissonance"),
+    # A significant negative correlation is dissonance even when the groups agree.
+    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": .3},
+     {"rho": -.45, "p_holm": .002}, "dissonance"),
+    # Neither group difference is clear but the indicators correlate positively: agreement.
+    ({"p_holm": .4, "effect_size": .1}, {"p_holm": .6, "effect_size": .05}, {"rho": .5, "p_holm": .01}, "agreement"),
+    # One clear difference, the other source points the same way: partial agreement.
+    ({"p_holm": .001, "effect_size": -.6}, {"p_holm": .3, "effect_size": -.2}, None, "partial agreement"),
+    # One clear difference, the other points the other way (not significant): no verdict -> silence.
+    ({"p_holm": .001, "effect_size": -.6}, {"p_holm": .3, "effect_size": .2}, None, "silence"),
+    # A source without an indicator: silence.
+    ({"p_holm": .001, "effect_size": .6}, None, None, "silence"),
+    # Too few people for a test in one source (no p): silence.
+    ({"p_holm": .001, "effect_size": .6}, {"n1": 3, "n2": 2}, None, "silence"),
+])
+def test_convergence_rules_by_hand(group_a, group_b, correlation, expected):
+    assert verdict(group_a, group_b, correlation)[0] == expected
+
+
+def test_spearman_equals_r_cor_test_and_fisher_z_interval():
+    import numpy as np
+    import pandas as pd
+
+    from mixedmethods.triangulation import statistics
+
+    # R: ?cor.test, x <- c(44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1),
+    # y <- c(2.6, 3.1, 2.5, 5.0, 3.6, 4.0, 5.2, 2.8, 3.8); cor.test(x, y, method = "spearman"): S = 48, rho = 0.6.
+    x = pd.Series([44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1])
+    y = pd.Series([2.6, 3.1, 2.5, 5.0, 3.6, 4.0, 5.2, 2.8, 3.8])
+    old, statistics.MIN_PAIRS = statistics.MIN_PAIRS, 9
+    try:
+        result = statistics.spearman(x, y)
+    finally:
+        statistics.MIN_PAIRS = old
+    assert result["n"] == 9 and result["rho"] == pytest.approx(0.6)
+    # Fisher z by hand: atanh(.6) -+ 1.96 / sqrt(9 - 3) -> tanh -> [-.1066, .9039]
+    z, se = np.arctanh(0.6), 1 / np.sqrt(6)
+    assert result["CI95_low"] == pytest.approx(np.tanh(z - 1.959964 * se), abs=1e-4)
+    assert result["CI95_high"] == pytest.approx(np.tanh(z + 1.959964 * se), abs=1e-4)
+    # Below the minimum number of pairs no coefficient is reported.
+    assert np.isnan(statistics.spearman(x, y)["rho"])
