@@ -177,9 +177,12 @@ def rejects(study_dir: Path, kind: str) -> None:
 @cli.command()
 @STUDY_DIR
 @click.option("--language", type=click.Choice(["en", "fr"]), default=None,
-              help="Report language (default: study.yaml's report.language).")
+              help="Only this language (default: every language of study.yaml).")
 def build(study_dir: Path, language: str | None) -> None:
-    """Write the report chapters (.docx), tables.xlsx and results.json into DIR/report/.
+    """Write the whole report and its chapters (.docx), tables.xlsx, results.json and participants.csv/.sav.
+
+    The whole report is report/report.docx in English and report/rapport.docx
+    in French; each chapter is also its own .docx.
 
     \b
     Example:
@@ -190,8 +193,7 @@ def build(study_dir: Path, language: str | None) -> None:
     from .study import load_study
 
     study = load_study(study_dir)
-    outputs = build_report(study, language or study.report.language,
-                           progress=lambda items: progress(items, "Building"))
+    outputs = build_report(study, language, progress=lambda items: progress(items, "Analysing"))
     for path in outputs:
         click.echo(f"wrote {study.relative(path)}")
 

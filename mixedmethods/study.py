@@ -57,6 +57,7 @@ class ReportOptions:
     min_cell_size: int = 5
     group_test: str = "mann-whitney"
     output: str = "report"
+    template: Path | None = None  # the team's reference .docx whose styles the report uses
 
 
 @dataclass
@@ -203,8 +204,8 @@ def load_study(root: Path) -> Study:
         else:
             raise ConfigError(f"survey source {entry_path!r} not found", file=shown, line=line)
 
-    report_raw = _check_keys(top.get("report", LineDict()), {"language", "min_cell_size", "group_test", "output"},
-                             "report", shown)
+    report_raw = _check_keys(top.get("report", LineDict()), {"language", "min_cell_size", "group_test", "output",
+                                                             "template"}, "report", shown)
     report = ReportOptions()
     if "language" in report_raw:
         if report_raw["language"] not in languages:
@@ -227,6 +228,12 @@ def load_study(root: Path) -> Study:
             raise _fail("report.output: expected a folder name such as 'report' (not private/ or data/)", shown,
                         report_raw, "output")
         report.output = report_raw["output"]
+    if "template" in report_raw:
+        template = report_raw["template"]
+        if not isinstance(template, str) or not template.endswith(".docx") or not (root / template).is_file():
+            raise _fail(f"report.template: expected an existing .docx file, got {template!r}", shown, report_raw,
+                        "template")
+        report.template = (root / template).resolve()
     title = _labels(top["title"], "title", shown, top.line_of("title"))
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,

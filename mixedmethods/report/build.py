@@ -1,17 +1,18 @@
-"""``mixedmethods build``: analyse the store and write the report folder.
+"""``mixedmethods build``: analyse the store once, then write the report folder in each language.
 
-Writes, under the study's report folder, one Word file per chapter
-(``survey.<language>.docx``, ``interviews.<language>.docx``,
-``chats.<language>.docx``), ``figures/``,
-``tables.xlsx`` (every table, one sheet each, named ``<chapter>_<table>``)
-and ``results.json`` (every statistic, by chapter). A chapter whose source has
-no data yet (no interviews imported, say) is skipped. A team may put its own
-``templates/report.docx`` in the study folder to restyle the report.
+For every study language (or the one asked for): one Word file per chapter
+(``survey``, ``interviews``, ``chats``, ``triangulation``, each
+``<chapter>.<language>.docx``) and the whole report (``report.docx`` in
+English, ``rapport.docx`` in French). Once: ``figures/``, ``tables.xlsx``
+(every table, one sheet each), ``results.json`` (every statistic),
+``participants.csv`` and ``participants.sav`` (the pseudonymous
+participant-level frame with SPSS labels). A chapter whose source has no
+data yet is skipped. A team may put its own ``templates/report.docx`` in the
+study folder (or name one in study.yaml ``report.template``) to restyle it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -19,97 +20,112 @@ from typing import Any, Callable, Iterable
 from .. import __version__
 from ..study import Study
 
+WHOLE_NAMES = {"en": "report.docx", "fr": "rapport.docx"}
 
-@dataclass
-class ChapterOutput:
-    name: str
-    tables: dict[str, Any]
-    statistics: dict[str, Any]
-    path: Path | None
+
+def _template(study: Study) -> Path | None:
+    own = study.report.template or study.root / "templates" / "report.docx"
+    return own if own.is_file() else None
 
 
 def _document(study: Study, language: str, texts):
     from .document import ReportDocument
 
-    own_template = study.root / "templates" / "report.docx"
-    doc = ReportDocument(own_template if own_template.is_file() else None, language)
+    doc = ReportDocument(_template(study), language)
     doc.title(study.title.get(language) or next(iter(study.title.values())))
     doc.paragraph(texts.get("report.subtitle", version=__version__, date=date.today().isoformat()))
     return doc
 
 
-def _write(name: str, study: Study, language: str, texts, out: Path, results, writer) -> Path:
-    """One chapter document: title page lines, the chapter, its references."""
-    doc = _document(study, language, texts)
-    chapter = writer(doc, results)
-    chapter.write()
-    doc.heading(texts.get("survey.references_heading"), 2)
-    chapter.references()
-    return doc.save(out / f"{name}.{language}.docx")
-
-
-def _survey(study: Study, language: str, texts, out: Path) -> ChapterOutput:
-    from ..survey.analysis import analyse_survey
-    from .survey_chapter import SurveyChapter
-
-    results = analyse_survey(study)
-    path = _write("survey", study, language, texts, out, results, lambda doc, r: SurveyChapter(
-        doc, r, study, study.questionnaire(), texts, out / "figures"))
-    return ChapterOutput("survey", results.tables, {**results.statistics, "test": results.test}, path)
-
-
-def _interviews(study: Study, language: str, texts, out: Path) -> ChapterOutput:
-    from ..interviews.analysis import analyse_interviews
-    from .interview_chapter import InterviewChapter
-
-    results = analyse_interviews(study)
-    if not results.statistics.get("transcripts"):
-        return ChapterOutput("interviews", {}, results.statistics, None)
-    path = _write("interviews", study, language, texts, out, results, lambda doc, r: InterviewChapter(
-        doc, r, study, study.codebook(), texts, out / "figures"))
-    return ChapterOutput("interviews", results.tables, results.statistics, path)
-
-
-def _chats(study: Study, language: str, texts, out: Path) -> ChapterOutput:
+def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, Any]:
+    """Every analysis of the study (language-independent); sources without data give empty results."""
     from ..chats.analysis import analyse_chats
+    from ..interviews.analysis import analyse_interviews
+    from ..survey.analysis import analyse_survey
+    from ..triangulation.analysis import analyse_triangulation
+
+    steps = [("survey", analyse_survey), ("interviews", analyse_interviews), ("chats", analyse_chats),
+             ("triangulation", analyse_triangulation)]
+    results: dict[str, Any] = {}
+    for name, analyse in (progress(steps) if progress else steps):
+        results[name] = analyse(study)
+    return results
+
+
+def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[Any], bool], Callable]]:
+    """For each chapter: does it have data, and how to write it into a document."""
     from .chat_chapter import ChatChapter
+    from .interview_chapter import InterviewChapter
+    from .survey_chapter import SurveyChapter
+    from .triangulation_chapter import TriangulationChapter
 
-    results = analyse_chats(study)
-    if "participation" not in results.tables:
-        return ChapterOutput("chats", {}, results.statistics, None)
-    path = _write("chats", study, language, texts, out, results, lambda doc, r: ChatChapter(
-        doc, r, study, texts, out / "figures"))
-    return ChapterOutput("chats", results.tables, results.statistics, path)
+    return {
+        "survey": (lambda r: bool(r.statistics.get("n")),
+                   lambda doc, r: SurveyChapter(doc, r, study, study.questionnaire(), texts, figures)),
+        "interviews": (lambda r: bool(r.statistics.get("transcripts")),
+                       lambda doc, r: InterviewChapter(doc, r, study, study.codebook(), texts, figures)),
+        "chats": (lambda r: "participation" in r.tables,
+                  lambda doc, r: ChatChapter(doc, r, study, texts, figures)),
+        "triangulation": (lambda r: "convergence" in r.tables,
+                          lambda doc, r: TriangulationChapter(doc, r, study, texts, figures)),
+    }
 
 
-CHAPTERS: list[tuple[str, Callable[..., ChapterOutput]]] = [("survey", _survey), ("interviews", _interviews),
-                                                             ("chats", _chats)]
-
-
-def build_report(study: Study, language: str = "en",
+def build_report(study: Study, language: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
-    """Build the report of ``study`` in ``language``; returns the files written."""
+    """Build the report of ``study`` (all its languages, or ``language``); returns the files written."""
     from ..errors import ConfigError
+    from ..triangulation.recommendations import draft_recommendations, facts
+    from .document import ReportDocument
+    from .exports import write_participants
     from .outputs import write_results_json, write_tables_xlsx
     from .texts import Texts
+    from .whole import WholeReport, insert_contents
 
-    if language not in study.languages:
-        raise ConfigError(f"language {language!r} is not among the study's languages {study.languages}",
-                          file=study.root / "study.yaml")
+    languages = [language] if language else list(study.languages)
+    for lang in languages:
+        if lang not in study.languages:
+            raise ConfigError(f"language {lang!r} is not among the study's languages {study.languages}",
+                              file=study.root / "study.yaml")
     out = study.report_dir
     out.mkdir(parents=True, exist_ok=True)
-    texts = Texts(language)
+    figures = out / "figures"
+    analyses = analyse_all(study, progress)
     written: list[Path] = []
-    outputs: list[ChapterOutput] = []
-    for name, make in (progress(CHAPTERS) if progress else CHAPTERS):
-        output = make(study, language, texts, out)
-        outputs.append(output)
-        if output.path is not None:
-            written.append(output.path)
-            written.extend(sorted((out / "figures").glob(f"{name}-*.{language}.png")))
-    tables = {f"{o.name}_{key}": table for o in outputs for key, table in o.tables.items()}
+    for lang in languages:
+        texts = Texts(lang)
+        writers = _writers(study, texts, figures)
+        present = [name for name, (has_data, _) in writers.items() if has_data(analyses[name])]
+        for name in present:
+            doc = _document(study, lang, texts)
+            chapter = writers[name][1](doc, analyses[name])
+            chapter.write()
+            doc.heading(texts.get("survey.references_heading"), 2)
+            chapter.references()
+            written.append(doc.save(out / f"{name}.{lang}.docx"))
+            written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
+        triangulation = analyses["triangulation"]
+        labels = {c.id: c.label.get(lang) or c.id for c in triangulation.constructs}
+        recommendations = draft_recommendations(texts.raw("recommendations"),
+                                                facts(analyses["survey"], analyses["interviews"], analyses["chats"],
+                                                      triangulation, labels))
+        whole_doc = ReportDocument(_template(study), lang)
+        whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations)
+        anchor = whole.title_page()
+        whole.summary()
+        whole.methods()
+        for name in present:
+            writers[name][1](whole_doc, analyses[name]).write()
+        whole.recommendations_section()
+        whole.references_section(present)
+        insert_contents(whole_doc, anchor, texts.get("whole.contents"))
+        written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
+    tables = {f"{name}_{key}": table for name, result in analyses.items() for key, table in result.tables.items()}
     written.append(write_tables_xlsx(out / "tables.xlsx", tables))
     written.append(write_results_json(out / "results.json", {
-        "tool_version": __version__, "language": language, "min_cell_size": study.report.min_cell_size,
-        **{o.name: o.statistics for o in outputs}}))
+        "tool_version": __version__, "languages": languages, "min_cell_size": study.report.min_cell_size,
+        **{name: ({**result.statistics, "test": result.test} if name == "survey" else result.statistics)
+           for name, result in analyses.items()}}))
+    if analyses["triangulation"].frame is not None:
+        written.extend(write_participants(out, analyses["triangulation"], study))
     return written

@@ -157,8 +157,16 @@ class ReportDocument:
         columns = len(spec.header)
         # Each column as wide as its longest cell needs (10 pt text: ~0.21 cm a character plus padding);
         # the first (label) column takes what is left, wrapping if it must.
-        needs = [0.6 + 0.21 * max(len(_MARKUP.sub(lambda m: m.group(1) or m.group(2), str(r[i])))
-                                  for r in [spec.header, *spec.rows]) for i in range(columns)]
+        def plain(text: object) -> str:
+            return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
+
+        # Header cells may wrap between words; body cells should not.
+        needs = [0.6 + 0.21 * max([max((len(w) for w in plain(spec.header[i]).split()), default=1),
+                                   *(len(plain(r[i])) for r in spec.rows)]) for i in range(columns)]
+        align = spec.align or ["l"] + ["r"] * (columns - 1)
+        for i in range(1, columns):  # text columns after the first may wrap: numbers get the room first
+            if align[i] == "l":
+                needs[i] = min(needs[i], 0.6 + 0.21 * 22)
         for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
             wanted = 0.6 + 0.21 * len(label) / 2
             have = sum(needs[first:first + span])

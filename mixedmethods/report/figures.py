@@ -13,6 +13,32 @@ from pathlib import Path
 from typing import Sequence
 
 DPI = 300
+_RENDERED: dict[str, str] = {}  # path -> fingerprint of the data last drawn there by this process
+
+
+def _fingerprint(*parts: object) -> str:
+    """A hash of the plotted data and labels (numpy arrays by their bytes)."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, dict):
+            part = sorted((str(k), v) for k, v in part.items())
+        array = np.asarray(part, dtype=object) if not isinstance(part, np.ndarray) else part
+        digest.update(repr(array.tolist()).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _fresh(path: Path, *data: object) -> bool:
+    """True when ``path`` already holds this very figure, drawn earlier in this process (the whole report
+    draws the chapters' figures again)."""
+    key = _fingerprint(*data)
+    if _RENDERED.get(str(path)) == key and path.is_file():
+        return True
+    _RENDERED[str(path)] = key
+    return False
 
 
 def _pyplot():
@@ -42,6 +68,8 @@ def diverging_likert(shares: Sequence[Sequence[float]], item_labels: Sequence[st
         A heading per block of items (e.g. the scale), one per item; consecutive
         equal headings form one block.
     """
+    if _fresh(path, shares, item_labels, level_labels, group_labels, axis_label):
+        return path
     plt = _pyplot()
     import numpy as np
 
@@ -95,6 +123,8 @@ def diverging_likert(shares: Sequence[Sequence[float]], item_labels: Sequence[st
 
 def heatmap(matrix: Sequence[Sequence[float]], labels: Sequence[str], path: Path, colorbar_label: str) -> Path:
     """A square heatmap with the count in each cell (e.g. co-occurrence of themes)."""
+    if _fresh(path, matrix, labels, colorbar_label):
+        return path
     plt = _pyplot()
     import numpy as np
 
@@ -125,6 +155,8 @@ def heatmap(matrix: Sequence[Sequence[float]], labels: Sequence[str], path: Path
 def lorenz_curves(curves: dict[str, tuple[Sequence[float], Sequence[float]]], path: Path, x_label: str,
                   y_label: str) -> Path:
     """Lorenz curves, one per label, with the line of equality."""
+    if _fresh(path, {k: (list(x), list(y)) for k, (x, y) in curves.items()}, x_label, y_label):
+        return path
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--")
@@ -142,6 +174,8 @@ def lorenz_curves(curves: dict[str, tuple[Sequence[float], Sequence[float]]], pa
 
 def activity_grid(grids: dict[str, Sequence[Sequence[float]]], weekdays: Sequence[str], path: Path) -> Path:
     """One weekday x hour heatmap panel per label (rows Monday first, columns 0-23 h)."""
+    if _fresh(path, {k: [list(r) for r in v] for k, v in grids.items()}, weekdays):
+        return path
     plt = _pyplot()
     import numpy as np
 
@@ -160,6 +194,8 @@ def activity_grid(grids: dict[str, Sequence[Sequence[float]]], weekdays: Sequenc
 
 def weekly_volume(series: dict[str, tuple[Sequence[object], Sequence[float]]], path: Path, y_label: str) -> Path:
     """Messages per week, one line per label."""
+    if _fresh(path, {k: ([str(w) for w in weeks], list(values)) for k, (weeks, values) in series.items()}, y_label):
+        return path
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 2.8))
     for (label, (weeks, values)), style in zip(series.items(), ("-", "-.", ":")):

@@ -30,11 +30,29 @@ def write_results_json(path: Path, results: dict[str, Any]) -> Path:
     return path
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP "CSV injection").
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-3"), safe_cell(-3), safe_cell("ok")
+    ("'=HYPERLINK(1)", "'-3", -3, 'ok')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_tables_xlsx(path: Path, tables: dict[str, "pd.DataFrame"]) -> Path:
-    """One sheet per table (sheet names cut to Excel's 31 characters)."""
+    """One sheet per table (names cut to Excel's 31 characters); numbers stay numbers, text cannot run formulas."""
     import pandas as pd
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in tables.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            clean = table.copy()
+            for column in clean.columns:
+                if clean[column].dtype == object or str(clean[column].dtype) in ("str", "string"):
+                    clean[column] = clean[column].map(safe_cell)
+            clean.to_excel(writer, sheet_name=name[:31], index=False)
     return path

@@ -1,0 +1,114 @@
+"""The triangulation chapter: method, coverage, correlations, convergence matrix, joint displays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import apa
+from .chapter import Chapter, missing
+from .document import ReportDocument, TableSpec
+from .texts import Texts
+
+if TYPE_CHECKING:
+    from ..study import Study
+    from ..triangulation.analysis import TriangulationResults
+
+
+class TriangulationChapter(Chapter):
+    section = "triangulation"
+
+    def __init__(self, doc: ReportDocument, results: "TriangulationResults", study: "Study", texts: Texts,
+                 figures_dir: Path) -> None:
+        super().__init__(doc, study, texts, figures_dir, results.min_cell_size)
+        self.results = results
+        self.labels = {c.id: c.label.get(self.lang) or c.id for c in results.constructs}
+        self.sources = self.t.raw("triangulation.sources")
+
+    def write(self) -> None:
+        from ..triangulation.statistics import MIN_PAIRS
+
+        tables = self.results.tables
+        self.doc.heading(self.text("title"), 1)
+        self.doc.heading(self.text("method_heading"), 2)
+        n_tests = int(tables["correlations"]["p"].notna().sum() + tables["comparisons"].get("p").notna().sum())
+        self.doc.paragraph(self.text("method_text", min_pairs=MIN_PAIRS, n_tests=n_tests))
+        self.doc.paragraph(self.text("method_rules"))
+        self.coverage()
+        self.correlations(MIN_PAIRS)
+        self.matrix()
+        self.joint_displays()
+
+    def coverage(self) -> None:
+        self.doc.heading(self.text("coverage_heading"), 2)
+        self.doc.paragraph(self.text("coverage_text", table=self.doc.tables + 1))
+        table = self.results.tables["coverage"]
+        rows = [[" + ".join(self.sources[s] for s in r["sources"].split(" + ")),
+                 *[self.count(r[g]) for g in self.groups], self.count(r["all"])] for _, r in table.iterrows()]
+        header = [self.col("sources"), *[self.study.group_label(g, self.lang) for g in self.groups],
+                  self.t.get("report.all")]
+        self.doc.table(TableSpec(self.text("coverage_table_title"), header, rows,
+                                 self.text("coverage_table_note", k=self.k, k_minus=self.k - 1)),
+                       self.t.get("report.table"))
+
+    def correlations(self, min_pairs: int) -> None:
+        table = self.results.tables["correlations"]
+        lang = self.lang
+        self.doc.heading(self.text("correlations_heading"), 2)
+        tested = table[table["p_holm"].notna()]
+        summary = self.text("correlations_summary", n_sig=int((tested["p_holm"] < 0.05).sum()), n=len(tested))
+        self.doc.paragraph(self.text("correlations_text", table=self.doc.tables + 1, summary=summary))
+        rows = []
+        for _, r in table.iterrows():
+            pair = f"{self.sources[r['source_a']]} \u2013 {self.sources[r['source_b']]}"
+            if missing(r["rho"]):
+                rows.append([self.labels[r["construct"]], pair, str(int(r["n"])), "\u2014", "\u2014", "\u2014"])
+            else:
+                rows.append([self.labels[r["construct"]], pair, str(int(r["n"])), apa.bounded(r["rho"], 2, lang),
+                             apa.interval(r["CI95_low"], r["CI95_high"], 2, lang, is_bounded=True),
+                             apa.p_cell(r["p_holm"], lang)])
+        header = [self.col(c) for c in ("construct", "pair", "n", "rho", "ci", "p_holm")]
+        self.doc.table(TableSpec(self.text("correlations_table_title"), header, rows,
+                                 self.text("correlations_table_note", min_pairs=min_pairs), align=["l", "l", "r", "r",
+                                                                                                   "r", "r"]),
+                       self.t.get("report.table"))
+
+    def matrix(self) -> None:
+        matrix = self.results.tables["convergence"]
+        verdicts = self.t.raw("triangulation.verdicts")
+        self.doc.heading(self.text("matrix_heading"), 2)
+        counts = self.join([f"{verdicts[v]} {n}" for v, n in matrix["verdict"].value_counts().items()])
+        self.doc.paragraph(self.text("matrix_text", table=self.doc.tables + 1, counts=counts))
+        pairs = list(dict.fromkeys(zip(matrix["source_a"], matrix["source_b"])))
+        header = [self.col("construct"), *[f"{self.sources[a]} \u2013 {self.sources[b]}" for a, b in pairs]]
+        rows = []
+        for construct, block in matrix.groupby("construct", sort=False):
+            by_pair = {(r["source_a"], r["source_b"]): verdicts[r["verdict"]] for _, r in block.iterrows()}
+            rows.append([self.labels[construct], *[by_pair.get(p, "") for p in pairs]])
+        self.doc.table(TableSpec(self.text("matrix_table_title"), header, rows, self.text("matrix_table_note"),
+                                 align=["l", "l", "l", "l"]), self.t.get("report.table"))
+
+    def joint_displays(self) -> None:
+        lang = self.lang
+        self.doc.heading(self.text("joint_heading"), 2)
+        self.doc.paragraph(self.text("joint_text"))
+        for construct in self.results.constructs:
+            table = self.results.joint[construct.id]
+            header = [self.col("source"), self.col("indicator"),
+                      *[self.study.group_label(g, lang) for g in self.groups], self.col("effect"), self.col("p_holm")]
+            rows = []
+            for _, r in table.iterrows():
+                medians = [("\u2014" if missing(r.get(f"{g}_median")) else apa.number(r[f"{g}_median"], 2, lang))
+                           for g in self.groups]
+                if missing(r.get("effect_size")):
+                    effect, p = "\u2014", "\u2014"
+                else:
+                    effect = (f"{apa.bounded(r['effect_size'], 2, lang)} "
+                              f"{apa.interval(r['effect_CI95_low'], r['effect_CI95_high'], 2, lang, True)}")
+                    p = apa.p_cell(r["p_holm"], lang)
+                rows.append([self.sources[r["source"]], str(r["indicator"]), *medians, effect, p])
+            quote = self.results.quotes.get(construct.id) or self.text("no_quote")
+            self.doc.table(TableSpec(self.text("joint_table_title", construct=self.labels[construct.id]), header, rows,
+                                     self.text("joint_table_note", k=self.k,
+                                               group1=self.group_label(self.groups[0]), quote=quote),
+                                     align=["l", "l", "r", "r", "r", "r"]), self.t.get("report.table"))

@@ -1,0 +1,157 @@
+"""The whole report in one Word file: title page, contents, executive summary, methods, the chapters,
+triangulation, draft recommendations and references (``report.docx`` in English, ``rapport.docx`` in French).
+
+The contents are a Word TOC field whose cached result lists the headings, so
+LibreOffice and PDF show it and Word refreshes it (with page numbers) on
+opening. Numbers come from the analyses; sentences from templates/text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from . import apa
+from .chapter import Chapter
+from .document import ReportDocument
+from .texts import Texts
+
+
+def _field_run(paragraph, kind: str, instruction: str | None = None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    if instruction is not None:
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = instruction
+    else:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+    run._r.append(element)
+
+
+def insert_contents(doc: ReportDocument, anchor, title: str) -> None:
+    """Replace ``anchor`` (a paragraph) by a contents title and a TOC field listing Heading 1-2."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    entries = [(p.text, 1 if p.style.name == "Heading 1" else 2) for p in doc.doc.paragraphs
+               if p.style.name in ("Heading 1", "Heading 2") and p.text]
+    heading = doc.doc.add_paragraph(title, style="Title")
+    paragraphs = []
+    for index, (text, level) in enumerate(entries):
+        paragraph = doc.doc.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.75 * (level - 1))
+        paragraph.paragraph_format.space_after = 0
+        if index == 0:
+            _field_run(paragraph, "begin")
+            _field_run(paragraph, "", ' TOC \\o "1-2" \\h \\z \\u ')
+            _field_run(paragraph, "separate")
+        run = paragraph.add_run(text)
+        run.bold = level == 1 or None
+        paragraphs.append(paragraph)
+    _field_run(paragraphs[-1], "end")
+    for paragraph in [heading, *paragraphs]:
+        anchor._p.addprevious(paragraph._p)
+    anchor._p.getparent().remove(anchor._p)
+    settings = doc.doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+class WholeReport(Chapter):
+    section = "whole"
+
+    def __init__(self, doc: ReportDocument, study, texts: Texts, figures_dir: Path, analyses: dict[str, Any],
+                 recommendations: list[str]) -> None:
+        super().__init__(doc, study, texts, figures_dir, study.report.min_cell_size)
+        self.analyses = analyses
+        self.recommendations = recommendations
+
+    def title_page(self) -> Any:
+        self.doc.title(self.study.title.get(self.lang) or next(iter(self.study.title.values())))
+        self.doc.paragraph(f"*{self.text('draft')}*")
+        self.doc.paragraph(self.t.get("report.subtitle", version=__version__, date=date.today().isoformat()))
+        self.doc.page_break()
+        anchor = self.doc.doc.add_paragraph()
+        self.doc.page_break()
+        return anchor
+
+    def summary(self) -> None:
+        self.doc.heading(self.text("summary_title"), 1)
+        survey = self.analyses.get("survey")
+        if survey is not None and survey.statistics.get("n"):
+            differences = []
+            desc = survey.tables["descriptives"].set_index(["variable", "group"])
+            for scale_id, row in survey.statistics.get("comparisons", {}).items():
+                if (row.get("p_holm") or 1) < 0.05:
+                    g1, g2 = self.groups[:2]
+                    higher = g1 if desc.loc[(scale_id, g1), "Mdn"] >= desc.loc[(scale_id, g2), "Mdn"] else g2
+                    scale = next(s for s in self.study.questionnaire().scales if s.id == scale_id).text(self.lang)
+                    differences.append(self.text("summary_difference", scale=scale[0].lower() + scale[1:],
+                                                 direction=self.text("higher"),
+                                                 group=self.group_label(higher)))
+            self.doc.paragraph(self.text("summary_survey", n=survey.statistics["n"],
+                                         differences=self.join(differences) or self.text("summary_no_difference")))
+        interviews = self.analyses.get("interviews")
+        if interviews is not None and interviews.statistics.get("transcripts"):
+            table = interviews.tables["frequencies"]
+            themes = table[table["level"] == 1].dropna(subset=["all_n"]).sort_values("all_n", ascending=False)
+            if not themes.empty:
+                theme = self.study.codebook().code(themes["code"].iloc[0]).text(self.lang)
+                self.doc.paragraph(self.text("summary_interviews", n=interviews.statistics["transcripts"],
+                                             theme=theme))
+        chats = self.analyses.get("chats")
+        if chats is not None and "participation" in chats.tables:
+            part = chats.tables["participation"].sort_values("gini")
+            self.doc.paragraph(self.text("summary_chats", messages=int(part["messages"].sum()),
+                                         group=self.group_label(part["group"].iloc[-1]),
+                                         gini=apa.bounded(part["gini"].iloc[-1], 2, self.lang)))
+        triangulation = self.analyses.get("triangulation")
+        if triangulation is not None and "convergence" in triangulation.tables:
+            verdicts = self.t.raw("triangulation.verdicts")
+            counts = triangulation.tables["convergence"]["verdict"].value_counts()
+            self.doc.paragraph(self.text("summary_triangulation",
+                                         counts=self.join([f"{verdicts[v]} {n}" for v, n in counts.items()])))
+
+    def methods(self) -> None:
+        self.doc.heading(self.text("methods_title"), 1)
+        self.doc.paragraph(self.text("methods_design"))
+        survey, interviews, chats = (self.analyses.get(k) for k in ("survey", "interviews", "chats"))
+        chat_members = 0
+        if chats is not None and "participation" in chats.tables:
+            chat_members = int(chats.tables["participation"]["active_members"].sum())
+        self.doc.paragraph(self.text(
+            "methods_sample", n_groups=len(self.groups),
+            groups=self.join([self.study.group_label(g, self.lang) for g in self.groups]),
+            survey=survey.statistics.get("n", 0) if survey else 0,
+            interviews=interviews.statistics.get("transcripts", 0) if interviews else 0, chats=chat_members))
+        self.doc.paragraph(self.text("methods_instruments", n_scales=len(self.study.questionnaire().scales),
+                                     n_themes=len(self.study.codebook().codes)))
+        self.doc.paragraph(self.text("methods_analysis"))
+        self.doc.paragraph(self.text("methods_privacy", k=self.k))
+
+    def recommendations_section(self) -> None:
+        self.doc.heading(self.text("recommendations_title"), 1)
+        self.doc.paragraph(f"*{self.text('draft')}*")
+        self.doc.paragraph(self.text("recommendations_intro"))
+        if not self.recommendations:
+            self.doc.paragraph(self.text("recommendations_none"))
+        for number, text in enumerate(self.recommendations, 1):
+            self.doc.paragraph(f"{number}. {text}")
+
+    def references_section(self, sections: list[str]) -> None:
+        self.doc.heading(self.text("references_title"), 1)
+        found: list[str] = []
+        for section in [*sections, "whole"]:
+            for reference in self.t.raw(f"{section}.references"):
+                if reference not in found:
+                    found.append(reference)
+        for reference in sorted(found, key=lambda r: r.casefold()):
+            self.doc.paragraph(reference, style="Reference")

@@ -1,0 +1,105 @@
+"""The triangulation of a study: coverage, statistics per construct, convergence matrix, joint displays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
+    from .constructs import Construct
+
+
+@dataclass
+class TriangulationResults:
+    """Plain results: frames for the report to render and statistics for results.json."""
+
+    groups: list[str]
+    min_cell_size: int
+    constructs: list["Construct"] = field(default_factory=list)
+    frame: "pd.DataFrame | None" = None  # participant level, pseudonymous
+    tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
+    joint: dict[str, "pd.DataFrame"] = field(default_factory=dict)  # construct -> joint display
+    quotes: dict[str, str] = field(default_factory=dict)  # construct -> one pseudonymised quote
+    statistics: dict[str, Any] = field(default_factory=dict)
+
+
+def constructs_path(study: "Study"):
+    path = study.root / "instruments" / "constructs.yaml"
+    if path.is_file():
+        return path
+    from ..resources import instruments_dir
+
+    return instruments_dir() / "constructs.yaml"
+
+
+def analyse_triangulation(study: "Study") -> TriangulationResults:
+    """Everything the triangulation chapter shows, from the store and constructs.yaml."""
+    import pandas as pd
+
+    from ..interviews.quantify import with_themes
+    from ..interviews.quotes import choose_quotes
+    from ..interviews.units import load_segments, reference_segments
+    from ..store import connect
+    from .constructs import load_constructs
+    from .convergence import convergence_matrix
+    from .linkage import coverage_table, participant_frame
+    from .statistics import construct_statistics
+
+    groups = list(study.groups)
+    k = study.report.min_cell_size
+    results = TriangulationResults(groups, k)
+    if not study.store_path.exists():
+        return results
+    path = constructs_path(study)
+    constructs = load_constructs(path, study.questionnaire(), study.codebook(), display=study.relative(path))
+    results.constructs = constructs
+    frame = participant_frame(study, constructs)
+    results.frame = frame
+    results.tables["coverage"] = coverage_table(frame, groups, k)
+    correlations, comparisons = construct_statistics(frame, constructs, groups, study.report.group_test, k)
+    matrix = convergence_matrix(constructs, correlations, comparisons)
+    results.tables.update({"correlations": correlations, "comparisons": comparisons, "convergence": matrix})
+    conn = connect(study.store_path, create=False)
+    try:
+        segments = with_themes(load_segments(conn), study.codebook())
+    finally:
+        conn.close()
+    reference = reference_segments(segments) if not segments.empty else segments
+    for construct in constructs:
+        rows = []
+        for source, indicator in construct.indicators.items():
+            record: dict[str, Any] = {"source": source, "indicator": indicator.scale or indicator.item or
+                                      indicator.metric or f"{indicator.measure}: {', '.join(indicator.codes)}",
+                                      "direction": indicator.direction}
+            for group in groups:
+                own = frame.loc[frame["group"] == group, f"{construct.id}.{source}"].dropna().astype(float)
+                record[f"{group}_n"] = len(own)
+                record[f"{group}_median"] = float(own.median()) if len(own) >= k else None
+            comparison = comparisons[(comparisons["construct"] == construct.id) & (comparisons["source"] == source)]
+            if not comparison.empty and "p_holm" in comparison and comparison["p_holm"].notna().iloc[0]:
+                row = comparison.iloc[0]
+                record.update({"effect": row["effect"], "effect_size": row["effect_size"],
+                               "effect_CI95_low": row["effect_CI95_low"], "effect_CI95_high": row["effect_CI95_high"],
+                               "p_holm": row["p_holm"]})
+            rows.append(record)
+        results.joint[construct.id] = pd.DataFrame(rows)
+        if "interviews" in construct.indicators and not reference.empty:
+            wanted = set(construct.indicators["interviews"].codes)
+            chosen = reference[reference["code_id"].isin(wanted) | reference["theme"].isin(wanted)]
+            quotes = choose_quotes(chosen.assign(theme=construct.id), [construct.id], per_theme=1)
+            if not quotes.empty:
+                results.quotes[construct.id] = f"{quotes['quote'].iloc[0]} ({quotes['participant_id'].iloc[0]})"
+    results.statistics = {
+        "correlations": _records(correlations), "comparisons": _records(comparisons),
+        "convergence": _records(matrix),
+        "verdicts": {v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()},
+    }
+    return results
+
+
+def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
