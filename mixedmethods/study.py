@@ -75,6 +75,7 @@ class Study:
     chat_sources: list[ChatSource] = field(default_factory=list)
     chats: ChatOptions = field(default_factory=ChatOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def private_dir(self) -> Path:
@@ -100,9 +101,13 @@ class Study:
         return labels.get(language) or next(iter(labels.values()), group)
 
     def questionnaire(self):  # -> Questionnaire (import kept lazy)
-        from .instrument.questionnaire import load_questionnaire
+        """The questionnaire, read once per Study object."""
+        if "questionnaire" not in self._cache:
+            from .instrument.questionnaire import load_questionnaire
 
-        return load_questionnaire(self.questionnaire_path, display=self.relative(self.questionnaire_path))
+            self._cache["questionnaire"] = load_questionnaire(self.questionnaire_path,
+                                                              display=self.relative(self.questionnaire_path))
+        return self._cache["questionnaire"]
 
     def codebook(self):  # -> Codebook
         from .errors import ConfigError
@@ -110,7 +115,9 @@ class Study:
 
         if self.codebook_path is None:
             raise ConfigError("no codebook: add instruments.codebook to study.yaml", file=self.root / STUDY_FILE)
-        return load_codebook(self.codebook_path, display=self.relative(self.codebook_path))
+        if "codebook" not in self._cache:
+            self._cache["codebook"] = load_codebook(self.codebook_path, display=self.relative(self.codebook_path))
+        return self._cache["codebook"]
 
 
 def _fail(message: str, file: str, data: LineDict | None, key: str | None = None) -> ConfigError:

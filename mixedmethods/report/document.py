@@ -121,12 +121,15 @@ class ReportDocument:
                 add_marked_text(paragraph, label)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _rule(cell, "bottom")
+        # python-docx rebuilds row.cells on every access: take every row's cells once.
+        grid = [row.cells for row in table.rows]
+        text_style = self.doc.styles["Table Text"]
         for row_index, cells in enumerate([spec.header, *spec.rows]):
-            row = table.rows[top + row_index]
+            row_cells = grid[top + row_index]
             for col, text in enumerate(cells):
-                cell = row.cells[col]
+                cell = row_cells[col]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["Table Text"]
+                paragraph.style = text_style
                 bold = row_index - 1 in spec.bold_rows
                 add_marked_text(paragraph, str(text), bold=bold)
                 if row_index == 0:
@@ -135,9 +138,9 @@ class ReportDocument:
                 else:
                     paragraph.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if align[col] == "r"
                                            else WD_ALIGN_PARAGRAPH.LEFT)
-        self._widths(table, spec)
-        for row in table.rows:  # keep a table on one page where it fits
-            for cell in row.cells:
+        self._widths(table, spec, grid)
+        for row_cells in grid:  # keep a table on one page where it fits
+            for cell in row_cells:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
         if spec.note:
             note = self.doc.add_paragraph(style="Table Note")
@@ -148,7 +151,7 @@ class ReportDocument:
             self.doc.add_paragraph(style="Table Note")
         return self.tables
 
-    def _widths(self, table, spec: TableSpec) -> None:
+    def _widths(self, table, spec: TableSpec, grid: list) -> None:
         """First column as wide as its labels need (within limits), the others share the rest."""
         from docx.shared import Cm
 
@@ -181,9 +184,9 @@ class ReportDocument:
         table.autofit = False
         for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads
             column.width = Cm(width)
-        for row in table.rows:  # the cells, which Word reads
+        for row_cells in grid:  # the cells, which Word reads
             for index, width in enumerate(widths):
-                row.cells[index].width = Cm(width)
+                row_cells[index].width = Cm(width)
 
     def figure(self, image: Path, title: str, note: str | None = None, width_cm: float = 16.0,
                label: str = "Figure") -> int:
