@@ -123,13 +123,13 @@ class ReportDocument:
                 _rule(cell, "bottom")
         # python-docx rebuilds row.cells on every access: take every row's cells once.
         grid = [row.cells for row in table.rows]
-        text_style = self.doc.styles["Table Text"]
+        text_style = self._style_id("Table Text")
         for row_index, cells in enumerate([spec.header, *spec.rows]):
             row_cells = grid[top + row_index]
             for col, text in enumerate(cells):
                 cell = row_cells[col]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = text_style
+                paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
                 bold = row_index - 1 in spec.bold_rows
                 add_marked_text(paragraph, str(text), bold=bold)
                 if row_index == 0:
@@ -150,6 +150,13 @@ class ReportDocument:
         else:
             self.doc.add_paragraph(style="Table Note")
         return self.tables
+
+    def _style_id(self, name: str) -> str:
+        """The style id of a style name, looked up once per document (python-docx scans all styles each time)."""
+        cache = self.__dict__.setdefault("_style_ids", {})
+        if name not in cache:
+            cache[name] = self.doc.styles[name].style_id
+        return cache[name]
 
     def _widths(self, table, spec: TableSpec, grid: list) -> None:
         """First column as wide as its labels need (within limits), the others share the rest."""
