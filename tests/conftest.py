@@ -68,3 +68,23 @@ def small_study(tmp_path: Path) -> Path:
     init_study(root)
     (root / "private" / "participants.csv").write_text(SMALL_PEOPLE, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def pdf_text(tmp_path: Path):
+    """Convert a .docx to PDF with LibreOffice and return the PDF's text (skips without LibreOffice)."""
+    import subprocess
+
+    def convert(document: Path) -> str:
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            pytest.skip("LibreOffice is not installed (CI installs it)")
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(document)],
+                       check=True, capture_output=True, timeout=300)
+        pdf = tmp_path / (document.stem + ".pdf")
+        assert pdf.stat().st_size > 10_000
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext is not installed")
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    return convert
