@@ -94,7 +94,9 @@ class WholeReport(Chapter):
                     g1, g2 = self.groups[:2]
                     higher = g1 if desc.loc[(scale_id, g1), "Mdn"] >= desc.loc[(scale_id, g2), "Mdn"] else g2
                     scale = next(s for s in self.study.questionnaire().scales if s.id == scale_id).text(self.lang)
-                    differences.append(self.text("summary_difference", scale=scale[0].lower() + scale[1:],
+                    scale = scale[0].lower() + scale[1:]
+                    of_scale = ("d'" if scale[0] in "aeiouéèêâîôûh" else "de ") + scale  # French elision
+                    differences.append(self.text("summary_difference", scale=scale, of_scale=of_scale,
                                                  direction=self.text("higher"),
                                                  group=self.group_label(higher)))
             self.doc.paragraph(self.text("summary_survey", n=survey.statistics["n"],
