@@ -130,7 +130,8 @@ def _import_interviews(conn, study: Study, participants: Participants, redact: R
     from .interviews.readers import read_interview_files
 
     files = study.interview_files
-    listing = "\n".join(f"{study.relative(p)} {sha256_of(p)}" for p in files)
+    hashes = {study.relative(p): sha256_of(p) for p in files}
+    listing = "\n".join(f"{name} {digest}" for name, digest in hashes.items())
     digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()
     label = "interviews: " + ", ".join(sorted({study.relative(p.parent) for p in files}))
     previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'interviews'").fetchone()
@@ -141,7 +142,7 @@ def _import_interviews(conn, study: Study, participants: Participants, redact: R
     status, import_id = begin_import(conn, previous, "interviews", label.split(": ", 1)[1], digest, "interviews")
     counts = store_interviews(conn, import_id, transcripts, orphans, codebook, participants, redact, key)
     finish_import(conn, import_id, counts.segments, counts.rejected)
-    details = {"files": {study.relative(p): sha256_of(p) for p in files}, "transcripts": counts.transcripts,
+    details = {"files": hashes, "transcripts": counts.transcripts,
                "segments": counts.segments, "rejected_segments": counts.rejected}
     if previous is not None:
         details["replaced_sha256"] = previous["sha256"]

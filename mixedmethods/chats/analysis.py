@@ -63,6 +63,7 @@ def analyse_chats(study: "Study") -> ChatResults:
     people = per_participant(frame, members, mentions)
     results.tables["per_participant"] = people
     rows, stats = [], {}
+    linked = listed.set_index("participant_id")["listed"]
     for group in chat_groups:
         own = frame[frame["group"] == group]
         counts = people.loc[people["group"] == group, "messages"].to_numpy()
@@ -70,7 +71,6 @@ def analyse_chats(study: "Study") -> ChatResults:
         results.lorenz[group] = lorenz(counts)
         hours = own["timestamp"].dt.hour
         sessions = own.groupby("session")
-        linked = listed.set_index("participant_id")["listed"]
         row = {
             "group": group, "members": len(counts), "active_members": int((counts > 0).sum()),
             "unlisted_authors": int((linked.reindex(own["participant_id"].unique()) == 0).sum()),

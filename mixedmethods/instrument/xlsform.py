@@ -212,7 +212,7 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
     scales = []
     if "scales" in book.sheetnames:
         _, rows = _rows(book["scales"])
-        for row, rec in rows:
+        for _row, rec in rows:
             scales.append({"id": str(rec.get("scale")), "label": _translations(rec, "label") or str(rec.get("scale")),
                            "items": str(rec.get("items", "")).split(), "scoring": rec.get("scoring", "mean"),
                            "min_answered": float(rec.get("min_answered", 0.75))})

@@ -144,8 +144,7 @@ class ReportDocument:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
         if spec.note:
             note = self.doc.add_paragraph(style="Table Note")
-            note_label = "Note." if self.language == "en" else "Note."
-            note.add_run(note_label).italic = True
+            note.add_run("Note.").italic = True  # the same word in English and French
             add_marked_text(note, " " + spec.note)
         else:
             self.doc.add_paragraph(style="Table Note")

@@ -9,7 +9,7 @@ templates/text/<language>.yaml.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import apa
 from .chapter import Chapter, missing
