@@ -90,3 +90,39 @@ def test_invalid_questionnaires_name_the_line(tmp_path: Path, text: str, message
     with pytest.raises(InstrumentError) as error:
         load_questionnaire(path)
     assert message in str(error.value)
+
+
+def test_profile_questions_are_the_marked_ones_or_else_the_choice_questions_outside_scales(tmp_path: Path):
+    import yaml
+
+    def questionnaire_from_dict(data, name):
+        (tmp_path / name).write_text(yaml.safe_dump(data), encoding="utf-8")
+        return load_questionnaire(tmp_path / name)
+
+    base = {"id": "pilot", "languages": ["en"], "group_question": "team",
+            "choice_lists": {"teams": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                             "agree": [{"value": str(i), "label": str(i)} for i in range(1, 6)]},
+            "questions": [{"id": "team", "type": "select_one", "choices": "teams"},
+                          {"id": "seniority", "type": "select_one", "choices": "teams"},
+                          {"id": "tools", "type": "select_multiple", "choices": "teams"},
+                          {"id": "age", "type": "integer"},
+                          {"id": "t1", "type": "likert", "choices": "agree"},
+                          {"id": "t2", "type": "likert", "choices": "agree"}],
+            "scales": [{"id": "trust", "items": ["t1", "t2"]}]}
+    unmarked = questionnaire_from_dict(base, "pilot.yaml")
+    # No marks: choice questions, minus the group question and the scale items.
+    assert [q.id for q in unmarked.profile_questions()] == ["seniority", "tools"]
+    base["questions"][3]["role"] = "profile"
+    marked = questionnaire_from_dict(base, "pilot.yaml")
+    assert [q.id for q in marked.profile_questions()] == ["age"]
+    base["questions"][3]["role"] = "demographic"
+    with pytest.raises(InstrumentError, match="role 'demographic' is not one of profile"):
+        questionnaire_from_dict(base, "pilot.yaml")
+
+
+def test_bundled_profile_marks_survive_the_xlsform_round_trip(tmp_path: Path):
+    q = load_questionnaire(BUNDLED)
+    write_xlsform(q, tmp_path / "survey.xlsx")
+    back = read_xlsform(tmp_path / "survey.xlsx")
+    assert [x.id for x in back.profile_questions()] == [x.id for x in q.profile_questions()]
+    assert len(q.profile_questions()) == 4

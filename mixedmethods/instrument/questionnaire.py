@@ -17,6 +17,9 @@ from ..yamlio import LineDict, load_yaml
 from .relevance import Relevance, RelevanceSyntaxError, compile_relevance
 
 QUESTION_TYPES = ("select_one", "select_multiple", "likert", "integer", "decimal", "text", "date")
+# What a question is for in the report. ``profile``: describes the respondents (the profile table,
+# tests of association with group, facts for the recommendation rules).
+QUESTION_ROLES = ("profile",)
 SCORING_RULES = ("mean", "sum")
 Label = dict[str, str]
 
@@ -69,6 +72,7 @@ class Question:
     max: float | None = None
     relevant: str | None = None
     reverse: bool = False
+    role: str | None = None
     hint: Label = field(default_factory=dict)
     relevance: Relevance | None = field(default=None, repr=False, compare=False)
 
@@ -117,6 +121,20 @@ class Questionnaire:
         assert question.choices is not None, "only select and Likert questions have choices"
         return self.choice_lists[question.choices]
 
+    def profile_questions(self) -> list[Question]:
+        """Questions that describe the respondents, in questionnaire order.
+
+        Those marked ``role: profile``; when none is marked (a team's own
+        XLSForm), every single or multiple choice question outside the scales
+        and other than the group question.
+        """
+        marked = [q for q in self.questions if q.role == "profile"]
+        if marked:
+            return marked
+        in_scales = {item for scale in self.scales for item in scale.items}
+        return [q for q in self.questions if q.type in ("select_one", "select_multiple")
+                and q.id not in in_scales and q.id != self.group_question]
+
     def scale_of(self, question_id: str) -> Scale | None:
         for scale in self.scales:
             if question_id in scale.items:
@@ -144,6 +162,8 @@ class Questionnaire:
                 item["relevant"] = q.relevant
             if q.reverse:
                 item["reverse"] = True
+            if q.role:
+                item["role"] = q.role
             questions.append(item)
         data: dict[str, Any] = {
             "id": self.id, "version": self.version, "languages": list(self.languages), "title": dict(self.title),
@@ -237,7 +257,8 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
     raw_questions = top["questions"]
     if not isinstance(raw_questions, list):
         raise InstrumentError("questions: expected a list", file=file, line=top.line_of("questions"))
-    question_keys = {"id", "type", "label", "hint", "choices", "required", "min", "max", "relevant", "reverse"}
+    question_keys = {"id", "type", "label", "hint", "choices", "required", "min", "max", "relevant", "reverse",
+                     "role"}
     for item in raw_questions:
         line = item.line if isinstance(item, LineDict) else None
         if not isinstance(item, dict) or "id" not in item or "type" not in item:
@@ -266,8 +287,12 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             if key in item and not isinstance(item[key], bool):
                 raise InstrumentError(f"question {qid!r}: {key} must be true or false", file=file,
                                       line=item.line_of(key))
+        role = item.get("role")
+        if role is not None and role not in QUESTION_ROLES:
+            raise InstrumentError(f"question {qid!r}: role {role!r} is not one of {', '.join(QUESTION_ROLES)}",
+                                  file=file, line=item.line_of("role"))
         question = Question(
-            id=qid, type=qtype,
+            id=qid, type=qtype, role=role,
             label=parse_label(item.get("label", qid), f"question {qid!r}", file, line, languages),
             hint=parse_label(item["hint"], f"question {qid!r} hint", file, line, languages) if "hint" in item else {},
             choices=choices, required=bool(item.get("required", False)),

@@ -55,7 +55,7 @@ def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
     survey = book.active
     survey.title = "survey"
     survey.append(["type", "name", *[_column("label", x) for x in langs], *[_column("hint", x) for x in langs],
-                   "required", "relevant", "constraint", "appearance", "reverse"])
+                   "required", "relevant", "constraint", "appearance", "reverse", "role"])
     for q in questionnaire.questions:
         if q.type in ("select_one", "select_multiple"):
             qtype = f"{q.type} {q.choices}"
@@ -66,7 +66,7 @@ def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
         survey.append([
             qtype, q.id, *[q.label.get(x, "") for x in langs], *[q.hint.get(x, "") for x in langs],
             "yes" if q.required else "", q.relevant or "", _constraint(q.min, q.max),
-            "likert" if q.type == "likert" else "", "yes" if q.reverse else "",
+            "likert" if q.type == "likert" else "", "yes" if q.reverse else "", q.role or "",
         ])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *[_column("label", x) for x in langs]])
@@ -185,6 +185,8 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
                 item["max"] = _number(high or only_high)
         if str(rec.get("reverse", "")).strip().lower() in ("yes", "true", "1"):
             item["reverse"] = True
+        if rec.get("role"):
+            item["role"] = str(rec["role"]).strip()
         questions.append(item)
     choice_lists: dict[str, list[dict[str, Any]]] = {}
     if "choices" in book.sheetnames:
