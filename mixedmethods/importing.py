@@ -79,7 +79,7 @@ def import_study(study: Study, reader: str | None = None,
     from .survey.validate import validate_survey
 
     key = load_key(study.private_dir)
-    participants = Participants.load(study.private_dir, key)
+    participants = Participants.load(study.private_dir, key, default_group=study.default_group)
     redact = Redactor(participants)
     questionnaire = study.questionnaire()
     groups = list(study.groups)

@@ -121,8 +121,11 @@ class Participants:
         self._by_code = {p.invitation_code.strip().casefold(): p for p in people if p.invitation_code}
 
     @classmethod
-    def load(cls, private_dir: Path, key: bytes) -> "Participants":
-        """Read participants.csv; rows without participant_id get one from the key and their identity."""
+    def load(cls, private_dir: Path, key: bytes, default_group: str | None = None) -> "Participants":
+        """Read participants.csv; rows without participant_id get one from the key and their identity.
+
+        ``default_group``: the group of rows that name none (a one-group study's only group).
+        """
         path = private_dir / PARTICIPANTS_FILE
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -140,6 +143,7 @@ class Participants:
                         raise PrivacyError("a participant needs at least a name, phone, e-mail or invitation code",
                                            file=path, line=number)
                     values["participant_id"] = values["participant_id"] or pseudonym(key, identity)
+                    values["group"] = values["group"] or default_group or ""
                     people.append(Participant(**values))
         except FileNotFoundError:
             raise PrivacyError("participants list not found; create it with the columns "

@@ -19,6 +19,9 @@ from .resources import instruments_dir
 from .yamlio import LineDict, dump_yaml, load_yaml
 
 STUDY_FILE = "study.yaml"
+# The group of a study that declares none and whose participants.csv names none.
+SINGLE_GROUP = {"participants": {"en": "All participants", "fr": "Ensemble des participants"}}
+RESERVED_GROUP_IDS = ("all",)  # "all" is the all-groups row of the descriptive tables
 STORE_FILE = "store.sqlite"
 SURVEY_READERS = ("auto", "generic", "kobo", "limesurvey", "googleforms")
 GROUP_TESTS = ("mann-whitney", "welch")
@@ -96,6 +99,11 @@ class Study:
         except ValueError:
             return path.resolve().as_posix()
 
+    @property
+    def default_group(self) -> str | None:
+        """The only group of a one-group study (records without a group belong to it), else None."""
+        return next(iter(self.groups)) if len(self.groups) == 1 else None
+
     def group_label(self, group: str, language: str) -> str:
         labels = self.groups.get(group, {})
         return labels.get(language) or next(iter(labels.values()), group)
@@ -105,8 +113,9 @@ class Study:
         if "questionnaire" not in self._cache:
             from .instrument.questionnaire import load_questionnaire
 
-            self._cache["questionnaire"] = load_questionnaire(self.questionnaire_path,
-                                                              display=self.relative(self.questionnaire_path))
+            questionnaire = load_questionnaire(self.questionnaire_path, display=self.relative(self.questionnaire_path))
+            check_group_choices(questionnaire, self.groups, self.relative(self.questionnaire_path))
+            self._cache["questionnaire"] = questionnaire
         return self._cache["questionnaire"]
 
     def codebook(self):  # -> Codebook
@@ -155,16 +164,12 @@ def load_study(root: Path) -> Study:
     data = load_yaml(path, display=shown)
     top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report"},
                       "study.yaml", shown)
-    for key in ("title", "groups"):
-        if key not in top:
-            raise _fail(f"missing required key {key!r}", shown, top)
+    if "title" not in top:
+        raise _fail("missing required key 'title'", shown, top)
     languages = top.get("languages", ["en"])
     if not isinstance(languages, list) or not all(x in LANGUAGES for x in languages) or not languages:
         raise _fail(f"languages: expected a list from {', '.join(LANGUAGES)}", shown, top, "languages")
-    groups_raw = top["groups"]
-    if not isinstance(groups_raw, LineDict) or not groups_raw:
-        raise _fail("groups: expected a mapping group id -> label per language", shown, top, "groups")
-    groups = {str(g): _labels(v, f"group {g!r}", shown, groups_raw.line_of(g)) for g, v in groups_raw.items()}
+    groups = _groups(top, root, shown)
 
     instruments = _check_keys(top.get("instruments", LineDict()), {"questionnaire", "codebook"}, "instruments",
                               shown)
@@ -245,6 +250,50 @@ def load_study(root: Path) -> Study:
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
                  interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report)
+
+
+def _groups(top: LineDict, root: Path, shown: str) -> dict[str, dict[str, str]]:
+    """The study's groups: declared in study.yaml, else those named in private/participants.csv, else one group."""
+    if "groups" not in top:
+        return _groups_of_participants(root) or dict(SINGLE_GROUP)
+    groups_raw = top["groups"]
+    if not isinstance(groups_raw, LineDict) or not groups_raw:
+        raise _fail("groups: expected a mapping group id -> label per language", shown, top, "groups")
+    groups = {}
+    for g, v in groups_raw.items():
+        if str(g) in RESERVED_GROUP_IDS:
+            raise _fail(f"group id {g!r} is reserved for the all-groups rows of the tables; choose another id",
+                        shown, groups_raw, g)
+        groups[str(g)] = _labels(v, f"group {g!r}", shown, groups_raw.line_of(g))
+    return groups
+
+
+def _groups_of_participants(root: Path) -> dict[str, dict[str, str]]:
+    """Group ids in the group column of private/participants.csv, in order of first appearance (label = id)."""
+    import csv
+
+    path = root / "private" / "participants.csv"
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            names = [(row.get("group") or "").strip() for row in csv.DictReader(handle)]
+    except (UnicodeDecodeError, csv.Error):
+        return {}  # the import reports the file's problem with its line
+    return {name: {"en": name} for name in dict.fromkeys(n for n in names if n and n not in RESERVED_GROUP_IDS)}
+
+
+def check_group_choices(questionnaire, groups: dict[str, dict[str, str]], shown: str) -> None:
+    """Every answer of the questionnaire's group question must be a group of study.yaml (one-line error)."""
+    question_id = questionnaire.group_question
+    if not question_id or questionnaire.question(question_id).choices is None:
+        return
+    offered = questionnaire.choice_list(questionnaire.question(question_id)).values()
+    unknown = [value for value in offered if value not in groups]
+    if unknown:
+        raise ConfigError(f"the group question {question_id!r} offers {unknown[0]!r}, which is not a group in "
+                          f"study.yaml (groups: {', '.join(groups)}); add it to study.yaml groups or remove the "
+                          "choice", file=shown)
 
 
 def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> list[ChatSource]:

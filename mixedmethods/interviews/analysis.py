@@ -83,6 +83,9 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     results.statistics["interviewed_by_group"] = {
         g: (int(interviewed.get(g, 0)) if interviewed.get(g, 0) == 0 or interviewed.get(g, 0) >= k else None)
         for g in groups}
+    total = int(interviewed.sum())
+    # The number of interviewees, withheld (None) when it is from 1 to k - 1.
+    results.statistics["interviewed"] = total if total == 0 or total >= k else None
     results.statistics["segments"] = int(len(segments))
     results.statistics["coders"] = sorted(segments["coder"].unique().tolist())
     matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)

@@ -1,7 +1,8 @@
 """Export the pseudonymised interviews as a REFI-QDA project (.qdpx) that QualCoder and other QDA tools open.
 
 The project holds the coders (``Users``), the codebook (``CodeBook``, as in
-:mod:`mixedmethods.instrument.qdc`), survey attributes of each interviewee
+:mod:`mixedmethods.instrument.qdc`), the group and the answers to the
+questionnaire's profile questions (``role: profile``) of each interviewee
 (``Variables``) on one ``Case`` per participant, and each transcript as a
 ``TextSource`` whose text is in ``Sources/<guid>.txt`` with one
 ``PlainTextSelection`` and ``Coding`` per coded segment. Only pseudonymised
@@ -24,8 +25,10 @@ from ..store import connect
 from ..study import Study
 
 NS = "urn:QDA-XML:project:1.0"
-VARIABLES = (("group", "Text"), ("role", "Text"), ("region", "Text"), ("years_service", "Integer"),
-             ("wa_frequency", "Text"), ("training", "Text"))
+# REFI-QDA variable type and value element for each question type (select answers are their stored values).
+VARIABLE_KINDS = {"integer": ("Integer", "IntegerValue"), "decimal": ("Float", "FloatValue"),
+                  "date": ("Date", "DateValue")}
+TEXT_KIND = ("Text", "TextValue")
 
 
 def _guid(kind: str, key: object) -> str:
@@ -60,6 +63,12 @@ def export_qdpx(study: Study, target: Path) -> dict[str, int]:
         attributes.setdefault(participant, {})[question] = value
     for row in transcripts:
         attributes.setdefault(row["participant_id"], {}).setdefault("group", row["grp"] or "")
+    questionnaire = study.questionnaire()
+    # The group, then the profile questions; the variable named "group" is the study's, not a question's.
+    variable_kinds = {"group": TEXT_KIND}
+    for question in questionnaire.profile_questions():
+        if question.id != questionnaire.group_question:
+            variable_kinds.setdefault(question.id, VARIABLE_KINDS.get(question.type, TEXT_KIND))
 
     ET.register_namespace("", NS)
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -74,7 +83,7 @@ def export_qdpx(study: Study, target: Path) -> dict[str, int]:
     for code in codebook.codes:
         codes.append(code_element(code, codebook.languages, _q("Code")))
     variables = ET.SubElement(project, _q("Variables"))
-    for name, kind in VARIABLES:
+    for name, (kind, _) in variable_kinds.items():
         ET.SubElement(variables, _q("Variable"), {"guid": _guid("variable", name), "name": name,
                                                   "typeOfVariable": kind})
     cases = ET.SubElement(project, _q("Cases"))
@@ -83,13 +92,13 @@ def export_qdpx(study: Study, target: Path) -> dict[str, int]:
         by_participant.setdefault(row["participant_id"], []).append(_guid("transcript", row["transcript_id"]))
     for participant, sources in by_participant.items():
         case = ET.SubElement(cases, _q("Case"), {"guid": _guid("case", participant), "name": participant})
-        for name, kind in VARIABLES:
+        for name, (_, element) in variable_kinds.items():
             value = attributes.get(participant, {}).get(name)
             if value in (None, ""):
                 continue
             holder = ET.SubElement(case, _q("VariableValue"))
             ET.SubElement(holder, _q("VariableRef"), {"targetGUID": _guid("variable", name)})
-            ET.SubElement(holder, _q("IntegerValue" if kind == "Integer" else "TextValue")).text = str(value)
+            ET.SubElement(holder, _q(element)).text = str(value)
         for source in sources:
             ET.SubElement(case, _q("SourceRef"), {"targetGUID": source})
     sources_element = ET.SubElement(project, _q("Sources"))

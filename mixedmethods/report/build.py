@@ -93,7 +93,7 @@ def build_report(study: Study, language: str | None = None,
     analyses = analyse_all(study, progress)
     written: list[Path] = []
     for lang in languages:
-        texts = Texts(lang)
+        texts = Texts(lang, study_root=study.root)
         writers = _writers(study, texts, figures)
         present = [name for name, (has_data, _) in writers.items() if has_data(analyses[name])]
         for name in present:
@@ -110,7 +110,7 @@ def build_report(study: Study, language: str | None = None,
                                                 facts(analyses["survey"], analyses["interviews"], analyses["chats"],
                                                       triangulation, labels))
         whole_doc = ReportDocument(_template(study), lang)
-        whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations)
+        whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations, present)
         anchor = whole.title_page()
         whole.summary()
         whole.methods()

@@ -47,6 +47,12 @@ class Chapter:
             return self.t.get("report.suppressed", k=self.k)
         return str(int(value))
 
+    def count_in_text(self, value: Any) -> str:
+        """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1)."""
+        if missing(value) or 0 < int(value) < self.k:
+            return self.t.get("report.fewer_than", k=self.k)
+        return str(int(value))
+
     def col(self, key: str) -> str:
         return self.t.get(f"{self.section}.columns.{key}")
 

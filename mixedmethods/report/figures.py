@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Sequence
 
 DPI = 300
+# Okabe & Ito (2008) colour-blind-safe palette (black left out: it is the reference line's colour). With more
+# groups than colours, line style and marker change too, so every one of up to lcm(7, 4, 6) = 84 groups
+# keeps its own look, and no group is ever dropped.
+GROUP_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
+GROUP_LINE_STYLES = ("-", "--", "-.", ":")
+GROUP_MARKERS = ("o", "s", "^", "D", "v", "P")
 _RENDERED: dict[str, str] = {}  # path -> fingerprint of the data last drawn there by this process
 
 
@@ -39,6 +45,22 @@ def _fresh(path: Path, *data: object) -> bool:
         return True
     _RENDERED[str(path)] = key
     return False
+
+
+def group_style(index: int) -> dict[str, object]:
+    """Colour, line style and marker of the ``index``-th group (0-based), distinct for any number of groups.
+
+    Okabe, M., & Ito, K. (2008). *Color universal design (CUD): How to make figures and presentations that are
+    friendly to colorblind people*. https://jfly.uni-koeln.de/color/
+
+    >>> [group_style(i)["linestyle"] for i in range(5)]
+    ['-', '--', '-.', ':', '-']
+    >>> len({tuple(group_style(i).values()) for i in range(12)})
+    12
+    """
+    return {"color": GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            "linestyle": GROUP_LINE_STYLES[index % len(GROUP_LINE_STYLES)],
+            "marker": GROUP_MARKERS[index % len(GROUP_MARKERS)]}
 
 
 def _pyplot():
@@ -160,13 +182,14 @@ def lorenz_curves(curves: dict[str, tuple[Sequence[float], Sequence[float]]], pa
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--")
-    for (label, (x, y)), style in zip(curves.items(), ("-", "-.", ":")):
-        ax.plot(x, y, linestyle=style, linewidth=1.6, label=label)
+    for index, (label, (x, y)) in enumerate(curves.items()):
+        ax.plot(x, y, linewidth=1.6, label=label, markevery=max(1, len(x) // 8), markersize=3.5,
+                **group_style(index))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
-    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.legend(frameon=False, fontsize=7, loc="upper left", ncol=1 if len(curves) <= 6 else 2)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return _save(fig, path)
@@ -179,10 +202,18 @@ def activity_grid(grids: dict[str, Sequence[Sequence[float]]], weekdays: Sequenc
     plt = _pyplot()
     import numpy as np
 
-    fig, axes = plt.subplots(len(grids), 1, figsize=(6.3, 1.7 * len(grids) + 0.4), squeeze=False)
-    for ax, (label, grid) in zip(axes[:, 0], grids.items()):
+    # One column up to three groups; beyond, two columns, so twelve groups still fit a page.
+    columns = 1 if len(grids) <= 3 else 2
+    rows = -(-len(grids) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(6.3, (1.7 if columns == 1 else 1.25) * rows + 0.4),
+                             squeeze=False)
+    # One colour scale for every panel, so the groups' shades compare.
+    highest = max((float(np.max(grid)) for grid in grids.values() if np.size(grid)), default=1.0) or 1.0
+    for ax in axes.ravel()[len(grids):]:
+        ax.set_visible(False)
+    for ax, (label, grid) in zip(axes.ravel(), grids.items()):
         data = np.asarray(grid, dtype=float)
-        ax.imshow(data, cmap="Blues", aspect="auto")
+        ax.imshow(data, cmap="Blues", aspect="auto", vmin=0, vmax=highest)
         ax.set_title(label, fontsize=8, loc="left")
         ax.set_yticks(range(7))
         ax.set_yticklabels(weekdays, fontsize=6.5)
@@ -198,10 +229,12 @@ def weekly_volume(series: dict[str, tuple[Sequence[object], Sequence[float]]], p
         return path
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 2.8))
-    for (label, (weeks, values)), style in zip(series.items(), ("-", "-.", ":")):
-        ax.plot(list(weeks), list(values), linestyle=style, linewidth=1.4, label=label)
+    for index, (label, (weeks, values)) in enumerate(series.items()):
+        weeks = list(weeks)
+        ax.plot(weeks, list(values), linewidth=1.4, label=label, markevery=max(1, len(weeks) // 10), markersize=3,
+                **group_style(index))
     ax.set_ylabel(y_label)
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, ncol=1 if len(series) <= 4 else 3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.autofmt_xdate()

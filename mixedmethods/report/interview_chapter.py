@@ -51,7 +51,7 @@ class InterviewChapter(Chapter):
                     for g, n in stats["interviewed_by_group"].items()]
         agreement = self.results.tables.get("agreement")
         n_double = int(agreement["transcripts"].iloc[0]) if agreement is not None and not agreement.empty else 0
-        self.doc.paragraph(self.text("method_material", n=sum((n or 0) for n in stats["interviewed_by_group"].values()),
+        self.doc.paragraph(self.text("method_material", n=self.count_in_text(stats.get("interviewed")),
                                      by_group=self.join(by_group), n_themes=len(self.codebook.codes),
                                      n_codes=len(self.codebook.ids()) - len(self.codebook.codes),
                                      table=self.doc.tables + 1, n_coders=len(stats["coders"])))
@@ -75,11 +75,14 @@ class InterviewChapter(Chapter):
         table = self.results.tables["frequencies"]
         interviewed = self.results.statistics["interviewed_by_group"]
         self.doc.heading(self.text("frequencies_heading"), 2)
-        themes = table[table["level"] == 1].dropna(subset=["all_n"]).sort_values("all_n", ascending=False)
-        total = sum((n or 0) for n in interviewed.values())
+        themes = table[table["level"] == 1].dropna(subset=["all_n"])
+        themes = themes[themes["all_n"] > 0].sort_values("all_n", ascending=False)
+        total = self.results.statistics.get("interviewed")
+        # A most frequent theme is named only when it and the number of interviewees can both be shown.
         summary = self.text("frequencies_summary", theme=self.label(themes["code"].iloc[0]).lower()
                             if self.lang == "en" else self.label(themes["code"].iloc[0]),
-                            n=int(themes["all_n"].iloc[0]), total=total) if not themes.empty else ""
+                            n=int(themes["all_n"].iloc[0]), total=total) \
+            if not themes.empty and not missing(total) else ""
         self.doc.paragraph(self.text("frequencies_text", table=self.doc.tables + 1, summary=summary))
         header, spanners = [self.col("code")], []
         for index, group in enumerate(self.groups):

@@ -1,4 +1,10 @@
-"""The report's sentences, per language, from templates/text/<language>.yaml."""
+"""The report's sentences, per language, from templates/text/<language>.yaml.
+
+A study may override any sentence, and the recommendation rules, in its own
+``templates/text/<language>.yaml``: its keys replace the bundled ones of the
+same path (mappings are merged key by key; a list such as ``recommendations``
+replaces the bundled list whole). Keys it leaves out keep the bundled text.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,44 @@ from ..resources import templates_dir
 from ..yamlio import load_yaml
 
 
+def merge_texts(bundled: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """``bundled`` with ``own`` laid over it, mapping by mapping.
+
+    >>> merge_texts({"a": {"x": 1, "y": 2}, "r": [1, 2]}, {"a": {"y": 3}, "r": [9]})
+    {'a': {'x': 1, 'y': 3}, 'r': [9]}
+    """
+    merged = dict(bundled)
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_texts(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 class Texts:
     """Look up ``section.key`` and fill its ``{placeholders}``.
+
+    ``study_root``: a study folder whose ``templates/text/<language>.yaml``, if
+    present, overrides the bundled sentences.
 
     >>> Texts("en").get("survey.differ")
     'differed significantly'
     """
 
-    def __init__(self, language: str, folder: Path | None = None) -> None:
+    def __init__(self, language: str, folder: Path | None = None, study_root: Path | None = None) -> None:
         path = (folder or templates_dir() / "text") / f"{language}.yaml"
         if not path.is_file():
             raise ConfigError(f"no report texts for language {language!r}", file=path)
         self.language = language
         self.data: dict[str, Any] = load_yaml(path, error=ConfigError)
+        own = study_root / "templates" / "text" / f"{language}.yaml" if study_root is not None else None
+        if own is not None and own.is_file():
+            data = load_yaml(own, error=ConfigError, display=f"templates/text/{language}.yaml")
+            if not isinstance(data, dict):
+                raise ConfigError("expected a mapping of sections to sentences, as in the bundled texts",
+                                  file=f"templates/text/{language}.yaml")
+            self.data = merge_texts(self.data, data)
 
     def raw(self, key: str) -> Any:
         node: Any = self.data

@@ -69,10 +69,11 @@ class WholeReport(Chapter):
     section = "whole"
 
     def __init__(self, doc: ReportDocument, study, texts: Texts, figures_dir: Path, analyses: dict[str, Any],
-                 recommendations: list[str]) -> None:
+                 recommendations: list[str], present: list[str]) -> None:
         super().__init__(doc, study, texts, figures_dir, study.report.min_cell_size)
         self.analyses = analyses
         self.recommendations = recommendations
+        self.present = present  # the chapters that have data, in report order
 
     def title_page(self) -> Any:
         self.doc.title(self.study.title.get(self.lang) or next(iter(self.study.title.values())))
@@ -87,56 +88,98 @@ class WholeReport(Chapter):
         self.doc.heading(self.text("summary_title"), 1)
         survey = self.analyses.get("survey")
         if survey is not None and survey.statistics.get("n"):
-            differences = []
-            desc = survey.tables["descriptives"].set_index(["variable", "group"])
-            for scale_id, row in survey.statistics.get("comparisons", {}).items():
-                if (row.get("p_holm") or 1) < 0.05:
-                    g1, g2 = self.groups[:2]
-                    higher = g1 if desc.loc[(scale_id, g1), "Mdn"] >= desc.loc[(scale_id, g2), "Mdn"] else g2
-                    scale = next(s for s in self.study.questionnaire().scales if s.id == scale_id).text(self.lang)
-                    scale = scale[0].lower() + scale[1:]
-                    of_scale = ("d'" if scale[0] in "aeiouéèêâîôûh" else "de ") + scale  # French elision
-                    differences.append(self.text("summary_difference", scale=scale, of_scale=of_scale,
-                                                 direction=self.text("higher"),
-                                                 group=self.group_label(higher)))
-            self.doc.paragraph(self.text("summary_survey", n=survey.statistics["n"],
-                                         differences=self.join(differences) or self.text("summary_no_difference")))
+            self.doc.paragraph(self.text("summary_survey", n=self.count_in_text(survey.statistics["n"]),
+                                         differences=self._survey_differences(survey)))
         interviews = self.analyses.get("interviews")
         if interviews is not None and interviews.statistics.get("transcripts"):
             table = interviews.tables["frequencies"]
-            themes = table[table["level"] == 1].dropna(subset=["all_n"]).sort_values("all_n", ascending=False)
-            if not themes.empty:
+            themes = table[table["level"] == 1].dropna(subset=["all_n"])
+            themes = themes[themes["all_n"] > 0].sort_values("all_n", ascending=False)
+            n = self.count_in_text(interviews.statistics.get("interviewed"))
+            if themes.empty:
+                self.doc.paragraph(self.text("summary_interviews_no_theme", n=n, k=self.k))
+            else:
                 theme = self.study.codebook().code(themes["code"].iloc[0]).text(self.lang)
-                self.doc.paragraph(self.text("summary_interviews", n=interviews.statistics["transcripts"],
-                                             theme=theme))
+                self.doc.paragraph(self.text("summary_interviews", n=n, theme=theme))
         chats = self.analyses.get("chats")
         if chats is not None and "participation" in chats.tables:
-            part = chats.tables["participation"].sort_values("gini")
-            self.doc.paragraph(self.text("summary_chats", messages=int(part["messages"].sum()),
-                                         group=self.group_label(part["group"].iloc[-1]),
-                                         gini=apa.bounded(part["gini"].iloc[-1], 2, self.lang)))
+            part = chats.tables["participation"].dropna(subset=["gini"]).sort_values("gini")
+            if not part.empty:
+                self.doc.paragraph(self.text("summary_chats", messages=int(chats.tables["participation"]
+                                                                           ["messages"].sum()),
+                                             group=self.group_label(part["group"].iloc[-1]),
+                                             gini=apa.bounded(part["gini"].iloc[-1], 2, self.lang)))
         triangulation = self.analyses.get("triangulation")
-        if triangulation is not None and "convergence" in triangulation.tables:
+        if triangulation is not None and "convergence" in triangulation.tables \
+                and not triangulation.tables["convergence"].empty:
             verdicts = self.t.raw("triangulation.verdicts")
             counts = triangulation.tables["convergence"]["verdict"].value_counts()
             self.doc.paragraph(self.text("summary_triangulation",
                                          counts=self.join([f"{verdicts[v]} {n}" for v, n in counts.items()])))
 
+    def _survey_differences(self, survey) -> str:
+        """The scales on which the groups differed (Holm-adjusted p < .05), each with its highest group."""
+        comparisons = survey.statistics.get("comparisons") or {}
+        if not comparisons:
+            tested = [g for g, n in (survey.statistics.get("n_by_group") or {}).items() if n]
+            key = "summary_no_comparison_one_group" if len(self.groups) < 2 else "summary_no_comparison_small"
+            return self.text(key, k=self.k) if len(tested) < 2 or len(self.groups) < 2 else \
+                self.text("summary_no_difference")
+        desc = survey.tables["descriptives"]
+        scales = {s.id: s for s in self.study.questionnaire().scales}
+        differences = []
+        for scale_id, row in comparisons.items():
+            if (row.get("p_holm") if row.get("p_holm") is not None else 1) >= 0.05 or scale_id not in scales:
+                continue
+            medians = desc[(desc["variable"] == scale_id) & (desc["group"] != "all")].dropna(subset=["Mdn"])
+            if medians.empty:
+                continue
+            higher = medians.sort_values("Mdn", ascending=False)["group"].iloc[0]
+            scale = scales[scale_id].text(self.lang)
+            scale = scale[0].lower() + scale[1:]
+            of_scale = ("d'" if scale[0] in "aeiouéèêâîôûh" else "de ") + scale  # French elision
+            key = "summary_difference" if len(medians) == 2 else "summary_difference_highest"
+            differences.append(self.text(key, scale=scale, of_scale=of_scale, direction=self.text("higher"),
+                                         group=self.group_label(higher)))
+        return self.join(differences) or self.text("summary_no_difference")
+
     def methods(self) -> None:
+        """Design, sample, instruments and analysis, naming only the sources the study has."""
         self.doc.heading(self.text("methods_title"), 1)
-        self.doc.paragraph(self.text("methods_design"))
+        sources = [s for s in ("survey", "interviews", "chats") if s in self.present]
+        names, missing_names = self.t.raw("whole.source_names"), self.t.raw("whole.missing_names")
+        if len(sources) >= 2:
+            self.doc.paragraph(self.text("methods_design", sources=self.join([names[s] for s in sources])))
+        elif sources:
+            self.doc.paragraph(self.text("methods_design_single", sources=names[sources[0]]))
+        absent = [s for s in ("survey", "interviews", "chats") if s not in sources]
+        if absent and sources:
+            self.doc.paragraph(self.text("methods_missing", sources=self.join([missing_names[s] for s in absent])))
         survey, interviews, chats = (self.analyses.get(k) for k in ("survey", "interviews", "chats"))
-        chat_members = 0
-        if chats is not None and "participation" in chats.tables:
-            chat_members = int(chats.tables["participation"]["active_members"].sum())
-        self.doc.paragraph(self.text(
-            "methods_sample", n_groups=len(self.groups),
-            groups=self.join([self.study.group_label(g, self.lang) for g in self.groups]),
-            survey=survey.statistics.get("n", 0) if survey else 0,
-            interviews=interviews.statistics.get("transcripts", 0) if interviews else 0, chats=chat_members))
-        self.doc.paragraph(self.text("methods_instruments", n_scales=len(self.study.questionnaire().scales),
-                                     n_themes=len(self.study.codebook().codes)))
-        self.doc.paragraph(self.text("methods_analysis"))
+        counts = {}
+        if "survey" in sources:
+            counts["survey"] = survey.statistics.get("n")
+        if "interviews" in sources:
+            counts["interviews"] = interviews.statistics.get("interviewed")
+        if "chats" in sources:
+            counts["chats"] = int(chats.tables["participation"]["active_members"].sum())
+        labels = self.join([self.study.group_label(g, self.lang) for g in self.groups])
+        phrase = self.text("groups_phrase", n_groups=len(self.groups), groups=labels) if len(self.groups) > 1 \
+            else self.text("one_group_phrase", groups=labels)
+        parts = [self.text(f"sample_{source}", n=self.count_in_text(n)) for source, n in counts.items()]
+        if parts:
+            self.doc.paragraph(self.text("methods_sample", groups_phrase=phrase, parts=self.join(parts)))
+        instruments = []
+        if "survey" in sources:
+            instruments.append(self.text("instrument_survey", n_scales=len(self.study.questionnaire().scales)))
+        if "interviews" in sources:
+            instruments.append(self.text("instrument_interviews", n_themes=len(self.study.codebook().codes)))
+        if "triangulation" in self.present:
+            instruments.append(self.text("instrument_triangulation"))
+        if instruments:
+            self.doc.paragraph(self.text("methods_instruments", parts=self.join(instruments)))
+        analysis = [self.text(f"analysis_{part}") for part in (*sources, "triangulation") if part in self.present]
+        self.doc.paragraph(self.text("methods_analysis", parts=" ".join(analysis)))
         self.doc.paragraph(self.text("methods_privacy", k=self.k))
 
     def recommendations_section(self) -> None:

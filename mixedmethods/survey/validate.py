@@ -211,6 +211,8 @@ def _link(raw_row: RawRow, response: CleanResponse, questionnaire: Questionnaire
         group = None
     if group is None and person is not None and person.group in groups:
         group = person.group
+    if group is None and len(groups) == 1:
+        group = groups[0]  # a one-group study: every respondent is in it
     response.group = group
 
 

@@ -9,26 +9,47 @@ rules; the report marks the result as a draft.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ..instrument.relevance import compile_relevance
 
 
+def fact_name(*parts: str) -> str:
+    """A fact's name from instrument ids: characters other than letters, digits and ``_`` become ``_``.
+
+    >>> fact_name("channels.record_keeping", "pct")
+    'channels_record_keeping_pct'
+    """
+    return "_".join(re.sub(r"\W", "_", str(part)) for part in parts)
+
+
 def facts(survey, interviews, chats, triangulation, construct_labels: dict[str, str]) -> dict[str, Any]:
-    """Numbers the rules may use (missing ones are absent, so conditions on them are false)."""
+    """Numbers the rules may use; missing or suppressed ones are absent, so conditions on them are false.
+
+    Names come from the study's instruments: ``<scale>_mean`` (all respondents),
+    ``<question>_<value>_pct`` (share of respondents giving that answer to a
+    profile question, when no group's count is suppressed), ``<code>_pct``
+    (share of interviewees who raised a code or theme; dots become ``_``),
+    ``night_share_max``, ``night_share_max_pct``, ``gini_max``,
+    ``top10_max_pct`` (chats), ``dissonances`` and ``dissonant``
+    (triangulation).
+    """
     found: dict[str, Any] = {}
     descriptives = survey.tables.get("descriptives")
-    if descriptives is not None:
+    if descriptives is not None and not descriptives.empty:
         overall = descriptives[descriptives["group"] == "all"].set_index("variable")["M"]
         for scale, mean in overall.items():
             if mean == mean:
-                found[f"{scale}_mean"] = round(float(mean), 2)
+                found[fact_name(scale, "mean")] = round(float(mean), 2)
     profile = survey.tables.get("profile")
-    if profile is not None and not profile.empty:
-        training = profile[profile["question"] == "training"].set_index("value")
-        counts = training[[c for c in training.columns if c.endswith("_n")]].astype(float)
-        if "yes" in counts.index and counts.notna().all().all() and counts.to_numpy().sum():
-            found["training_yes_pct"] = round(100 * counts.loc["yes"].sum() / counts.to_numpy().sum())
+    respondents = survey.statistics.get("n") or 0
+    if profile is not None and not profile.empty and respondents:
+        for question, block in profile.groupby("question", sort=False):
+            counts = block.set_index("value")[[c for c in block.columns if c.endswith("_n")]].astype(float)
+            if counts.notna().all().all():
+                for value, row in counts.iterrows():
+                    found[fact_name(question, value, "pct")] = round(100 * row.sum() / respondents)
     participation = chats.tables.get("participation")
     if participation is not None and not participation.empty:
         found["night_share_max"] = round(float(participation["night_share"].max()), 3)
@@ -36,11 +57,11 @@ def facts(survey, interviews, chats, triangulation, construct_labels: dict[str, 
         found["gini_max"] = round(float(participation["gini"].max()), 2)
         found["top10_max_pct"] = round(100 * float(participation.sort_values("gini")["top10_share"].iloc[-1]))
     frequencies = interviews.tables.get("frequencies")
-    interviewed = sum(n or 0 for n in interviews.statistics.get("interviewed_by_group", {}).values())
+    interviewed = interviews.statistics.get("interviewed")
     if frequencies is not None and interviewed:
-        row = frequencies[frequencies["code"] == "channels.record_keeping"]
-        if not row.empty and row["all_n"].notna().iloc[0]:
-            found["record_keeping_pct"] = round(100 * float(row["all_n"].iloc[0]) / interviewed)
+        for _, row in frequencies.iterrows():
+            if row["all_n"] == row["all_n"] and row["all_n"] is not None:
+                found[fact_name(row["code"], "pct")] = round(100 * float(row["all_n"]) / interviewed)
     matrix = triangulation.tables.get("convergence")
     if matrix is not None and not matrix.empty:
         dissonant = matrix.loc[matrix["verdict"] == "dissonance", "construct"].unique().tolist()
