@@ -53,6 +53,10 @@ class Chapter:
             return self.t.get("report.fewer_than", k=self.k)
         return str(int(value))
 
+    def groups_phrase(self, n: int) -> str:
+        """"3 groups" or "one group", in the report's language."""
+        return self.t.get("report.one_group") if n == 1 else self.t.get("report.n_groups", n=n)
+
     def col(self, key: str) -> str:
         return self.t.get(f"{self.section}.columns.{key}")
 

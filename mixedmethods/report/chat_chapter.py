@@ -43,7 +43,8 @@ class ChatChapter(Chapter):
     def method(self) -> None:
         self.doc.heading(self.text("method_heading"), 2)
         formats = "; ".join(f"{self.label(g)}: {self.table.loc[g, 'format']}" for g in self.chat_groups)
-        self.doc.paragraph(self.text("method_material", n_groups=len(self.chat_groups), formats=formats,
+        self.doc.paragraph(self.text("method_material", groups_phrase=self.groups_phrase(len(self.chat_groups)),
+                                     formats=formats,
                                      unlisted=int(self.table["unlisted_authors"].sum())))
         self.doc.paragraph(self.text("method_sessions", gap=self.results.session_gap_minutes))
         self.doc.paragraph(self.text("method_inequality"))
@@ -57,10 +58,11 @@ class ChatChapter(Chapter):
         lang = self.lang
         self.doc.heading(self.text("participation_heading"), 2)
         summary = ""
-        if len(self.chat_groups) >= 2:
-            ordered = self.table.sort_values("gini", ascending=False)
+        ordered = self.table.dropna(subset=["gini"]).sort_values("gini", ascending=False)
+        if len(ordered) >= 2:
             more, less = ordered.index[0], ordered.index[-1]
-            summary = self.text("participation_summary", more=self.group_label(more), less=self.group_label(less),
+            key = "participation_summary" if len(ordered) == 2 else "participation_summary_many"
+            summary = self.text(key, n_groups=len(ordered), more=self.group_label(more), less=self.group_label(less),
                                 g_more=apa.bounded(ordered.loc[more, "gini"], 2, lang), ci_more=self._gini_ci(more),
                                 g_less=apa.bounded(ordered.loc[less, "gini"], 2, lang), ci_less=self._gini_ci(less),
                                 top_more=apa.percent(100 * ordered.loc[more, "top10_share"], lang))
