@@ -374,15 +374,18 @@ def _interview_files(root: Path, sources: LineDict, shown: str) -> list[Path]:
 
 
 def default_study_yaml(title: str = "My mixed-methods study") -> dict[str, Any]:
-    """The study.yaml that ``init`` writes, with the groups of the bundled instruments."""
+    """The study.yaml that ``init`` writes: its groups are the answers of the bundled questionnaire's group question."""
+    from .instrument.questionnaire import load_questionnaire
+
+    bundled = load_questionnaire(instruments_dir() / "survey.yaml")
+    groups = {}
+    if bundled.group_question and bundled.question(bundled.group_question).choices:
+        for choice in bundled.choice_list(bundled.question(bundled.group_question)).choices:
+            groups[choice.value] = dict(choice.label)
     return {
         "title": {"en": title, "fr": title},
         "languages": ["en", "fr"],
-        "groups": {
-            "caricom": {"en": "CARICOM delegates' group", "fr": "Groupe des délégués de la CARICOM"},
-            "sixth-committee": {"en": "UN Sixth Committee delegates' group",
-                                "fr": "Groupe des délégués de la Sixième Commission"},
-        },
+        **({"groups": groups} if groups else {}),
         "instruments": {"questionnaire": "instruments/survey.yaml", "codebook": "instruments/codebook.yaml"},
         "sources": {"survey": ["data/survey"], "interviews": ["data/interviews"], "chats": []},
         "chats": {"default_country_code": "+1", "session_gap_minutes": 60},

@@ -1,7 +1,7 @@
 """Skip logic: XLSForm ``relevant`` expressions, evaluated safely.
 
 The questionnaire keeps skip logic in XLSForm syntax (``${training} = 'yes'``,
-``selected(${purposes}, 'negotiation')``) so that it converts to and from
+``selected(${purposes}, 'teaching')``) so that it converts to and from
 XLSForm unchanged. Expressions are translated to a small Python expression,
 checked against an allow-list of syntax nodes and compiled once; nothing else
 can run. Reference: ODK XForms specification, "Form logic" and "Functions"
@@ -77,10 +77,10 @@ class Relevance:
 def compile_relevance(source: str) -> Relevance:
     """Compile an XLSForm ``relevant`` expression.
 
-    >>> rule = compile_relevance("${training} = 'yes' and ${years} >= 2")
-    >>> rule({"training": "yes", "years": 3}), rule({"training": "no", "years": 3})
+    >>> rule = compile_relevance("${consent} = 'yes' and ${years} >= 2")
+    >>> rule({"consent": "yes", "years": 3}), rule({"consent": "no", "years": 3})
     (True, False)
-    >>> compile_relevance("selected(${uses}, 'negotiation')")({"uses": "coordination negotiation"})
+    >>> compile_relevance("selected(${uses}, 'teaching')")({"uses": "research teaching"})
     True
     """
     references = tuple(dict.fromkeys(_REFERENCE.findall(source)))

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
     from ..study import Study
 
-PROFILE_QUESTIONS = ("role", "region", "wa_frequency", "training")
-
 
 @dataclass
 class SurveyResults:
@@ -77,10 +75,10 @@ def analyse_survey(study: "Study") -> SurveyResults:
 
     # Profile
     profile_rows = []
-    for qid in PROFILE_QUESTIONS:
-        if not questionnaire.has_question(qid):
+    for question in questionnaire.profile_questions():
+        if question.choices is None:
             continue
-        question = questionnaire.question(qid)
+        qid = question.id
         counts = choice_counts(responses, questionnaire, question, groups)
         for value, row in counts.iterrows():
             record: dict[str, Any] = {"question": qid, "value": value}
@@ -145,10 +143,8 @@ def analyse_survey(study: "Study") -> SurveyResults:
     # Categorical answers by group
     assoc_rows = []
     if len(groups) >= 2:
-        for qid in PROFILE_QUESTIONS:
-            if not questionnaire.has_question(qid):
-                continue
-            question = questionnaire.question(qid)
+        for question in questionnaire.profile_questions():
+            qid = question.id
             if question.type != "select_one" or qid == questionnaire.group_question:
                 continue
             counts = choice_counts(responses, questionnaire, question, groups)

@@ -18,8 +18,8 @@ from ..instrument.relevance import compile_relevance
 def fact_name(*parts: str) -> str:
     """A fact's name from instrument ids: characters other than letters, digits and ``_`` become ``_``.
 
-    >>> fact_name("channels.record_keeping", "pct")
-    'channels_record_keeping_pct'
+    >>> fact_name("theme.sub-code", "pct")
+    'theme_sub_code_pct'
     """
     return "_".join(re.sub(r"\W", "_", str(part)) for part in parts)
 

@@ -1,9 +1,9 @@
 """LimeSurvey CSV export ("question code" headings, answer codes).
 
-LimeSurvey question codes are letters and digits only, so ``speed_1`` is
-matched as ``speed1``. Multiple-choice answers come as one column per option,
+LimeSurvey question codes are letters and digits only, so ``trust_1`` is
+matched as ``trust1``. Multiple-choice answers come as one column per option,
 ``wapurposes[coordination]``, holding ``Y`` when chosen. An array question
-whose sub-question codes equal our item ids (``speed[speed1]``) is read item by
+whose sub-question codes equal our item ids (``trust[trust1]``) is read item by
 item. The ``token`` column, if present, is the participant's invitation code.
 Reference: LimeSurvey manual, "Exporting results"
 (https://manual.limesurvey.org/Exporting_results).
