@@ -41,7 +41,6 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     from .quotes import choose_quotes
     from .units import load_segments, load_transcripts, reference_segments
 
-    codebook = study.codebook()
     groups = list(study.groups)
     k = study.report.min_cell_size
     results = InterviewResults(groups, k)
@@ -50,12 +49,13 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     conn = connect(study.store_path, create=False)
     try:
         transcripts = load_transcripts(conn)
+        results.statistics["transcripts"] = int(len(transcripts))
+        if transcripts.empty:
+            return results  # a study without interviews needs no codebook
+        codebook = study.codebook()
         segments = with_themes(load_segments(conn), codebook)
     finally:
         conn.close()
-    results.statistics["transcripts"] = int(len(transcripts))
-    if transcripts.empty:
-        return results
     reference = reference_segments(segments)
     themes = [theme.id for theme in codebook.codes]
     codes = codebook.ids()

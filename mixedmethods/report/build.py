@@ -37,15 +37,34 @@ def _document(study: Study, language: str, texts):
     return doc
 
 
+# Does an analysis have data to report? (A chapter without data is left out; the methods text says so.)
+HAS_DATA: dict[str, Callable[[Any], bool]] = {
+    "survey": lambda r: bool(r.statistics.get("n")),
+    "interviews": lambda r: bool(r.statistics.get("transcripts")),
+    "chats": lambda r: "participation" in r.tables,
+    "triangulation": lambda r: "convergence" in r.tables and not r.tables["convergence"].empty,
+}
+
+
 def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, Any]:
-    """Every analysis of the study (language-independent); sources without data give empty results."""
+    """Every analysis of the study (language-independent); sources without data give empty results.
+
+    Triangulation runs only when at least two sources have data: with one source there is nothing to
+    triangulate.
+    """
     from ..chats.analysis import analyse_chats
     from ..interviews.analysis import analyse_interviews
     from ..survey.analysis import analyse_survey
-    from ..triangulation.analysis import analyse_triangulation
+    from ..triangulation.analysis import TriangulationResults, analyse_triangulation
+
+    def triangulate(study: Study) -> Any:
+        sources = [name for name in ("survey", "interviews", "chats") if HAS_DATA[name](results[name])]
+        if len(sources) < 2:
+            return TriangulationResults(list(study.groups), study.report.min_cell_size)
+        return analyse_triangulation(study)
 
     steps = [("survey", analyse_survey), ("interviews", analyse_interviews), ("chats", analyse_chats),
-             ("triangulation", analyse_triangulation)]
+             ("triangulation", triangulate)]
     results: dict[str, Any] = {}
     for name, analyse in (progress(steps) if progress else steps):
         results[name] = analyse(study)
@@ -60,13 +79,12 @@ def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[An
     from .triangulation_chapter import TriangulationChapter
 
     return {
-        "survey": (lambda r: bool(r.statistics.get("n")),
+        "survey": (HAS_DATA["survey"],
                    lambda doc, r: SurveyChapter(doc, r, study, study.questionnaire(), texts, figures)),
-        "interviews": (lambda r: bool(r.statistics.get("transcripts")),
+        "interviews": (HAS_DATA["interviews"],
                        lambda doc, r: InterviewChapter(doc, r, study, study.codebook(), texts, figures)),
-        "chats": (lambda r: "participation" in r.tables,
-                  lambda doc, r: ChatChapter(doc, r, study, texts, figures)),
-        "triangulation": (lambda r: "convergence" in r.tables,
+        "chats": (HAS_DATA["chats"], lambda doc, r: ChatChapter(doc, r, study, texts, figures)),
+        "triangulation": (HAS_DATA["triangulation"],
                           lambda doc, r: TriangulationChapter(doc, r, study, texts, figures)),
     }
 

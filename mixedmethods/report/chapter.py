@@ -60,11 +60,11 @@ class Chapter:
     def col(self, key: str) -> str:
         return self.t.get(f"{self.section}.columns.{key}")
 
-    def join(self, items: list[str]) -> str:
-        """``a, b and c`` in the report's language."""
+    def join(self, items: list[str], word: str = "and") -> str:
+        """``a, b and c`` (``word`` = "and") or ``a, b or c`` (``word`` = "or") in the report's language."""
         if len(items) < 2:
             return "".join(items)
-        return ", ".join(items[:-1]) + f" {self.t.get('report.and')} " + items[-1]
+        return ", ".join(items[:-1]) + f" {self.t.get('report.' + word)} " + items[-1]
 
     def references(self) -> None:
         for reference in self.t.raw(f"{self.section}.references"):

@@ -154,7 +154,7 @@ class WholeReport(Chapter):
             self.doc.paragraph(self.text("methods_design_single", sources=names[sources[0]]))
         absent = [s for s in ("survey", "interviews", "chats") if s not in sources]
         if absent and sources:
-            self.doc.paragraph(self.text("methods_missing", sources=self.join([missing_names[s] for s in absent])))
+            self.doc.paragraph(self.text("methods_missing", sources=self.join([missing_names[s] for s in absent], "or")))
         survey, interviews, chats = (self.analyses.get(k) for k in ("survey", "interviews", "chats"))
         counts = {}
         if "survey" in sources:
