@@ -59,9 +59,9 @@ def choose_quotes(segments: "pd.DataFrame", themes: list[str], per_theme: int = 
                 break
             if row["gist"] in used or any(row["participant_id"] == c["participant_id"] for c in chosen):
                 continue
-            if chosen and len(chosen) == 1 and row["group"] == chosen[0]["group"] and \
-                    (pool["group"] != chosen[0]["group"]).any():
-                continue  # the second quote comes from another group when one is available
+            quoted_groups = {c["group"] for c in chosen}
+            if row["group"] in quoted_groups and (~pool["group"].isin(quoted_groups)).any():
+                continue  # each further quote comes from a group not yet quoted, while one is available
             chosen.append(row)
             used.add(row["gist"])
         for row in chosen:

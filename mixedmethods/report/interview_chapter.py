@@ -84,11 +84,17 @@ class InterviewChapter(Chapter):
                             n=int(themes["all_n"].iloc[0]), total=total) \
             if not themes.empty and not missing(total) else ""
         self.doc.paragraph(self.text("frequencies_text", table=self.doc.tables + 1, summary=summary))
+        # Up to three groups: n and % in columns of their own under the group; more groups: one "n (%)"
+        # column each, so that a dozen groups still fit the page.
+        compact = len(self.groups) > 3
         header, spanners = [self.col("code")], []
         for index, group in enumerate(self.groups):
-            header += [self.t.get("survey.columns.n"), "%"]
-            spanners.append((f"{self.study.group_label(group, self.lang)} ({self.count(interviewed.get(group))})",
-                             1 + 2 * index, 2))
+            title = f"{self.study.group_label(group, self.lang)} ({self.count(interviewed.get(group))})"
+            if compact:
+                header.append(title)
+            else:
+                header += [self.t.get("survey.columns.n"), "%"]
+                spanners.append((title, 1 + 2 * index, 2))
         rows, bold = [], set()
         for _, row in table.iterrows():
             if row["level"] == 1:
@@ -96,7 +102,8 @@ class InterviewChapter(Chapter):
             cells = [("" if row["level"] == 1 else "\u2003") + self.label(row["code"])]
             for group in self.groups:
                 n = row[f"{group}_n"]
-                cells += [self.count(n), "\u2014" if missing(n) else apa.percent(row[f"{group}_pct"], self.lang)]
+                share = "\u2014" if missing(n) else apa.percent(row[f"{group}_pct"], self.lang)
+                cells += [f"{self.count(n)} ({share})"] if compact else [self.count(n), share]
             rows.append(cells)
         self.doc.table(TableSpec(self.text("frequencies_table_title"), header, rows,
                                  self.text("frequencies_table_note", k=self.k, k_minus=self.k - 1),
