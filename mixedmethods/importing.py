@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from . import __version__
+from .errors import InputFileError
 from .privacy import Participants, Redactor, load_key
 from .store import audit, connect, forget_unseen_participants, now, retire_import, transaction
 from .study import Study
-from .sync import (CHANGED, MISSING, NEW, REREAD, UNCHANGED, FileState, StoredImport, compare, sha256_of,
-                   source_files, stored_imports)
+from .sync import (CHANGED, MISSING, NEW, REREAD, UNCHANGED, FileState, StoredImport, compare, copies,
+                   sha256_of, source_files, stored_imports)
 
 __all__ = ["ImportOutcome", "import_study", "sha256_of"]
 
@@ -109,6 +110,11 @@ def import_study(study: Study, reader: str | None = None,
     redact = Redactor(participants)
     study.questionnaire()  # a broken questionnaire is reported even before any survey file arrives
     files = source_files(study)
+    duplicated = copies(files)
+    if duplicated:
+        copy, first = duplicated[0]
+        raise InputFileError(f"the same content as {first.relative}; remove one of the two copies (a file is "
+                             "counted once)", file=copy.relative)
     outcomes: list[ImportOutcome] = []
     conn = connect(study.store_path)
     try:

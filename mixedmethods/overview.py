@@ -88,6 +88,12 @@ def source_file_lines(states: list, study: Study) -> list[str]:
             for s in (s for s in mine if s.state == state_name):
                 detail = s.explain()
                 lines.append(f"    {words}: {s.relative}" + (f" ({detail})" if detail else ""))
+    from .sync import copies
+
+    for copy, first in copies([s.source for s in states if s.source is not None]):
+        pending = True
+        lines.append(f"  {copy.kind}: {copy.relative} has the same content as {first.relative}; remove one copy "
+                     "(import refuses to count a file twice)")
     if pending:
         lines.append(f"  To bring the store up to date, run: mixedmethods import {study.root}")
     return lines

@@ -166,6 +166,18 @@ def _what_changed(now: dict[str, str], then: dict[str, str] | None) -> list[str]
     return [f"{name} changed" for name in names]
 
 
+def copies(files: list[SourceFile]) -> list[tuple[SourceFile, SourceFile]]:
+    """Files with the same bytes as an earlier file of the same kind: ``(copy, first)``; importing both would
+    count their records twice."""
+    first: dict[tuple[str, str], SourceFile] = {}
+    found = []
+    for source in files:
+        earlier = first.setdefault((source.kind, source.sha256), source)
+        if earlier is not source:
+            found.append((source, earlier))
+    return found
+
+
 def compare(files: list[SourceFile], stored: list[StoredImport]) -> list[FileState]:
     """Each file of the folder and each stored file that is gone, with its state.
 

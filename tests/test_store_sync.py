@@ -182,6 +182,17 @@ def test_removing_an_interview_file_reads_the_set_again_without_it(interview_stu
     assert one(query, interview_study, "SELECT COUNT(*) FROM imports WHERE retired_at IS NULL") == 0
 
 
+def test_two_copies_of_one_export_are_refused_not_counted_twice(survey_study: Path, run, query):
+    (survey_study / "data/survey/wave1-copy.csv").write_text(WAVE1, encoding="utf-8")
+    assert ("    survey: data/survey/wave1.csv has the same content as data/survey/wave1-copy.csv; remove one copy "
+            "(import refuses to count a file twice)").strip() in run("status", survey_study).output
+    result = run("import", survey_study)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: data/survey/wave1.csv: the same content as data/survey/wave1-copy.csv; remove "
+                             "one of the two copies (a file is counted once)\n")
+    assert one(query, survey_study, "SELECT COUNT(*) FROM survey_responses") == 3
+
+
 def test_a_failed_import_retires_nothing(survey_study: Path, run, query):
     (survey_study / "data/survey/wave2.csv").unlink()
     (survey_study / "data/survey/zz_broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
