@@ -119,6 +119,8 @@ def import_study(study: Study, reader: str | None = None,
     conn = connect(study.store_path)
     try:
         with transaction(conn):
+            # Whoever is no longer in participants.csv is unlisted (and forgotten below if no record names them).
+            conn.execute("UPDATE participants SET listed = 0 WHERE listed = 1")
             for person in participants.people:
                 conn.execute(
                     "INSERT INTO participants (participant_id, grp, listed) VALUES (?, ?, 1) "

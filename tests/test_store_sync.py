@@ -268,6 +268,19 @@ def test_adding_a_person_to_participants_csv_links_them_on_the_next_import(chat_
     assert "Carla" not in json.dumps(governed)
 
 
+def test_removing_a_person_from_participants_csv_unlinks_them(chat_study: Path, run, query):
+    people = chat_study / "private/participants.csv"
+    people.write_text("".join(people.read_text(encoding="utf-8").splitlines(keepends=True)[:2]), encoding="utf-8")
+    assert run("import", chat_study).exit_code == 0
+    # Bruno's messages now carry keyed pseudonyms; his listed id is gone from the store.
+    assert query(chat_study, "SELECT participant_id, listed FROM participants ORDER BY listed DESC, participant_id"
+                 )[0] == ("P-ANA00001", 1)
+    assert one(query, chat_study, "SELECT COUNT(*) FROM participants WHERE participant_id = 'P-BRUNO002'") == 0
+    assert "Participants listed in private/participants.csv: caricom 1" in run("status", chat_study).output
+    # Unknown authors: Carla, and Bruno twice (his phone number and his name can no longer be tied together).
+    assert one(query, chat_study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == 3
+
+
 def test_force_reads_every_file_again_and_changes_no_count(survey_study: Path, run, query):
     counts = "SELECT (SELECT COUNT(*) FROM survey_responses), (SELECT COUNT(*) FROM survey_answers), " \
              "(SELECT COUNT(*) FROM rejects)"
