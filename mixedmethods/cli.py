@@ -118,24 +118,32 @@ def demo(study_dir: Path, seed: int, scale: int) -> None:
 @cli.command("import")
 @STUDY_DIR
 @click.option("--reader", type=click.Choice(["auto", "generic", "kobo", "limesurvey", "googleforms"]), default=None,
-              help="Survey export format for every file (default: study.yaml's choice, else detected).")
-def import_(study_dir: Path, reader: str | None) -> None:
-    """Validate, pseudonymise and store the study's sources.
+              help="Survey export format for every file (default: study.yaml's choice, else detected); survey "
+                   "files are read again with it.")
+@click.option("--force", is_flag=True, help="Read every file again, even those that did not change.")
+def import_(study_dir: Path, reader: str | None, force: bool) -> None:
+    """Validate, pseudonymise and store new and changed sources; retire removed ones.
 
-    Unchanged files are skipped, changed files replace their earlier import,
-    and if anything fails nothing is changed. Values that fail validation are
-    kept in the rejects list (see `mixedmethods rejects`).
+    New files are imported and unchanged ones skipped. A file that changed, or
+    whose instrument (questionnaire, codebook), study.yaml settings or
+    participants list changed, is read again: its earlier records and rejects
+    are replaced. A file gone from data/ or study.yaml is retired: its records
+    and rejects are removed, so a renamed file is never counted twice.
+    `--force` reads every file again. If anything fails nothing is changed.
+    Values that fail validation are kept in the rejects list (see
+    `mixedmethods rejects`); `mixedmethods status` shows what an import would do.
 
     \b
     Example:
       mixedmethods import my-study
+      mixedmethods import my-study --force
       mixedmethods import my-study --reader limesurvey
     """
     from .importing import import_study
     from .study import load_study
 
     study = load_study(study_dir)
-    outcomes = import_study(study, reader=reader, progress=lambda items: progress(items, "Importing"))
+    outcomes = import_study(study, reader=reader, progress=lambda items: progress(items, "Importing"), force=force)
     if not outcomes:
         click.echo("Nothing to import: no files under sources in study.yaml.")
     for outcome in outcomes:
@@ -145,7 +153,13 @@ def import_(study_dir: Path, reader: str | None) -> None:
 @cli.command()
 @STUDY_DIR
 def status(study_dir: Path) -> None:
-    """Show what the store holds: imports, participants, rejects.
+    """Show what the store holds and which source files are new, changed or missing.
+
+    Lists the imports, the participants, the rejects, and for each kind of
+    source (survey, interviews, chats) the files not imported yet, the files
+    (or their instruments) changed since they were imported, and the files
+    imported earlier that are no longer in the study. `mixedmethods import`
+    brings the store up to date.
 
     \b
     Example:

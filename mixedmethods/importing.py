@@ -1,66 +1,94 @@
-"""``mixedmethods import``: every source of the study into the store, in one transaction.
+"""``mixedmethods import``: bring the store in line with the study folder, in one transaction.
 
-For each source file: unchanged (same path and SHA-256 as the stored import)
--> nothing happens; new -> imported; changed -> the earlier import and
-everything it brought are replaced, and the audit says so. If anything fails,
-the whole command is rolled back and the store is as it was.
+Each source file is compared with its import (:mod:`mixedmethods.sync`): the
+same bytes and the same instruments -> nothing happens; new -> imported;
+changed bytes, or a changed instrument, study.yaml setting or participants
+list that governs it -> the earlier import and everything it brought
+(records and rejects) are replaced by a fresh one; gone from data/ or from
+study.yaml -> retired: its records and rejects are removed, its row in
+``imports`` stays, marked retired. A renamed file is therefore retired under
+its old path and imported under its new one, never counted twice. With
+``force`` every file is read again. Every change is in the audit table. If
+anything fails, the whole command is rolled back and the store is as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
+from .errors import InputFileError
 from .privacy import Participants, Redactor, load_key
-from .store import audit, connect, now, transaction
+from .store import audit, connect, forget_unseen_participants, now, retire_import, transaction
 from .study import Study
+from .sync import (CHANGED, MISSING, NEW, REREAD, UNCHANGED, FileState, StoredImport, compare, copies,
+                   sha256_of, source_files, stored_imports)
+
+__all__ = ["ImportOutcome", "import_study", "sha256_of"]
+
+# What one accepted row is, per kind, for the retirement line.
+RECORDS = {"survey": "responses", "interviews": "coded segments", "chats": "messages"}
 
 
 @dataclass
 class ImportOutcome:
     path: str
-    status: str  # imported, replaced, unchanged
+    status: str  # imported, replaced, unchanged, retired
     reader: str
     accepted: int = 0
     rejected: int = 0
     values_rejected: int = 0
     kind: str = "survey"
+    why: str = ""  # replaced: what changed; retired: where the file went
 
     def describe(self) -> str:
         """One line for the terminal."""
         if self.status == "unchanged":
             return f"{self.path}: unchanged, skipped"
+        because = f"; {self.why}" if self.why else ""
+        if self.status == "retired":
+            return (f"{self.path}: retired ({self.why or 'no longer in the study folder or study.yaml'}): its "
+                    f"{self.accepted} {RECORDS.get(self.kind, 'records')} and its rejects are no longer counted")
         if self.kind == "chats":
             return (f"{self.path}: {self.status} ({self.reader}): {self.accepted} messages, "
-                    f"{self.rejected} authors not in participants.csv")
+                    f"{self.rejected} authors not in participants.csv{because}")
         if self.kind == "interviews":
             return (f"{self.path}: {self.status}: {self.reader}, {self.accepted} coded segments, "
-                    f"{self.values_rejected} segments rejected")
+                    f"{self.values_rejected} segments rejected{because}")
         return (f"{self.path}: {self.status} ({self.reader}): {self.accepted} responses, {self.rejected} rows and "
-                f"{self.values_rejected} values rejected")
+                f"{self.values_rejected} values rejected{because}")
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _reason(state: FileState, force: bool) -> str:
+    """Why a file is read again, in the user's words ('' for a new file)."""
+    if state.state == CHANGED:
+        return "the file changed"
+    if state.state == REREAD:
+        return "read again because " + "; ".join(state.why)
+    if force and state.state == UNCHANGED:
+        return "read again (--force)"
+    return ""
 
 
-def begin_import(conn, previous, kind: str, path: str, digest: str, reader: str) -> tuple[str, int]:
-    """Drop the earlier import of this source (if any) and record the new one; returns (status, import id)."""
-    status = "imported"
-    if previous is not None:
-        conn.execute("DELETE FROM imports WHERE import_id = ?", (previous["import_id"],))
-        status = "replaced"
+def begin_import(conn, previous: list[StoredImport], kind: str, path: str, digest: str, reader: str,
+                 governed_by: dict[str, str], files: dict[str, str]) -> tuple[str, int]:
+    """Drop the earlier import(s) of this source and record the new one; returns (status, import id)."""
+    status = "replaced" if previous else "imported"
+    for earlier in previous:
+        conn.execute("DELETE FROM imports WHERE import_id = ?", (earlier.import_id,))
+    # A retired import of the same path gives way (imports are unique by kind and path); the audit keeps its story.
+    conn.execute("DELETE FROM imports WHERE source_kind = ? AND path = ? AND retired_at IS NOT NULL", (kind, path))
     cursor = conn.execute(
         "INSERT INTO imports (source_kind, path, sha256, reader, rows_accepted, rows_rejected, imported_at, "
-        "tool_version) VALUES (?, ?, ?, ?, 0, 0, ?, ?)", (kind, path, digest, reader, now(), __version__))
-    return status, int(cursor.lastrowid)
+        "tool_version, governed_by) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
+        (kind, path, digest, reader, now(), __version__, json.dumps(governed_by, sort_keys=True)))
+    import_id = int(cursor.lastrowid)
+    conn.executemany("INSERT INTO import_files (import_id, path, sha256) VALUES (?, ?, ?)",
+                     [(import_id, name, sha) for name, sha in files.items()])
+    return status, import_id
 
 
 def finish_import(conn, import_id: int, accepted: int, rejected: int) -> None:
@@ -69,110 +97,162 @@ def finish_import(conn, import_id: int, accepted: int, rejected: int) -> None:
 
 
 def import_study(study: Study, reader: str | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None) -> list[ImportOutcome]:
-    """Import every survey export and the interviews of ``study``.
+                 progress: Callable[[Iterable], Iterable] | None = None, force: bool = False) -> list[ImportOutcome]:
+    """Bring the store in line with the survey exports, interviews and chat exports of ``study``.
 
-    ``reader`` overrides study.yaml's survey reader for all survey files.
+    ``reader`` overrides study.yaml's survey reader for all survey files (and
+    reads them again, since the user asked for another reading). ``force``
+    reads every file again even if nothing changed. Returns one outcome per
+    file (interviews: one for the whole set), retired files included.
     """
-    from .survey.importer import store_survey
-    from .survey.readers import read_survey
-    from .survey.validate import validate_survey
-
     key = load_key(study.private_dir)
     participants = Participants.load(study.private_dir, key, default_group=study.default_group)
     redact = Redactor(participants)
-    questionnaire = study.questionnaire()
-    groups = list(study.groups)
+    study.questionnaire()  # a broken questionnaire is reported even before any survey file arrives
+    files = source_files(study)
+    duplicated = copies(files)
+    if duplicated:
+        copy, first = duplicated[0]
+        raise InputFileError(f"the same content as {first.relative}; remove one of the two copies (a file is "
+                             "counted once)", file=copy.relative)
     outcomes: list[ImportOutcome] = []
     conn = connect(study.store_path)
     try:
         with transaction(conn):
+            # Whoever is no longer in participants.csv is unlisted (and forgotten below if no record names them).
+            conn.execute("UPDATE participants SET listed = 0 WHERE listed = 1")
             for person in participants.people:
                 conn.execute(
                     "INSERT INTO participants (participant_id, grp, listed) VALUES (?, ?, 1) "
                     "ON CONFLICT(participant_id) DO UPDATE SET grp = excluded.grp, listed = 1",
                     (person.participant_id, person.group or None))
-            sources = list(study.survey_sources)
-            for source in (progress(sources) if progress else sources):
-                relative = study.relative(source.path)
-                digest = sha256_of(source.path)
-                previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'survey' AND "
-                                        "path = ?", (relative,)).fetchone()
-                if previous is not None and previous["sha256"] == digest:
-                    outcomes.append(ImportOutcome(relative, "unchanged", "-"))
-                    continue
-                raw = read_survey(source.path, questionnaire, relative, reader or source.reader)
-                responses, rejects = validate_survey(raw, questionnaire, participants, key, groups, redact, relative)
-                status, import_id = begin_import(conn, previous, "survey", relative, digest, raw.reader)
-                accepted, rejected = store_survey(conn, import_id, responses, rejects)
-                finish_import(conn, import_id, accepted, rejected)
-                outcome = ImportOutcome(relative, status, raw.reader, accepted, rejected,
-                                        sum(1 for r in rejects if r.kind == "value"))
-                outcomes.append(outcome)
-                details = {"path": relative, "sha256": digest, "reader": raw.reader, "accepted": accepted,
-                           "rejected_rows": rejected, "rejected_values": outcome.values_rejected}
-                if previous is not None:
-                    details["replaced_sha256"] = previous["sha256"]
-                audit(conn, f"import survey ({status})", details)
-            if study.interview_files:
-                outcomes.append(_import_interviews(conn, study, participants, redact, key))
-            if study.chat_sources:
-                outcomes.extend(_import_chats(conn, study, participants, key))
+            stored = stored_imports(conn)
+            states = compare(files, stored)
+            outcomes.extend(_retire_gone(conn, states, stored))
+            work: list[tuple[str, object]] = [("survey", s) for s in states if s.kind == "survey" and s.source]
+            interview_states = [s for s in states if s.kind == "interviews"]
+            if any(s.source for s in interview_states):
+                work.append(("interviews", interview_states))
+            work += [("chats", s) for s in states if s.kind == "chats" and s.source]
+            for kind, item in (progress(work) if progress else work):
+                if kind == "survey":
+                    outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force))
+                elif kind == "interviews":
+                    outcomes.append(_import_interviews(conn, study, item, participants, redact, key, force))
+                else:
+                    outcomes.append(_import_chat(conn, study, item, participants, key, force))
+            forget_unseen_participants(conn)
     finally:
         conn.close()
     return outcomes
 
 
-def _import_interviews(conn, study: Study, participants: Participants, redact: Redactor, key: bytes
-                       ) -> ImportOutcome:
-    """All interview files as one import (see mixedmethods.interviews.importer)."""
+def _retire_gone(conn, states: list[FileState], stored: list[StoredImport]) -> list[ImportOutcome]:
+    """Retire each import none of whose files is still in the study (records and rejects out, row kept)."""
+    present = {(s.kind, s.relative) for s in states if s.source is not None}
+    moved = {(s.kind, s.relative): s.why for s in states if s.state == MISSING}
+    outcomes = []
+    for earlier in stored:
+        if any((earlier.kind, path) in present for path in earlier.files):
+            continue
+        why = "; ".join(w for path in earlier.files for w in moved.get((earlier.kind, path), []))
+        accepted = conn.execute("SELECT rows_accepted FROM imports WHERE import_id = ?",
+                                (earlier.import_id,)).fetchone()[0]
+        retire_import(conn, earlier.import_id)
+        audit(conn, f"retire {earlier.kind}", {"path": earlier.path, "sha256": earlier.sha256,
+                                                "files": earlier.files, "rows_accepted": accepted,
+                                                "reason": why or "no longer in the study folder or study.yaml"})
+        outcomes.append(ImportOutcome(earlier.path, "retired", earlier.reader, accepted, kind=earlier.kind, why=why))
+    return outcomes
+
+
+def _audit_import(conn, kind: str, status: str, details: dict, previous: list[StoredImport], why: str) -> None:
+    if previous:
+        details["replaced_sha256"] = previous[0].sha256
+    if why:
+        details["why"] = why
+    audit(conn, f"import {kind} ({status})", details)
+
+
+def _import_survey(conn, study: Study, state: FileState, participants: Participants, redact: Redactor, key: bytes,
+                   reader: str | None, force: bool) -> ImportOutcome:
+    from .survey.importer import store_survey
+    from .survey.readers import read_survey
+    from .survey.validate import validate_survey
+
+    source = state.source
+    if state.state == UNCHANGED and not force and reader is None:
+        return ImportOutcome(state.relative, "unchanged", "-")
+    why = _reason(state, force) or ("read again (--reader)" if state.state == UNCHANGED else "")
+    chosen = next(s.reader for s in study.survey_sources if s.path == source.path)
+    questionnaire = study.questionnaire()
+    raw = read_survey(source.path, questionnaire, state.relative, reader or chosen)
+    responses, rejects = validate_survey(raw, questionnaire, participants, key, list(study.groups), redact,
+                                         state.relative)
+    previous = [state.stored] if state.stored else []
+    status, import_id = begin_import(conn, previous, "survey", state.relative, source.sha256, raw.reader,
+                                     source.governed_by, {state.relative: source.sha256})
+    accepted, rejected = store_survey(conn, import_id, responses, rejects)
+    finish_import(conn, import_id, accepted, rejected)
+    outcome = ImportOutcome(state.relative, status, raw.reader, accepted, rejected,
+                            sum(1 for r in rejects if r.kind == "value"), why=why)
+    _audit_import(conn, "survey", status, {"path": state.relative, "sha256": source.sha256, "reader": raw.reader,
+                                           "accepted": accepted, "rejected_rows": rejected,
+                                           "rejected_values": outcome.values_rejected}, previous, why)
+    return outcome
+
+
+def _import_interviews(conn, study: Study, states: list[FileState], participants: Participants, redact: Redactor,
+                       key: bytes, force: bool) -> ImportOutcome:
+    """All interview files as one import (a segments table refers to transcripts in other files)."""
     from .interviews.importer import store_interviews
     from .interviews.readers import read_interview_files
 
-    files = study.interview_files
-    hashes = {study.relative(p): sha256_of(p) for p in files}
+    present = [s for s in states if s.source is not None]
+    hashes = {s.relative: s.source.sha256 for s in present}
+    label = "interviews: " + ", ".join(sorted({study.relative(s.source.path.parent) for s in present}))
+    # Imports none of whose files remain were retired already; the others are replaced.
+    previous = list({s.stored.import_id: s.stored for s in present if s.stored is not None}.values())
+    if not force and len(previous) == 1 and all(s.state == UNCHANGED for s in states):
+        return ImportOutcome(label, "unchanged", "-", kind="interviews")
+    reasons = sorted({f"{s.relative}: {s.explain() or s.state}" for s in states if s.state in (CHANGED, MISSING)}
+                     | {_reason(s, force) for s in states if s.state == REREAD})
+    if previous and any(s.state == NEW for s in states):
+        reasons.append("new files: " + ", ".join(s.relative for s in states if s.state == NEW))
+    why = "; ".join(reasons) or ("read again (--force)" if previous else "")
+    codebook = study.codebook()
+    transcripts, orphans = read_interview_files([s.source.path for s in present], study.relative)
     listing = "\n".join(f"{name} {digest}" for name, digest in hashes.items())
     digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()
-    label = "interviews: " + ", ".join(sorted({study.relative(p.parent) for p in files}))
-    previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'interviews'").fetchone()
-    if previous is not None and previous["sha256"] == digest:
-        return ImportOutcome(label, "unchanged", "-", kind="interviews")
-    codebook = study.codebook()
-    transcripts, orphans = read_interview_files(files, study.relative)
-    status, import_id = begin_import(conn, previous, "interviews", label.split(": ", 1)[1], digest, "interviews")
+    status, import_id = begin_import(conn, previous, "interviews", label.split(": ", 1)[1], digest, "interviews",
+                                     present[0].source.governed_by, hashes)
     counts = store_interviews(conn, import_id, transcripts, orphans, codebook, participants, redact, key)
     finish_import(conn, import_id, counts.segments, counts.rejected)
-    details = {"files": hashes, "transcripts": counts.transcripts,
-               "segments": counts.segments, "rejected_segments": counts.rejected}
-    if previous is not None:
-        details["replaced_sha256"] = previous["sha256"]
-    audit(conn, f"import interviews ({status})", details)
+    _audit_import(conn, "interviews", status, {"files": hashes, "transcripts": counts.transcripts,
+                                               "segments": counts.segments, "rejected_segments": counts.rejected},
+                  previous, why)
     return ImportOutcome(label, status, f"{counts.transcripts} transcripts", counts.segments, 0, counts.rejected,
-                         kind="interviews")
+                         kind="interviews", why=why)
 
 
-def _import_chats(conn, study: Study, participants: Participants, key: bytes) -> list[ImportOutcome]:
-    """Each chat export is its own import (unchanged files are skipped)."""
+def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,
+                 force: bool) -> ImportOutcome:
+    """One chat export is one import."""
     from .chats.importer import store_chat
     from .chats.linkage import AuthorLinker
 
+    if state.state == UNCHANGED and not force:
+        return ImportOutcome(state.relative, "unchanged", "-", kind="chats")
+    source = next(s for s in study.chat_sources if s.path == state.source.path)
     linker = AuthorLinker(participants, key, study.chats.default_country_code)
-    outcomes = []
-    for source in study.chat_sources:
-        relative = study.relative(source.path)
-        digest = sha256_of(source.path)
-        previous = conn.execute("SELECT import_id, sha256 FROM imports WHERE source_kind = 'chats' AND path = ?",
-                                (relative,)).fetchone()
-        if previous is not None and previous["sha256"] == digest:
-            outcomes.append(ImportOutcome(relative, "unchanged", "-", kind="chats"))
-            continue
-        status, import_id = begin_import(conn, previous, "chats", relative, digest, "whatsapp")
-        counts = store_chat(conn, import_id, source.path, relative, source.group, source.date_order, linker)
-        finish_import(conn, import_id, counts.messages, counts.unknown_authors)
-        details = {"path": relative, "sha256": digest, "group": source.group, **counts.__dict__}
-        if previous is not None:
-            details["replaced_sha256"] = previous["sha256"]
-        audit(conn, f"import chats ({status})", details)
-        outcomes.append(ImportOutcome(relative, status, counts.format, counts.messages, counts.unknown_authors,
-                                      kind="chats"))
-    return outcomes
+    previous = [state.stored] if state.stored else []
+    digest = state.source.sha256
+    status, import_id = begin_import(conn, previous, "chats", state.relative, digest, "whatsapp",
+                                     state.source.governed_by, {state.relative: digest})
+    counts = store_chat(conn, import_id, source.path, state.relative, source.group, source.date_order, linker)
+    finish_import(conn, import_id, counts.messages, counts.unknown_authors)
+    why = _reason(state, force)
+    _audit_import(conn, "chats", status, {"path": state.relative, "sha256": digest, "group": source.group,
+                                          **counts.__dict__}, previous, why)
+    return ImportOutcome(state.relative, status, counts.format, counts.messages, counts.unknown_authors,
+                         kind="chats", why=why)

@@ -7,11 +7,15 @@ from .study import Study
 
 
 def study_status(study: Study) -> str:
-    """What the store holds and what is waiting to be imported."""
+    """What the store holds and how each source file stands against it (new, changed, missing, up to date)."""
+    from .sync import compare, source_files, stored_imports
+
     lines = [f"Study: {study.title.get(study.report.language) or next(iter(study.title.values()))}",
              f"Folder: {study.root}"]
+    files = source_files(study)
     if not study.store_path.exists():
         lines.append("Store: none yet. Run: mixedmethods import " + str(study.root))
+        lines.extend(source_file_lines(compare(files, []), study))
         return "\n".join(lines)
     conn = connect(study.store_path, create=False)
     try:
@@ -26,19 +30,18 @@ def study_status(study: Study) -> str:
             lines.append(f"People in the data but not in participants.csv (keyed pseudonyms): {len(unlisted)}: "
                          f"{shown}{more}. Add them to private/participants.csv to link them.")
         lines.append("Imports:")
-        imported = {}
-        for row in conn.execute("SELECT * FROM imports ORDER BY source_kind, path"):
-            imported[row["path"]] = row["sha256"]
-            lines.append(f"  {row['source_kind']:8} {row['path']} ({row['reader']}, {row['imported_at']}): "
-                         f"{row['rows_accepted']} accepted, {row['rows_rejected']} rows rejected")
-        if not imported:
+        rows = conn.execute("SELECT * FROM imports ORDER BY source_kind, path").fetchall()
+        for row in rows:
+            if row["retired_at"] is None:
+                lines.append(f"  {row['source_kind']:8} {row['path']} ({row['reader']}, {row['imported_at']}): "
+                             f"{row['rows_accepted']} accepted, {row['rows_rejected']} rows rejected")
+        if all(row["retired_at"] is not None for row in rows):
             lines.append("  none")
-        from .importing import sha256_of
-
-        waiting = [study.relative(s.path) for s in study.survey_sources
-                   if imported.get(study.relative(s.path)) != sha256_of(s.path)]
-        if waiting:
-            lines.append("New or changed since the last import (run mixedmethods import): " + ", ".join(waiting))
+        retired = [row for row in rows if row["retired_at"] is not None]
+        if retired:
+            lines.append("Retired imports (the file left the study; its records and rejects are no longer counted):")
+            lines.extend(f"  {row['source_kind']:8} {row['path']} (retired {row['retired_at']})" for row in retired)
+        lines.extend(source_file_lines(compare(files, stored_imports(conn)), study))
         responses = conn.execute("SELECT grp, COUNT(DISTINCT participant_id) FROM survey_responses "
                                  "WHERE status = 'kept' GROUP BY grp ORDER BY grp").fetchall()
         if responses:
@@ -52,6 +55,52 @@ def study_status(study: Study) -> str:
     finally:
         conn.close()
     return "\n".join(lines)
+
+
+# How each state reads in ``status``, in the order shown.
+STATE_WORDS = {
+    "new": "new, not imported yet",
+    "changed": "changed since it was imported",
+    "re-read": "changed since it was imported",
+    "missing": "missing: imported, but no longer in the study folder or study.yaml (import retires it)",
+}
+
+
+def source_file_lines(states: list, study: Study) -> list[str]:
+    """Per source kind: files that are new, changed or missing, and how many are imported and up to date."""
+    from .sync import KINDS, UNCHANGED
+
+    lines = ["Source files compared with the store:"]
+    pending = False
+    for kind in KINDS:
+        mine = [s for s in states if s.kind == kind]
+        current = sum(1 for s in mine if s.state == UNCHANGED)
+        on_disk = sum(1 for s in mine if s.source is not None)
+        if not mine:
+            lines.append(f"  {kind}: no files")
+            continue
+        if current == len(mine):
+            lines.append(f"  {kind}: {_files(current)}, all imported and up to date")
+            continue
+        pending = True
+        lines.append(f"  {kind}: {_files(on_disk)} in the study, {current} imported and up to date")
+        for state_name, words in STATE_WORDS.items():
+            for s in (s for s in mine if s.state == state_name):
+                detail = s.explain()
+                lines.append(f"    {words}: {s.relative}" + (f" ({detail})" if detail else ""))
+    from .sync import copies
+
+    for copy, first in copies([s.source for s in states if s.source is not None]):
+        pending = True
+        lines.append(f"  {copy.kind}: {copy.relative} has the same content as {first.relative}; remove one copy "
+                     "(import refuses to count a file twice)")
+    if pending:
+        lines.append(f"  To bring the store up to date, run: mixedmethods import {study.root}")
+    return lines
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
 
 
 def rejects_listing(study: Study, kind: str = "all") -> str:

@@ -127,6 +127,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX chat_mentions_message ON chat_mentions(message_id);  -- for deletes cascading from messages
     """,
+    # 4: the store mirrors data/ (what governed each import, the files it read, retired imports)
+    """
+    ALTER TABLE imports ADD COLUMN governed_by TEXT;   -- JSON {name: SHA-256} of what governs reading the file:
+                                                       -- its instrument, study.yaml settings, participants list
+                                                       -- (keyed hash); NULL before schema 4: re-read on import
+    ALTER TABLE imports ADD COLUMN retired_at TEXT;    -- set when the file left the study; its records and rejects
+                                                       -- were removed, the row stays as history
+    CREATE TABLE import_files (
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        path TEXT NOT NULL,                       -- relative to the study folder
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (import_id, path)
+    );
+    INSERT INTO import_files (import_id, path, sha256)
+        SELECT import_id, path, sha256 FROM imports WHERE source_kind <> 'interviews';
+    INSERT OR IGNORE INTO import_files (import_id, path, sha256)
+        SELECT i.import_id, f.key, f.value
+        FROM imports i
+        JOIN audit a ON a.audit_id = (SELECT MAX(audit_id) FROM audit WHERE command LIKE 'import interviews%')
+        JOIN json_each(a.details, '$.files') f
+        WHERE i.source_kind = 'interviews';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -192,6 +214,45 @@ def audit(conn: sqlite3.Connection, command: str, details: dict[str, Any]) -> No
         user = "unknown"
     conn.execute("INSERT INTO audit (at, command, user, tool_version, details) VALUES (?, ?, ?, ?, ?)",
                  (now(), command, user, __version__, json.dumps(details, sort_keys=True)))
+
+
+def clear_import(conn: sqlite3.Connection, import_id: int) -> None:
+    """Delete every record and reject an import brought, keeping its row in ``imports``.
+
+    The tables are found from the schema (each table with a foreign key to
+    ``imports`` except ``import_files``), so a new source kind's tables are
+    cleared too; their own dependants follow by ON DELETE CASCADE.
+    """
+    for table in _tables_referring_to(conn, "imports"):
+        if table != "import_files":
+            conn.execute(f'DELETE FROM "{table}" WHERE import_id = ?', (import_id,))
+
+
+def retire_import(conn: sqlite3.Connection, import_id: int) -> None:
+    """Remove an import's records and rejects and mark it retired (its file left the study)."""
+    clear_import(conn, import_id)
+    conn.execute("UPDATE imports SET retired_at = ? WHERE import_id = ?", (now(), import_id))
+
+
+def forget_unseen_participants(conn: sqlite3.Connection) -> int:
+    """Delete people seen only in data (not in participants.csv) whom no stored record mentions any more."""
+    uses = [f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+            for table, column in _columns_referring_to(conn, "participants")]
+    if not uses:
+        return 0
+    cursor = conn.execute("DELETE FROM participants WHERE listed = 0 AND participant_id NOT IN ("
+                          + " UNION ".join(uses) + ")")
+    return cursor.rowcount
+
+
+def _columns_referring_to(conn: sqlite3.Connection, target: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT m.name, f.\"from\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+        "WHERE m.type = 'table' AND f.\"table\" = ? ORDER BY m.name", (target,))]
+
+
+def _tables_referring_to(conn: sqlite3.Connection, target: str) -> list[str]:
+    return sorted({table for table, _ in _columns_referring_to(conn, target)})
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

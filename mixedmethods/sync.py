@@ -1,0 +1,210 @@
+"""How the store stands against the study folder: which source files are new, changed, missing or up to date.
+
+A source file's import is identified by its kind (survey, interviews,
+chats), its path relative to the study, the SHA-256 of its bytes and the
+hashes of what *governs* how it is read and validated (:func:`governing`):
+
+* survey exports: the questionnaire file, the group ids of study.yaml (a
+  response's group must be one of them) and the participants list;
+* interview files: the codebook file and the participants list;
+* chat exports: the chat's settings in study.yaml that change what is stored
+  (its group, its ``date_order``, ``chats.default_country_code``) and the
+  participants list.
+
+The participants list is part of every identity because it decides who is
+linked to whom: a person added to ``private/participants.csv`` is linked on
+the next import. Its hash is keyed with the study's secret key, so the store
+holds nothing from which the list could be guessed.
+
+``import`` and ``status`` both ask :func:`compare`, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .study import Study
+
+KINDS = ("survey", "interviews", "chats")
+PARTICIPANTS = "private/participants.csv"
+
+NEW, CHANGED, REREAD, UNCHANGED, MISSING = "new", "changed", "re-read", "unchanged", "missing"
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of the study folder that ``import`` reads."""
+
+    kind: str
+    path: Path
+    relative: str
+    sha256: str
+    governed_by: dict[str, str] = field(hash=False, compare=False)
+
+
+@dataclass
+class StoredImport:
+    """One import in the store that is not retired, with the files it read."""
+
+    import_id: int
+    kind: str
+    path: str
+    sha256: str
+    reader: str
+    governed_by: dict[str, str] | None  # None: imported by a version that did not record it
+    files: dict[str, str]  # relative path -> SHA-256
+
+
+@dataclass
+class FileState:
+    """One file's standing: new, changed (its bytes), re-read (what governs it changed), unchanged or missing."""
+
+    kind: str
+    relative: str
+    state: str
+    source: SourceFile | None = None
+    stored: StoredImport | None = None
+    why: list[str] = field(default_factory=list)  # for re-read: what changed; for missing: where it went
+
+    def explain(self) -> str:
+        """Plain words for ``status`` and ``import``."""
+        if self.state == REREAD:
+            return "to be checked again: " + "; ".join(self.why)
+        if self.state == CHANGED:
+            return "the file changed since it was imported"
+        if self.state == MISSING and self.why:
+            return "; ".join(self.why)
+        return ""
+
+
+def participants_hash(study: Study) -> str:
+    """Keyed hash of private/participants.csv ('' without the key or the list; import then says why)."""
+    from .errors import UserError
+    from .privacy import PARTICIPANTS_FILE, load_key
+
+    try:
+        key = load_key(study.private_dir)
+        data = (study.private_dir / PARTICIPANTS_FILE).read_bytes()
+    except (UserError, OSError):
+        return ""
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def governing(study: Study) -> dict[str, object]:
+    """What governs each kind of source: ``{"survey": {...}, "interviews": {...}, "chats": callable}``.
+
+    Each value maps a name shown to the user to a SHA-256. Chats are governed
+    per export (group and date order are per export), hence a function.
+    """
+    people = participants_hash(study)
+    questionnaire = study.relative(study.questionnaire_path)
+    survey = {questionnaire: sha256_of(study.questionnaire_path),
+              "the groups in study.yaml": _sha256_text("\n".join(sorted(study.groups))),
+              PARTICIPANTS: people}
+    interviews = {PARTICIPANTS: people}
+    if study.codebook_path is not None and study.codebook_path.is_file():
+        interviews[study.relative(study.codebook_path)] = sha256_of(study.codebook_path)
+    country = study.chats.default_country_code
+
+    def chat(source) -> dict[str, str]:
+        settings = {"group": source.group, "date_order": source.date_order, "default_country_code": country}
+        return {"the chat's settings in study.yaml": _sha256_text(json.dumps(settings, sort_keys=True)),
+                PARTICIPANTS: people}
+
+    return {"survey": survey, "interviews": interviews, "chats": chat}
+
+
+def source_files(study: Study) -> list[SourceFile]:
+    """Every file ``import`` would read, hashed once, in the order they are imported."""
+    rules = governing(study)
+    files = [SourceFile("survey", s.path, study.relative(s.path), sha256_of(s.path), rules["survey"])
+             for s in study.survey_sources]
+    files += [SourceFile("interviews", p, study.relative(p), sha256_of(p), rules["interviews"])
+              for p in study.interview_files]
+    files += [SourceFile("chats", s.path, study.relative(s.path), sha256_of(s.path), rules["chats"](s))
+              for s in study.chat_sources]
+    return files
+
+
+def stored_imports(conn: sqlite3.Connection) -> list[StoredImport]:
+    """The imports that count (not retired), each with its files."""
+    files: dict[int, dict[str, str]] = {}
+    for row in conn.execute("SELECT import_id, path, sha256 FROM import_files ORDER BY path"):
+        files.setdefault(row[0], {})[row[1]] = row[2]
+    found = []
+    for row in conn.execute("SELECT import_id, source_kind, path, sha256, reader, governed_by FROM imports "
+                            "WHERE retired_at IS NULL ORDER BY source_kind, path"):
+        governed = json.loads(row["governed_by"]) if row["governed_by"] else None
+        found.append(StoredImport(row["import_id"], row["source_kind"], row["path"], row["sha256"], row["reader"],
+                                  governed, files.get(row["import_id"], {})))
+    return found
+
+
+def _what_changed(now: dict[str, str], then: dict[str, str] | None) -> list[str]:
+    if then is None:
+        return ["imported by an earlier mixedmethods that did not record its instruments"]
+    names = [name for name in now if then.get(name) != now[name]]
+    names += [name for name in then if name not in now]
+    return [f"{name} changed" for name in names]
+
+
+def copies(files: list[SourceFile]) -> list[tuple[SourceFile, SourceFile]]:
+    """Files with the same bytes as an earlier file of the same kind: ``(copy, first)``; importing both would
+    count their records twice."""
+    first: dict[tuple[str, str], SourceFile] = {}
+    found = []
+    for source in files:
+        earlier = first.setdefault((source.kind, source.sha256), source)
+        if earlier is not source:
+            found.append((source, earlier))
+    return found
+
+
+def compare(files: list[SourceFile], stored: list[StoredImport]) -> list[FileState]:
+    """Each file of the folder and each stored file that is gone, with its state.
+
+    A missing file whose content is now under another path of the same kind
+    is reported as renamed (its records move with the new path on import).
+    """
+    index = {(i.kind, path): (i, digest) for i in stored for path, digest in i.files.items()}
+    states = []
+    present = set()
+    for source in files:
+        present.add((source.kind, source.relative))
+        earlier = index.get((source.kind, source.relative))
+        if earlier is None:
+            states.append(FileState(source.kind, source.relative, NEW, source))
+            continue
+        stored_import, digest = earlier
+        if digest != source.sha256:
+            states.append(FileState(source.kind, source.relative, CHANGED, source, stored_import))
+            continue
+        why = _what_changed(source.governed_by, stored_import.governed_by)
+        states.append(FileState(source.kind, source.relative, REREAD if why else UNCHANGED, source, stored_import,
+                                why))
+    by_content = {(s.kind, s.sha256): s.relative for s in files}
+    for (kind, path), (stored_import, digest) in index.items():
+        if (kind, path) in present:
+            continue
+        moved = by_content.get((kind, digest))
+        why = [f"renamed or moved to {moved}"] if moved else []
+        states.append(FileState(kind, path, MISSING, None, stored_import, why))
+    return states
