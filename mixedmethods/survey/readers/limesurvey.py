@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputFileError
+from ...sources import register
 from . import RawRow, RawSurvey, normal_name
 from .tabular import Sheet
 
@@ -28,6 +29,10 @@ def detect(sheet: Sheet, questionnaire) -> bool:
     return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)
 
 
+@register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
+          recognised_by='`submitdate` with `lastpage`/`startlanguage`',
+          description=('LimeSurvey "Export results" with question codes: codes without underscores '
+                       '(`speed1`), `code[option]` = `Y`, arrays `speed[speed1]`, `token` as invitation code'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q for q in questionnaire.questions}
     direct: dict[int, str] = {}
