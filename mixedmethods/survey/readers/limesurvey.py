@@ -75,8 +75,7 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             columns[key_question] = sheet.header[lower["token"]]
         submission = values[lower["id"]] if "id" in lower else None
         submitted = values[lower["submitdate"]] if "submitdate" in lower else None
-        if not submitted:
-            # LimeSurvey leaves submitdate empty for incomplete responses; we keep them and say so in validation.
-            submitted = None
-        rows.append(RawRow(number, answers, columns, submission or None, submitted))
+        # LimeSurvey leaves submitdate empty for incomplete responses: kept, with a note in the rejects list.
+        note = None if submitted or "submitdate" not in lower else "incomplete response (no submitdate); kept"
+        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note))
     return RawSurvey(NAME, rows)
