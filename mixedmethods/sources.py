@@ -168,5 +168,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # python -m: readers register in mixedmethods.sources, not in __main__
+    from mixedmethods import sources as _registry
+
+    sys.exit(_registry.main(sys.argv[1:]))
