@@ -27,7 +27,7 @@ def detect(sheet: Sheet, questionnaire) -> bool:
 
 @register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
           recognised_by='`_uuid` or `_submission_time` columns',
-          description=('KoboToolbox "XML values and headers": group paths (`profile/group`), select_multiple'
+          description=('KoboToolbox "XML values and headers": group paths (`section/question`), select_multiple'
                        ' as space-separated values or 0/1 option columns'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     by_id = {q.id: q for q in questionnaire.questions}

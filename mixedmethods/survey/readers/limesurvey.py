@@ -32,7 +32,8 @@ def detect(sheet: Sheet, questionnaire) -> bool:
 @register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
           recognised_by='`submitdate` with `lastpage`/`startlanguage`',
           description=('LimeSurvey "Export results" with question codes: codes without underscores '
-                       '(`speed1`), `code[option]` = `Y`, arrays `speed[speed1]`, `token` as invitation code'))
+                       '(`item1` for `item_1`), `code[option]` = `Y`, arrays `scale[item1]`, `token` as invitation '
+                       'code'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q for q in questionnaire.questions}
     direct: dict[int, str] = {}

@@ -2,7 +2,7 @@
 
 Header rows: (1) column names - metadata (``StartDate``, ``Status``,
 ``ResponseId``, ``RecordedDate``...) and the questions' export tags
-(``Q1``, matrix rows ``Q5_1``, or names the team gave, ``speed_1``); (2) the
+(``Q1``, matrix rows ``Q5_1``, or names the team gave, ``trust_1``); (2) the
 question texts, matrix rows as ``Question - Statement``; (3) ImportId JSON,
 ``{"ImportId":"QID1"}`` or ``{"ImportId":"startDate","timeZone":"..."}``.
 CSV exports have all three; a file with only the first two is read too.
