@@ -188,9 +188,15 @@ def test_generic_export_is_not_taken_for_qualtrics(small_study: Path, run):
     assert result.exit_code == 2 and "column 'status': unknown column" in result.stderr
 
 
-def test_csv_io_roundtrip_of_fixture_is_exact():
+def test_fixture_has_the_shape_qualtrics_writes():
     # The fixture is what Qualtrics writes: BOM, CRLF, three header rows, 5 responses of 36 columns.
     data = (FIXTURES / "labels.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert len(table) == 3 + 5 and {len(r) for r in table} == {36}
+
+
+def test_reader_option_qualtrics(small_study: Path, run):
+    shutil.copy(FIXTURES / "labels.csv", small_study / "data" / "survey" / "labels.csv")
+    result = run("import", small_study, "--reader", "qualtrics")
+    assert "imported (qualtrics): 3 responses" in result.output, result.output
