@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 
 import click
 
-from . import __version__
+from . import __version__, sources
 from .errors import UserError
 
 EXIT_USER_ERROR = 2
@@ -117,9 +117,9 @@ def demo(study_dir: Path, seed: int, scale: int) -> None:
 
 @cli.command("import")
 @STUDY_DIR
-@click.option("--reader", type=click.Choice(["auto", "generic", "kobo", "limesurvey", "googleforms"]), default=None,
-              help="Survey export format for every file (default: study.yaml's choice, else detected); survey "
-                   "files are read again with it.")
+@click.option("--reader", type=click.Choice(["auto", *sources.names("survey")]), default=None,
+              help="Survey export format for every file (default: study.yaml's choice, else detected; "
+                   "see: mixedmethods formats); survey files are read again with it.")
 @click.option("--force", is_flag=True, help="Read every file again, even those that did not change.")
 def import_(study_dir: Path, reader: str | None, force: bool) -> None:
     """Validate, pseudonymise and store new and changed sources; retire removed ones.
@@ -210,6 +210,26 @@ def build(study_dir: Path, language: str | None) -> None:
     outputs = build_report(study, language, progress=lambda items: progress(items, "Analysing"))
     for path in outputs:
         click.echo(f"wrote {study.relative(path)}")
+
+
+@cli.command()
+@click.option("--source", type=click.Choice(list(sources.PACKAGES)), default=None,
+              help="Only this source (default: all three).")
+def formats(source: str | None) -> None:
+    """List the file formats this installation reads: survey readers, transcript readers, chat formats.
+
+    Each line: name, file suffixes, what it reads. Survey readers are tried in
+    this order when a file's reader is `auto`; study.yaml's `reader:` and
+    `import --reader` take these names.
+
+    \b
+    Example:
+      mixedmethods formats --source survey
+    """
+    for name in [source] if source else list(sources.PACKAGES):
+        click.echo(f"{name}:")
+        for kind in sources.kinds(name):
+            click.echo(f"  {kind.name:15} {' '.join(kind.suffixes):11} {kind.description.replace('`', '')}")
 
 
 @cli.group(cls=_Group)
@@ -304,9 +324,10 @@ def chats_inspect(export: Path, as_json: bool, date_order: str | None) -> None:
     """
     import json
 
-    from .chats.parser import parse_export, summary
+    from .chats.parser import summary
+    from .chats.readers import read_chat
 
-    frame, chat_format = parse_export(export, str(export), date_order)
+    frame, chat_format = read_chat(export, str(export), date_order)
     facts = summary(frame, chat_format)
     if as_json:
         click.echo(json.dumps(facts, ensure_ascii=False))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import sources as registry
 from .errors import ConfigError
 from .privacy import PARTICIPANT_COLUMNS, create_key
 from .resources import instruments_dir
@@ -23,7 +24,6 @@ STUDY_FILE = "study.yaml"
 SINGLE_GROUP = {"participants": {"en": "All participants", "fr": "Ensemble des participants"}}
 RESERVED_GROUP_IDS = ("all",)  # "all" is the all-groups row of the descriptive tables
 STORE_FILE = "store.sqlite"
-SURVEY_READERS = ("auto", "generic", "kobo", "limesurvey", "googleforms")
 GROUP_TESTS = ("mann-whitney", "welch")
 LANGUAGES = ("en", "fr")
 GITIGNORE = "# Identities and the secret key never leave this folder's private/.\nprivate/\n"
@@ -204,11 +204,13 @@ def load_study(root: Path) -> Study:
                 raise ConfigError("a survey source needs a path", file=shown, line=entry.line)
         else:
             raise ConfigError("sources.survey: each entry is a path or {path, reader}", file=shown, line=line)
-        if reader not in SURVEY_READERS:
-            raise ConfigError(f"reader {reader!r} is not one of {', '.join(SURVEY_READERS)}", file=shown, line=line)
+        readers = survey_readers()
+        if reader not in readers:
+            raise ConfigError(f"reader {reader!r} is not one of {', '.join(readers)}", file=shown, line=line)
         full = root / entry_path
         if full.is_dir():
-            files = sorted(p for p in full.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and
+            suffixes = registry.suffixes("survey")
+            files = sorted(p for p in full.iterdir() if p.suffix.lower() in suffixes and
                            not p.name.startswith(("~$", ".")))
             survey_sources.extend(SurveySource(p, reader, line) for p in files)
         elif full.is_file():
@@ -294,6 +296,11 @@ def check_group_choices(questionnaire, groups: dict[str, dict[str, str]], shown:
         raise ConfigError(f"the group question {question_id!r} offers {unknown[0]!r}, which is not a group in "
                           f"study.yaml (groups: {', '.join(groups)}); add it to study.yaml groups or remove the "
                           "choice", file=shown)
+
+
+def survey_readers() -> list[str]:
+    """What ``reader:`` in study.yaml and ``--reader`` accept: ``auto`` and every registered survey reader."""
+    return ["auto", *registry.names("survey")]
 
 
 def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> list[ChatSource]:

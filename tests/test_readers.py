@@ -96,3 +96,96 @@ def test_unknown_invitation_code_is_kept_under_a_keyed_pseudonym_and_noted(study
     assert query(study, "SELECT participant_id LIKE 'U-%' FROM survey_responses") == [(1,)]
     (reason,) = query(study, "SELECT reason FROM rejects WHERE kind = 'note' AND column_name = 'invitation_code'")[0]
     assert reason.startswith("invitation code not found in private/participants.csv")
+
+
+def test_limesurvey_incomplete_response_is_kept_with_a_note(study: Path, run, query):
+    text = ('"id","submitdate","lastpage","startlanguage","token","group","role"\n'
+            '"1","","2","en","AAA111","caricom","legal"\n')
+    (study / "data/survey/lime.csv").write_text(text, encoding="utf-8")
+    assert "imported (limesurvey): 1 responses" in run("import", study).output
+    assert query(study, "SELECT row, reason FROM rejects WHERE kind = 'note' AND column_name IS NULL") == [
+        (2, "incomplete response (no submitdate); kept")]
+
+
+# --- the registry of source kinds -------------------------------------------------------------------------
+
+def test_every_bundled_reader_is_registered_and_the_catch_all_ones_come_last():
+    from mixedmethods import sources
+
+    # Subsets, so that a new reader module needs no edit here.
+    assert {"googleforms", "kobo", "limesurvey", "qualtrics", "generic"} <= set(sources.names("survey"))
+    assert {"plain", "qdpx", "segments_table", "word"} <= set(sources.names("interviews"))
+    assert "whatsapp" in sources.names("chats")
+    assert sources.names("survey")[-1] == "generic" and sources.names("chats")[-1] == "whatsapp"
+    assert {".csv", ".docx", ".qdpx", ".txt", ".xlsx"} <= set(sources.suffixes("interviews"))
+
+
+def test_format_tables_in_the_docs_are_generated_from_the_registry():
+    from mixedmethods import sources
+
+    root = Path(__file__).resolve().parent.parent
+    for name in sources.DOC_FILES:
+        text = (root / name).read_text(encoding="utf-8")
+        assert "<!-- source kinds:" in text, name
+        assert sources.update_tables(text) == text, f"run: python -m mixedmethods.sources --write ({name})"
+    survey = (root / "docs/survey.md").read_text(encoding="utf-8")
+    for kind in sources.kinds("survey"):
+        assert f"`{kind.name}`" in survey
+
+
+def test_formats_command_and_study_yaml_ask_the_registry(study: Path, run):
+    from mixedmethods import sources
+
+    result = run("formats", "--source", "survey")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()[1:]] == sources.names("survey")
+    study_yaml = study / "study.yaml"
+    study_yaml.write_text(study_yaml.read_text(encoding="utf-8").replace(
+        "- data/survey", "- {path: data/survey, reader: surveymonkey}"), encoding="utf-8")
+    result = run("status", study)
+    assert result.exit_code == 2
+    assert f"reader 'surveymonkey' is not one of auto, {', '.join(sources.names('survey'))}" in result.stderr
+    assert "qualtrics, generic" in result.stderr
+
+
+ACME_READER = '''\
+"""A made-up survey tool: one new module dropped into the readers package."""
+from mixedmethods.sources import register
+from mixedmethods.survey.readers import RawRow, RawSurvey
+
+
+def detect(sheet, questionnaire):
+    return sheet.header[:1] == ["acme_id"]
+
+
+@register("survey", "acme", detect=detect, suffixes=(".csv",), stores="survey responses",
+          recognised_by="first column `acme_id`", description="Acme exports")
+def read(sheet, questionnaire, shown):
+    rows = [RawRow(n, {h: v for h, v in zip(sheet.header[1:], values[1:]) if v}, submission_id=values[0])
+            for n, values in zip(sheet.numbers, sheet.rows)]
+    return RawSurvey("acme", rows)
+'''
+
+
+def test_a_new_reader_is_one_new_module_in_the_readers_package(study: Path, run, query, tmp_path, monkeypatch):
+    import mixedmethods.survey.readers as package
+    from mixedmethods import sources
+
+    folder = tmp_path / "dropped"
+    folder.mkdir()
+    (folder / "acme.py").write_text(ACME_READER, encoding="utf-8")
+    # As if acme.py sat in mixedmethods/survey/readers/: the package's path also covers the folder.
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])
+    monkeypatch.setattr(sources, "_LOADED", set())
+    monkeypatch.setitem(sources._REGISTRY, "survey", dict(sources._REGISTRY["survey"]))
+    try:
+        (study / "data/survey/acme.csv").write_text("acme_id,invitation_code,group\nA-1,AAA111,caricom\n",
+                                                    encoding="utf-8")
+        result = run("import", study)
+        assert "imported (acme): 1 responses" in result.output, result.output
+        assert query(study, "SELECT submission_id, grp FROM survey_responses") == [("A-1", "caricom")]
+        assert "acme" in sources.names("survey")
+    finally:
+        import sys
+
+        sys.modules.pop("mixedmethods.survey.readers.acme", None)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .language import identify
 from .linkage import AuthorLinker
-from .parser import parse_export
+from .readers import read_chat
 
 WORDY = ("text", "edited", "poll")
 
@@ -24,7 +24,7 @@ class ChatCounts:
 def store_chat(conn: sqlite3.Connection, import_id: int, path, shown: str, group: str, date_order: str | None,
                linker: AuthorLinker) -> ChatCounts:
     """Parse one export and insert it; returns counts for the import summary."""
-    frame, chat_format = parse_export(path, shown, date_order)
+    frame, chat_format = read_chat(path, shown, date_order)
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
     chat_id = cursor.lastrowid

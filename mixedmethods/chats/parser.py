@@ -5,7 +5,9 @@ Output: a pandas DataFrame, one row per message or system event, columns
 poll, location, system), ``event`` (for system rows: created, added,
 removed, left, joined, subject_changed, icon_changed, description_changed,
 security_code, encryption) and ``line`` (1-based line in the export).
-Analysis takes this frame and never re-reads the file.
+Analysis takes this frame and never re-reads the file. The format is
+registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
+another chat format returns the same frame.
 
 Shapes read: Android ``d/m/y, H:MM - Name: text`` and iOS
 ``[d/m/y, H:MM:SS] Name: text``; 12-hour clocks with ``AM``/``PM``,

@@ -156,6 +156,11 @@ def validate_survey(raw: RawSurvey, questionnaire: Questionnaire, participants: 
     responses: list[CleanResponse] = []
     rejects: list[Reject] = []
     for raw_row in raw.rows:
+        if raw_row.excluded:  # not a respondent's answer (a survey tool's test run): recorded, never stored
+            rejects.append(Reject(raw_row.row, None, None, raw_row.excluded, ROW))
+            continue
+        if raw_row.note:
+            rejects.append(Reject(raw_row.row, None, None, raw_row.note, NOTE))
         response = _validate_row(raw_row, questionnaire, lookups, redact, rejects)
         _link(raw_row, response, questionnaire, participants, emails, key, groups, source_name, rejects)
         responses.append(response)

@@ -5,25 +5,35 @@
 * :mod:`.segments_table` - a .csv/.xlsx table of coded segments of those transcripts;
 * :mod:`.qdpx` - a REFI-QDA project exported by a QDA package.
 
-:func:`read_interview_folder` reads every file of a folder (by extension) and
-attaches table segments to their transcripts. Formats: ``docs/interviews.md``.
+Each reader module registers its ``read`` with
+:func:`mixedmethods.sources.register` (source ``"interviews"``), with
+``detect(path) -> bool`` and ``stores`` = :data:`TRANSCRIPTS` (``read(path,
+shown) -> list[RawTranscript]``) or :data:`SEGMENTS` (``read(path, shown,
+transcripts)`` yields ``(transcript name, segment)``). Every module of this
+package is imported when the readers are first needed, so a new kind of
+transcript file is one new module here plus its tests.
+
+:func:`read_interview_files` reads every file of a folder and attaches table
+segments to their transcripts. Formats: ``docs/interviews.md``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ...errors import InputFileError
 from ..model import RawSegment, RawTranscript
 
-TEXT_SUFFIXES = (".txt", ".docx")
-TABLE_SUFFIXES = (".csv", ".xlsx")
-PROJECT_SUFFIXES = (".qdpx",)
+TRANSCRIPTS = "transcripts and their coded segments"
+SEGMENTS = "coded segments of transcripts in other files"
 
 
 def interview_files(folder: Path) -> list[Path]:
-    """The files of ``folder`` that are read as interviews, sorted by name (hidden and lock files skipped)."""
-    suffixes = TEXT_SUFFIXES + TABLE_SUFFIXES + PROJECT_SUFFIXES
+    """The files of ``folder`` that some registered reader reads, sorted by name (hidden and lock files skipped)."""
+    from ... import sources
+
+    suffixes = sources.suffixes("interviews")
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes
                   and not p.name.startswith((".", "~$")))
 
@@ -35,23 +45,20 @@ def read_interview_files(files: list[Path], relative) -> tuple[list[RawTranscrip
     are attached to the transcript whose file name (without extension) or
     REFI-QDA source name equals the table's ``transcript`` column.
     """
-    from . import plain, qdpx, segments_table, word
+    from ... import sources
 
     transcripts: list[RawTranscript] = []
-    tables: list[Path] = []
+    tables: list[tuple[Path, Callable]] = []
     for path in files:
-        suffix = path.suffix.lower()
         shown = relative(path)
-        if suffix == ".txt":
-            transcripts.append(plain.read(path, shown))
-        elif suffix == ".docx":
-            transcripts.append(word.read(path, shown))
-        elif suffix in PROJECT_SUFFIXES:
-            transcripts.extend(qdpx.read(path, shown))
-        elif suffix in TABLE_SUFFIXES:
-            tables.append(path)
+        kind = sources.detect_path("interviews", path)
+        if kind is None:
+            raise InputFileError(f"unsupported interview file type {path.suffix or '(none)'}; expected "
+                                 f"{', '.join(sources.suffixes('interviews'))}", file=shown)
+        if kind.stores == SEGMENTS:
+            tables.append((path, kind.read))
         else:
-            raise InputFileError(f"unsupported interview file type {suffix}", file=shown)
+            transcripts.extend(kind.read(path, shown))
     names: dict[str, RawTranscript] = {}
     for transcript in transcripts:
         if transcript.name.casefold() in names:
@@ -59,8 +66,8 @@ def read_interview_files(files: list[Path], relative) -> tuple[list[RawTranscrip
                                  file=transcript.file)
         names[transcript.name.casefold()] = transcript
     orphans: list[tuple[RawSegment, str]] = []
-    for path in tables:
-        for name, segment in segments_table.read(path, relative(path), names):
+    for path, read in tables:
+        for name, segment in read(path, relative(path), names):
             target = names.get(name.casefold())
             if target is None:
                 orphans.append((segment, name))

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from ...errors import InputFileError
 from ...survey.readers.tabular import decode
+from ...sources import register
 from ..model import RawTranscript
+from . import TRANSCRIPTS
 from .header import split_header
 from .tags import strip_tags
 
@@ -24,6 +26,14 @@ def build_transcript(text: str, path: Path, shown: str) -> RawTranscript:
                          meta.get("coder"))
 
 
-def read(path: Path, shown: str) -> RawTranscript:
+def detect(path: Path) -> bool:
+    return path.suffix.lower() == ".txt"
+
+
+@register("interviews", "plain", detect=detect, suffixes=(".txt",), stores=TRANSCRIPTS,
+          recognised_by="the `.txt` suffix",
+          description=("UTF-8 or Windows-1252 text: header lines (`# participant: ...`), coded by inline tags "
+                       "`[[code]]text[[/code]]`"))
+def read(path: Path, shown: str) -> list[RawTranscript]:
     text, _ = decode(path.read_bytes(), shown)
-    return build_transcript(text, path, shown)
+    return [build_transcript(text, path, shown)]

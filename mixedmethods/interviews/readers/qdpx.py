@@ -18,7 +18,9 @@ import zipfile
 from pathlib import Path
 
 from ...errors import InputFileError
+from ...sources import register
 from ..model import RawSegment, RawTranscript
+from . import TRANSCRIPTS
 
 
 def _code_names(codebook: ET.Element | None, ns: str) -> dict[str, str]:
@@ -32,6 +34,14 @@ def _code_names(codebook: ET.Element | None, ns: str) -> dict[str, str]:
     return names
 
 
+def detect(path: Path) -> bool:
+    return path.suffix.lower() == ".qdpx"
+
+
+@register("interviews", "qdpx", detect=detect, suffixes=(".qdpx",), stores=TRANSCRIPTS,
+          recognised_by="the `.qdpx` suffix",
+          description=("REFI-QDA project from QualCoder, MAXQDA, NVivo or ATLAS.ti: text sources, codebook, "
+                       "coders, cases and codings"))
 def read(path: Path, shown: str) -> list[RawTranscript]:
     try:
         archive = zipfile.ZipFile(path)

@@ -16,7 +16,9 @@ from typing import Iterator
 from ...errors import InputFileError
 from ...survey.readers import normal_name
 from ...survey.readers.tabular import read_sheet
+from ...sources import register
 from ..model import RawSegment, RawTranscript
+from . import SEGMENTS
 
 REQUIRED = ("transcript", "coder", "code")
 
@@ -29,6 +31,14 @@ class SegmentProblem(RawSegment):
         self.reason = reason
 
 
+def detect(path: Path) -> bool:
+    return path.suffix.lower() in (".csv", ".xlsx")
+
+
+@register("interviews", "segments_table", detect=detect, suffixes=(".csv", ".xlsx"), stores=SEGMENTS,
+          recognised_by="the `.csv` or `.xlsx` suffix",
+          description=("one coded segment per row: `transcript`, `coder`, `code`, and `quote` (with `occurrence`) "
+                       "or `start`/`end` offsets"))
 def read(path: Path, shown: str, transcripts: dict[str, RawTranscript]) -> Iterator[tuple[str, RawSegment]]:
     """Yield ``(transcript name, segment)`` per row; unplaceable rows as :class:`SegmentProblem`."""
     sheet = read_sheet(path, shown)

@@ -15,7 +15,9 @@ import zipfile
 from pathlib import Path
 
 from ...errors import InputFileError
+from ...sources import register
 from ..model import RawSegment, RawTranscript
+from . import TRANSCRIPTS
 from .header import split_header
 from .plain import build_transcript
 
@@ -70,7 +72,20 @@ def extract(path: Path, shown: str) -> tuple[str, dict[str, tuple[int | None, in
     return "".join(pieces), {k: (v[0], v[1]) for k, v in ranges.items()}, comments
 
 
-def read(path: Path, shown: str) -> RawTranscript:
+def detect(path: Path) -> bool:
+    return path.suffix.lower() == ".docx"
+
+
+@register("interviews", "word", detect=detect, suffixes=(".docx",), stores=TRANSCRIPTS,
+          recognised_by="the `.docx` suffix",
+          description=("Word transcripts: a comment's text is the code and its author the coder; header lines and "
+                       "inline tags as in `.txt`"))
+def read(path: Path, shown: str) -> list[RawTranscript]:
+    return [read_transcript(path, shown)]
+
+
+def read_transcript(path: Path, shown: str) -> RawTranscript:
+    """One .docx transcript with the segments of its comments and inline tags."""
     raw, ranges, comments = extract(path, shown)
     transcript = build_transcript(raw, path, shown)
     if not comments:

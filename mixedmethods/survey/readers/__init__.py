@@ -1,9 +1,12 @@
 """Readers of raw survey exports: one module per export shape.
 
-Each reader module has ``NAME``, ``detect(sheet) -> bool`` and
-``read(sheet, questionnaire, shown) -> RawSurvey``. A new export format is one
-new module listed in :data:`READERS`; nothing else changes. Readers only map
-columns to question ids; checking values is :mod:`mixedmethods.survey.validate`'s job.
+Each reader module defines ``detect(sheet, questionnaire) -> bool`` and
+``read(sheet, questionnaire, shown) -> RawSurvey`` and registers ``read``
+with :func:`mixedmethods.sources.register` (source ``"survey"``). Every
+module of this package is imported when the readers are first needed, so a
+new export format is one new module here plus its tests; nothing else
+changes (see docs/survey.md, "Adding a reader"). Readers only map columns to
+question ids; checking values is :mod:`mixedmethods.survey.validate`'s job.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from ...errors import InputFileError
 from .tabular import Sheet, read_sheet
@@ -27,6 +29,8 @@ class RawRow:
     submission_id: str | None = None
     submitted_at: str | None = None
     email: str | None = None  # respondent e-mail collected by the survey tool, used only for linkage
+    excluded: str | None = None  # why this row is no respondent's answer (a test run): recorded as a row reject
+    note: str | None = None  # worth a look but kept (an unfinished response): recorded as a note
 
 
 @dataclass
@@ -40,26 +44,18 @@ def normal_name(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).casefold()
 
 
-def _readers() -> dict[str, ModuleType]:
-    from . import generic, googleforms, kobo, limesurvey
-
-    # Order matters for detection: specific shapes first, generic last.
-    return {m.NAME: m for m in (kobo, limesurvey, googleforms, generic)}
-
-
-READER_NAMES = ("kobo", "limesurvey", "googleforms", "generic")
-
-
 def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto") -> RawSurvey:
-    """Read ``path`` with the named reader, or the first whose ``detect`` accepts it."""
+    """Read ``path`` with the named reader, or the first (in detection order) whose ``detect`` accepts it."""
+    from ... import sources
+
     sheet: Sheet = read_sheet(path, shown)
-    readers = _readers()
     if reader == "auto":
-        chosen = next((m for m in readers.values() if m.detect(sheet, questionnaire)), None)
-        if chosen is None:  # generic.detect is always true; kept for clarity
+        chosen = next((k for k in sources.kinds("survey") if k.detect(sheet, questionnaire)), None)
+        if chosen is None:  # generic.detect is always true; kept for a registry without it
             raise InputFileError("cannot tell which survey tool exported this file; pass --reader", file=shown)
-    elif reader in readers:
-        chosen = readers[reader]
     else:
-        raise InputFileError(f"unknown reader {reader!r}; expected one of {', '.join(READER_NAMES)}", file=shown)
+        chosen = sources.kind("survey", reader)
+        if chosen is None:
+            raise InputFileError(f"unknown reader {reader!r}; expected one of auto, "
+                                 f"{', '.join(sources.names('survey'))}", file=shown)
     return chosen.read(sheet, questionnaire, shown)

@@ -8,6 +8,7 @@ a question id of the questionnaire.
 from __future__ import annotations
 
 from ...errors import InputFileError
+from ...sources import register
 from . import RawRow, RawSurvey, normal_name
 from .tabular import Sheet
 
@@ -19,6 +20,11 @@ def detect(sheet: Sheet, questionnaire) -> bool:
     return True
 
 
+@register("survey", NAME, detect=detect, priority=-100, suffixes=(".csv", ".xlsx"),
+          stores="survey responses",
+          recognised_by='anything the others do not claim (tried last)',
+          description=('one column per question id (any case, `_` optional), optional `submission_id`, '
+                       '`submitted_at`'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q.id for q in questionnaire.questions}
     mapping: dict[int, str] = {}

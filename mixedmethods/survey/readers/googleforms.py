@@ -15,6 +15,7 @@ import re
 
 from ...errors import InputFileError
 from ...normalise import text_key
+from ...sources import register
 from . import RawRow, RawSurvey
 from .tabular import Sheet
 
@@ -33,6 +34,11 @@ def detect(sheet: Sheet, questionnaire) -> bool:
     return bool(sheet.header) and _key(sheet.header[0]) in TIMESTAMPS
 
 
+@register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
+          recognised_by='first column `Timestamp` (or `Horodateur`, ...)',
+          description=('Google Forms "Download responses": question texts in any language of the '
+                       'questionnaire, grid rows `Title [item]`, checkbox labels joined by commas, a collected '
+                       'e-mail for linkage only'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     labels: dict[str, str] = {}
     for q in questionnaire.questions:

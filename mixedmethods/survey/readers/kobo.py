@@ -11,6 +11,7 @@ documentation, "Exporting and downloading your data"
 from __future__ import annotations
 
 from ...errors import InputFileError
+from ...sources import register
 from . import RawRow, RawSurvey
 from .tabular import Sheet
 
@@ -24,6 +25,10 @@ def detect(sheet: Sheet, questionnaire) -> bool:
     return "_uuid" in sheet.header or "_submission_time" in sheet.header
 
 
+@register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
+          recognised_by='`_uuid` or `_submission_time` columns',
+          description=('KoboToolbox "XML values and headers": group paths (`section/question`), select_multiple'
+                       ' as space-separated values or 0/1 option columns'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     by_id = {q.id: q for q in questionnaire.questions}
     direct: dict[int, str] = {}

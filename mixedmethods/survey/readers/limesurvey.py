@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputFileError
+from ...sources import register
 from . import RawRow, RawSurvey, normal_name
 from .tabular import Sheet
 
@@ -28,6 +29,11 @@ def detect(sheet: Sheet, questionnaire) -> bool:
     return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)
 
 
+@register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
+          recognised_by='`submitdate` with `lastpage`/`startlanguage`',
+          description=('LimeSurvey "Export results" with question codes: codes without underscores '
+                       '(`item1` for `item_1`), `code[option]` = `Y`, arrays `scale[item1]`, `token` as invitation '
+                       'code'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q for q in questionnaire.questions}
     direct: dict[int, str] = {}
@@ -70,8 +76,7 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             columns[key_question] = sheet.header[lower["token"]]
         submission = values[lower["id"]] if "id" in lower else None
         submitted = values[lower["submitdate"]] if "submitdate" in lower else None
-        if not submitted:
-            # LimeSurvey leaves submitdate empty for incomplete responses; we keep them and say so in validation.
-            submitted = None
-        rows.append(RawRow(number, answers, columns, submission or None, submitted))
+        # LimeSurvey leaves submitdate empty for incomplete responses: kept, with a note in the rejects list.
+        note = None if submitted or "submitdate" not in lower else "incomplete response (no submitdate); kept"
+        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note))
     return RawSurvey(NAME, rows)
