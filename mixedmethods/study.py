@@ -71,7 +71,7 @@ class Study:
     title: dict[str, str]
     languages: list[str]
     groups: dict[str, dict[str, str]]
-    questionnaire_path: Path
+    questionnaire_path: Path | None
     codebook_path: Path | None = None
     survey_sources: list[SurveySource] = field(default_factory=list)
     interview_files: list[Path] = field(default_factory=list)
@@ -110,6 +110,9 @@ class Study:
 
     def questionnaire(self):  # -> Questionnaire (import kept lazy)
         """The questionnaire, read once per Study object."""
+        if self.questionnaire_path is None:
+            raise ConfigError("no questionnaire: add instruments.questionnaire to study.yaml",
+                              file=self.root / STUDY_FILE)
         if "questionnaire" not in self._cache:
             from .instrument.questionnaire import load_questionnaire
 
@@ -173,14 +176,8 @@ def load_study(root: Path) -> Study:
 
     instruments = _check_keys(top.get("instruments", LineDict()), {"questionnaire", "codebook"}, "instruments",
                               shown)
-    q_value = instruments.get("questionnaire", "instruments/survey.yaml")
-    if not isinstance(q_value, str):
-        raise _fail("instruments.questionnaire: expected a file path", shown, instruments, "questionnaire")
-    questionnaire_path = root / q_value
-    if not questionnaire_path.is_file():
-        raise ConfigError(f"instruments.questionnaire: file {q_value!r} not found", file=shown,
-                          line=instruments.line_of("questionnaire") if "questionnaire" in instruments else top.line)
-
+    # Both instruments are optional: a chats-only study has neither (a named file must exist).
+    questionnaire_path = _instrument_path(root, instruments, "questionnaire", "instruments/survey.yaml", shown, top)
     codebook_path = _instrument_path(root, instruments, "codebook", "instruments/codebook.yaml", shown, top)
 
     sources = _check_keys(top.get("sources", LineDict()), {"survey", "interviews", "chats"}, "sources", shown)

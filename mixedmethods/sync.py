@@ -115,10 +115,9 @@ def governing(study: Study) -> dict[str, object]:
     per export (group and date order are per export), hence a function.
     """
     people = participants_hash(study)
-    questionnaire = study.relative(study.questionnaire_path)
-    survey = {questionnaire: sha256_of(study.questionnaire_path),
-              "the groups in study.yaml": _sha256_text("\n".join(sorted(study.groups))),
-              PARTICIPANTS: people}
+    survey = {"the groups in study.yaml": _sha256_text("\n".join(sorted(study.groups))), PARTICIPANTS: people}
+    if study.questionnaire_path is not None:
+        survey[study.relative(study.questionnaire_path)] = sha256_of(study.questionnaire_path)
     interviews = {PARTICIPANTS: people}
     if study.codebook_path is not None and study.codebook_path.is_file():
         interviews[study.relative(study.codebook_path)] = sha256_of(study.codebook_path)

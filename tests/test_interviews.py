@@ -196,7 +196,6 @@ def test_presence_frequency_coverage_and_cooccurrence_by_hand():
 @pytest.mark.parametrize("setup, expected", [
     (lambda d: (d / "broken.docx").write_bytes(b"PK\x03\x04 not a document"), "broken.docx: cannot read as a Word"),
     (lambda d: zipfile.ZipFile(d / "empty.qdpx", "w").writestr("readme.txt", "x"), "no .qde project file inside"),
-    (lambda d: (d / "empty.txt").write_text("# participant: AAA111\n\n   \n"), "empty.txt: the transcript has no text"),
     (lambda d: (d / "open.txt").write_text("Ana: [[speed]]never closed\n"), "open.txt, line 1: tag [[speed]] is "
                                                                             "never closed"),
     (lambda d: (d / "close.txt").write_text("Ana: fine\nAna: text[[/speed]]\n"), "close.txt, line 2: closing tag"),
@@ -305,3 +304,14 @@ def test_quotes_of_a_theme_come_from_as_many_groups_as_have_one():
     # With only one group, the three closest passages of different participants.
     only_a = choose_quotes(segments[segments["group"] == "a"], ["t"], per_theme=3)
     assert only_a["participant_id"].tolist() == ["P-A1", "P-A2", "P-A3"]
+
+
+def test_an_empty_transcript_is_a_reject_and_the_other_files_still_import(study: Path, run, query):
+    (study / "data" / "interviews" / "empty.txt").write_text("# participant: AAA111\n\n   \n", encoding="utf-8")
+    (study / "data" / "interviews" / "bruno.txt").write_text("# participant: BBB222\n\nBruno: It is fast.\n",
+                                                           encoding="utf-8")
+    result = run("import", study)
+    assert result.exit_code == 0, result.output
+    assert query(study, "SELECT name FROM transcripts") == [("bruno",)]
+    rejects = query(study, "SELECT file, reason FROM rejects WHERE file LIKE '%empty.txt'")
+    assert rejects == [("data/interviews/empty.txt", "the transcript has no text; nothing was stored from it")]

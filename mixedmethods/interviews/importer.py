@@ -62,6 +62,9 @@ def store_interviews(conn: sqlite3.Connection, import_id: int, transcripts: list
         reason = segment.reason if isinstance(segment, SegmentProblem) else f"no transcript named {name!r}"
         reject(segment.file, segment.where, redactor(segment.code), reason)
     for transcript in transcripts:
+        if not transcript.text.strip():
+            reject(transcript.file, "text", None, "the transcript has no text; nothing was stored from it")
+            continue
         person = find(transcript.participant) if transcript.participant else None
         if person is None:
             participant_id = pseudonym(key, f"transcript:{transcript.name}", prefix="U")

@@ -126,7 +126,8 @@ def build_report(study: Study, language: str | None = None,
         labels = {c.id: c.label.get(lang) or c.id for c in triangulation.constructs}
         recommendations = draft_recommendations(texts.raw("recommendations"),
                                                 facts(analyses["survey"], analyses["interviews"], analyses["chats"],
-                                                      triangulation, labels))
+                                                      triangulation, labels),
+                                                decimal_mark="," if lang == "fr" else ".")
         whole_doc = ReportDocument(_template(study), lang)
         whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations, present)
         anchor = whole.title_page()

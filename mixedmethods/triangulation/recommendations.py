@@ -70,19 +70,32 @@ def facts(survey, interviews, chats, triangulation, construct_labels: dict[str, 
     return found
 
 
-def draft_recommendations(rules: list[dict[str, str]], found: dict[str, Any]) -> list[str]:
-    """The texts of the rules whose condition holds, in the rules' order."""
+def draft_recommendations(rules: list[dict[str, str]], found: dict[str, Any],
+                          decimal_mark: str = ".") -> list[str]:
+    """The texts of the rules whose condition holds, in the rules' order; decimals written with ``decimal_mark``.
+
+    >>> draft_recommendations([{"when": "${m} > 3", "text": "Mean {m} of 5."}], {"m": 3.25}, ",")
+    ['Mean 3,25 of 5.']
+    """
     texts = []
     for rule in rules:
         if compile_relevance(rule["when"])(found):
-            texts.append(rule["text"].format_map(_Missing(found)))
+            texts.append(rule["text"].format_map(_Missing(found, decimal_mark)))
     return texts
 
 
 class _Missing(dict):
+    """The facts for a sentence: a missing or NaN fact reads as a dash, a decimal with the report's mark."""
+
+    def __init__(self, found: dict[str, Any], decimal_mark: str) -> None:
+        super().__init__(found)
+        self.decimal_mark = decimal_mark
+
     def __missing__(self, key: str) -> str:
         return "\u2014"
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key) if key in self else self.__missing__(key)
-        return "\u2014" if isinstance(value, float) and math.isnan(value) else value
+        if isinstance(value, float):
+            return "\u2014" if math.isnan(value) else str(value).replace(".", self.decimal_mark)
+        return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...errors import InputFileError
 from ...survey.readers.tabular import decode
 from ...sources import register
 from ..model import RawTranscript
@@ -20,8 +19,8 @@ def build_transcript(text: str, path: Path, shown: str) -> RawTranscript:
     body = text[offset:]
     coder = meta.get("coder") or "coder"
     clean, segments, _ = strip_tags(body, shown, coder, first_line=text.count("\n", 0, offset) + 1)
-    if not clean.strip():
-        raise InputFileError("the transcript has no text", file=shown)
+    # A transcript with no text (a placeholder, an interview not yet typed) is read as empty; the import
+    # records it in the rejects instead of stopping every other file.
     return RawTranscript(path.stem, shown, clean, segments, meta.get("participant"), meta.get("language"),
                          meta.get("coder"))
 
