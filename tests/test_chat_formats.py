@@ -39,7 +39,8 @@ def test_personal_chat_fixture_from_a_peer_project():
     # id 3: a string, a link entity and a string, joined; id 4: bold and mention entities
     assert frame["text"].iloc[2] == "смотри https://example.com/a круто"
     assert frame["text"].iloc[3] == "ну реально норм, @boris_k глянь"
-    assert frame["text"].iloc[8] == "короче вот фотка" and frame["kind"].iloc[8] == "media"  # photo with caption
+    # id 9: a photo with a caption
+    assert frame["text"].iloc[8] == "короче вот фотка" and frame["kind"].iloc[8] == "media"
     assert frame["text"].iloc[11] == "ладно))\nщас дойду"
     assert (frame["author"] == "Анна Петрова").sum() == 8
 
