@@ -297,7 +297,7 @@ def interviews_export_qdpx(study_dir: Path, target: Path) -> None:
 
 @cli.group(cls=_Group)
 def chats() -> None:
-    """Read WhatsApp chat exports.
+    """Read chat exports (the formats: mixedmethods formats --source chats).
 
     \b
     Example:
@@ -309,36 +309,41 @@ def chats() -> None:
 @click.argument("export", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of lines.")
 @click.option("--date-order", type=click.Choice(["dmy", "mdy", "ymd"]), default=None,
-              help="Order of day, month and year in the export's dates, when it cannot be detected.")
-def chats_inspect(export: Path, as_json: bool, date_order: str | None) -> None:
-    """Parse one WhatsApp export (.txt or .zip) and print its format and counts, never names.
+              help="Order of day, month and year in a WhatsApp export's dates, when it cannot be detected.")
+# Not a click.Choice: an unknown format is then one line naming the choices, like study.yaml's format:.
+@click.option("--format", "chat_format", metavar=f"[{'|'.join(['auto', *sources.names('chats')])}]",
+              default="auto", show_default=True, help="The export's format, when detection would pick another.")
+def chats_inspect(export: Path, as_json: bool, date_order: str | None, chat_format: str) -> None:
+    """Read one chat export and print its format and counts, never names.
 
-    Shows the detected format (Android or iOS, date order, 12- or 24-hour
-    clock), messages by kind, distinct authors, system events, media files in
-    a .zip, and the first and last time stamp.
+    Shows the format that read it and how the file is written (WhatsApp:
+    Android or iOS, date order, 12- or 24-hour clock), messages by kind,
+    distinct authors, system events, media files in the export, and the
+    first and last time stamp.
 
     \b
     Examples:
       mixedmethods chats inspect data/chats/caricom.zip
       mixedmethods chats inspect sixth-committee.txt --json --date-order mdy
+      mixedmethods chats inspect ChatExport_2024-03-05/result.json --format telegram
     """
     import json
 
     from .chats.parser import summary
     from .chats.readers import read_chat
 
-    frame, chat_format = read_chat(export, str(export), date_order)
-    facts = summary(frame, chat_format)
+    frame, found = read_chat(export, str(export), date_order, chat_format)
+    facts = summary(frame, found)
     if as_json:
         click.echo(json.dumps(facts, ensure_ascii=False))
         return
-    click.echo(f"format: {facts['format']}")
+    click.echo(f"format: {facts['reader']} ({facts['format']})")
     kinds = ", ".join(f"{k} {v}" for k, v in facts["by_kind"].items())
     click.echo(f"messages: {facts['messages']} ({kinds})")
     click.echo(f"authors: {facts['authors']}")
     click.echo(f"system events: {facts['system_events']}")
     if facts["media_files"]:
-        click.echo(f"media files in the zip: {facts['media_files']}")
+        click.echo(f"media files in the export: {facts['media_files']}")
     click.echo(f"first: {facts['first']}")
     click.echo(f"last: {facts['last']}")
 

@@ -237,19 +237,21 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
 
 def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,
                  force: bool) -> ImportOutcome:
-    """One chat export is one import."""
+    """One chat export is one import, read with study.yaml's ``format:`` or the format the registry detects."""
     from .chats.importer import store_chat
     from .chats.linkage import AuthorLinker
+    from .chats.readers import read_chat
 
     if state.state == UNCHANGED and not force:
         return ImportOutcome(state.relative, "unchanged", "-", kind="chats")
     source = next(s for s in study.chat_sources if s.path == state.source.path)
+    frame, chat_format = read_chat(source.path, state.relative, source.date_order, source.format)
     linker = AuthorLinker(participants, key, study.chats.default_country_code)
     previous = [state.stored] if state.stored else []
     digest = state.source.sha256
-    status, import_id = begin_import(conn, previous, "chats", state.relative, digest, "whatsapp",
+    status, import_id = begin_import(conn, previous, "chats", state.relative, digest, chat_format.name,
                                      state.source.governed_by, {state.relative: digest})
-    counts = store_chat(conn, import_id, source.path, state.relative, source.group, source.date_order, linker)
+    counts = store_chat(conn, import_id, frame, chat_format, source.group, linker)
     finish_import(conn, import_id, counts.messages, counts.unknown_authors)
     why = _reason(state, force)
     _audit_import(conn, "chats", status, {"path": state.relative, "sha256": digest, "group": source.group,

@@ -32,7 +32,7 @@ def study_status(study: Study) -> str:
         lines.append("Imports:")
         rows = conn.execute("SELECT * FROM imports ORDER BY source_kind, path").fetchall()
         for row in rows:
-            if row["retired_at"] is None:
+            if row["retired_at"] is None:  # reader: the registered reader or chat format that read the file
                 lines.append(f"  {row['source_kind']:8} {row['path']} ({row['reader']}, {row['imported_at']}): "
                              f"{row['rows_accepted']} accepted, {row['rows_rejected']} rows rejected")
         if all(row["retired_at"] is not None for row in rows):
@@ -86,7 +86,7 @@ def source_file_lines(states: list, study: Study) -> list[str]:
         lines.append(f"  {kind}: {_files(on_disk)} in the study, {current} imported and up to date")
         for state_name, words in STATE_WORDS.items():
             for s in (s for s in mine if s.state == state_name):
-                detail = s.explain()
+                detail = "; ".join(d for d in (_format_of(s, study), s.explain()) if d)
                 lines.append(f"    {words}: {s.relative}" + (f" ({detail})" if detail else ""))
     from .sync import copies
 
@@ -97,6 +97,19 @@ def source_file_lines(states: list, study: Study) -> list[str]:
     if pending:
         lines.append(f"  To bring the store up to date, run: mixedmethods import {study.root}")
     return lines
+
+
+def _format_of(state, study: Study) -> str:
+    """For a chat export still to be imported: the format that will read it (study.yaml's, or detected)."""
+    from . import sources
+
+    if state.kind != "chats" or state.source is None:
+        return ""
+    named = next((s.format for s in study.chat_sources if s.path == state.source.path), "auto")
+    if named != "auto":
+        return f"format {named}, from study.yaml"
+    found = sources.detect_path("chats", state.source.path)
+    return f"format {found.name}, detected" if found else "no chat format recognises it"
 
 
 def _files(n: int) -> str:

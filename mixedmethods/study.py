@@ -40,12 +40,13 @@ class SurveySource:
 
 @dataclass
 class ChatSource:
-    """One WhatsApp export, the group it belongs to, and its date order if it cannot be detected."""
+    """One chat export, the group it belongs to, its format and its date order if they cannot be detected."""
 
     path: Path
     group: str
     date_order: str | None = None
     line: int | None = None
+    format: str = "auto"  # auto (detected) or a registered chat format, e.g. whatsapp, telegram
 
 
 @dataclass
@@ -300,15 +301,20 @@ def survey_readers() -> list[str]:
     return ["auto", *registry.names("survey")]
 
 
+def chat_formats() -> list[str]:
+    """What ``format:`` of a chat source and ``chats inspect --format`` accept: ``auto`` and every chat format."""
+    return ["auto", *registry.names("chats")]
+
+
 def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> list[ChatSource]:
-    """sources.chats: a list of {path, group, date_order}."""
+    """sources.chats: a list of {path, group, date_order, format}."""
     entries = sources.get("chats", [])
     if not isinstance(entries, list):
         raise _fail("sources.chats: expected a list of {path: ..., group: ...}", shown, sources, "chats")
     found = []
     for entry in entries:
         line = getattr(entry, "line", None)
-        entry = _check_keys(entry, {"path", "group", "date_order"}, "a chat source", shown)
+        entry = _check_keys(entry, {"path", "group", "date_order", "format"}, "a chat source", shown)
         path, group = entry.get("path"), entry.get("group")
         if not isinstance(path, str) or not (root / path).is_file():
             raise ConfigError(f"chat export {path!r} not found", file=shown, line=entry.line_of("path"))
@@ -318,7 +324,11 @@ def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> li
         order = entry.get("date_order")
         if order is not None and order not in ("dmy", "mdy", "ymd"):
             raise ConfigError("date_order: expected dmy, mdy or ymd", file=shown, line=entry.line_of("date_order"))
-        found.append(ChatSource(root / path, str(group), order, line))
+        chat_format = entry.get("format", "auto")
+        if chat_format not in chat_formats():
+            raise ConfigError(f"chat format {chat_format!r} is not one of {', '.join(chat_formats())}", file=shown,
+                              line=entry.line_of("format"))
+        found.append(ChatSource(root / path, str(group), order, line, chat_format))
     return found
 
 

@@ -8,8 +8,8 @@ hashes of what *governs* how it is read and validated (:func:`governing`):
   response's group must be one of them) and the participants list;
 * interview files: the codebook file and the participants list;
 * chat exports: the chat's settings in study.yaml that change what is stored
-  (its group, its ``date_order``, ``chats.default_country_code``) and the
-  participants list.
+  (its group, its ``date_order``, its ``format`` when not ``auto``,
+  ``chats.default_country_code``) and the participants list.
 
 The participants list is part of every identity because it decides who is
 linked to whom: a person added to ``private/participants.csv`` is linked on
@@ -125,6 +125,8 @@ def governing(study: Study) -> dict[str, object]:
 
     def chat(source) -> dict[str, str]:
         settings = {"group": source.group, "date_order": source.date_order, "default_country_code": country}
+        if source.format != "auto":  # only then, so that imports made before ``format:`` existed stay current
+            settings["format"] = source.format
         return {"the chat's settings in study.yaml": _sha256_text(json.dumps(settings, sort_keys=True)),
                 PARTICIPANTS: people}
 

@@ -318,7 +318,7 @@ def test_status_lists_new_changed_and_missing_files_per_kind(survey_study: Path,
         "data/survey/wave2.csv",
         "  interviews: no files",
         "  chats: 1 file in the study, 0 imported and up to date",
-        "    new, not imported yet: data/chats/tiny.txt",
+        "    new, not imported yet: data/chats/tiny.txt (format whatsapp, detected)",
         f"  To bring the store up to date, run: mixedmethods import {survey_study.resolve()}",
     ]
     run("import", survey_study)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from .language import identify
 from .linkage import AuthorLinker
-from .readers import read_chat
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .parser import ChatFormat
 
 WORDY = ("text", "edited", "poll")
 
@@ -18,13 +24,13 @@ class ChatCounts:
     system_events: int
     linked_authors: int
     unknown_authors: int
-    format: str
+    format: str  # how the file is written, e.g. "android, dmy, 24h"
+    reader: str  # the registered format that read it, e.g. "whatsapp"
 
 
-def store_chat(conn: sqlite3.Connection, import_id: int, path, shown: str, group: str, date_order: str | None,
-               linker: AuthorLinker) -> ChatCounts:
-    """Parse one export and insert it; returns counts for the import summary."""
-    frame, chat_format = read_chat(path, shown, date_order)
+def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", chat_format: "ChatFormat",
+               group: str, linker: AuthorLinker) -> ChatCounts:
+    """Insert one read export (:func:`mixedmethods.chats.readers.read_chat`); returns counts for the summary."""
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
     chat_id = cursor.lastrowid
@@ -54,6 +60,7 @@ def store_chat(conn: sqlite3.Connection, import_id: int, path, shown: str, group
                      [(first + index, pid) for index, mentioned in enumerate(mentions) for pid in mentioned])
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
-    return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe())
+    return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),
+                      chat_format.name)
 
 

@@ -4,7 +4,8 @@ Output: a pandas DataFrame, one row per message or system event, columns
 ``timestamp``, ``author``, ``text``, ``kind`` (text, media, deleted, edited,
 poll, location, system), ``event`` (for system rows: created, added,
 removed, left, joined, subject_changed, icon_changed, description_changed,
-security_code, encryption) and ``line`` (1-based line in the export).
+security_code, encryption; formats that report more also pinned, call and
+other) and ``line`` (1-based line in the export).
 Analysis takes this frame and never re-reads the file. The format is
 registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
@@ -55,10 +56,11 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 @dataclass
 class ChatFormat:
-    platform: str  # android or ios
+    platform: str  # android or ios (another format: what it is, e.g. "telegram desktop json")
     date_order: str
     clock: str  # 12h or 24h
     media_files: int = 0
+    name: str = ""  # the registered format that read it ("whatsapp"); set by readers.read_chat
 
     def describe(self) -> str:
         return f"{self.platform}, {self.date_order}, {self.clock}"
@@ -271,7 +273,7 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
 def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]:
     """What ``chats inspect`` prints: format and counts, no names."""
     messages = frame[frame["kind"] != "system"]
-    return {"format": chat_format.describe(), "messages": int(len(messages)),
+    return {"reader": chat_format.name, "format": chat_format.describe(), "messages": int(len(messages)),
             "by_kind": {k: int(v) for k, v in messages["kind"].value_counts().sort_index().items()},
             "authors": int(messages["author"].nunique()), "system_events": int((frame["kind"] == "system").sum()),
             "media_files": chat_format.media_files,

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 def read_chat(path: Path, shown: str | None = None, date_order: str | None = None, chat_format: str = "auto"
               ) -> tuple["pd.DataFrame", "ChatFormat"]:
-    """Read one chat export with the named format, or the first registered format that recognises it."""
+    """Read one chat export with the named format, or the first registered format that recognises it.
+
+    ``chat_format`` is ``auto`` or a registered name (study.yaml's ``format:``,
+    ``chats inspect --format``); the returned ``ChatFormat.name`` says which
+    format read the file.
+    """
     from ... import sources
 
     label = shown or str(path)
@@ -40,4 +45,6 @@ def read_chat(path: Path, shown: str | None = None, date_order: str | None = Non
         if chosen is None:
             raise InputFileError(f"unknown chat format {chat_format!r}; expected one of auto, "
                                  f"{', '.join(sources.names('chats'))}", file=label)
-    return chosen.read(path, label, date_order)
+    frame, found = chosen.read(path, label, date_order)
+    found.name = chosen.name  # what the import records as the file's format, and status shows
+    return frame, found
