@@ -137,7 +137,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
     if len(groups) < 2 or len(tested) < 2:
         results.statistics["comparisons_skipped"] = SKIPPED_ONE_GROUP if len(groups) < 2 else SKIPPED_SMALL_GROUPS
     comparisons, posthoc = compare_scales(scores, scale_ids, tested, study.report.group_test, k)
-    results.tables["comparisons"], results.tables["posthoc"] = comparisons, posthoc
+    results.tables["comparisons"] = comparisons
     results.statistics["comparisons"] = {
         row["scale"]: {key: _plain(value) for key, value in row.items() if key != "scale"}
         for row in comparisons.to_dict("records")}
@@ -161,6 +161,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
                                "p": a.p, "cramers_v": a.cramers_v, "groups": ", ".join(tested)})
     results.tables["associations"] = pd.DataFrame(assoc_rows, columns=["question", "test", "n", "statistic", "df",
                                                                        "p", "cramers_v", "groups"])
+    results.tables["posthoc"] = posthoc  # after associations: the first sheets of tables.xlsx keep their order
     results.statistics["associations"] = {r["question"]: {k2: _plain(v) for k2, v in r.items() if k2 != "question"}
                                           for r in assoc_rows}
 
