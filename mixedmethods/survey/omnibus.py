@@ -279,6 +279,8 @@ def games_howell(samples: Mapping[str, Sequence[float]]) -> "pd.DataFrame":
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
             a, b = f"g{i:03d}", f"g{j:03d}"
+            # pingouin orders each pair by sorted label, which our zero-padded labels make the data's order;
+            # should a pingouin version order them otherwise, the pair is read reversed and its signs flipped.
             row, sign = (by_pair[(a, b)], 1.0) if (a, b) in by_pair else (by_pair[(b, a)], -1.0)
             t, df = sign * float(row["T"]), float(row["df"])
             rows.append({"group_a": names[i], "group_b": names[j], "test": "games-howell", "statistic": t,
