@@ -338,3 +338,42 @@ def test_a_group_under_k_is_left_out_and_named(demo_study: Path, tmp_path: Path,
     assert results.statistics["groups_excluded"] == ["third"]
     assert set(results.tables["comparisons"]["test"]) == {"mann-whitney"}
     assert set(results.tables["comparisons"]["groups"]) == {"caricom, sixth-committee"}
+
+
+@pytest.mark.parametrize("kept", ["survey", "chats"])
+def test_triangulation_of_a_study_with_one_source_does_not_crash(demo_study: Path, tmp_path: Path, kept: str):
+    from mixedmethods.study import load_study
+    from mixedmethods.triangulation.analysis import analyse_triangulation
+
+    root = regroup(demo_study, tmp_path / "study", lambda i, old: old, ["caricom", "sixth-committee"])
+    tables = {"survey": ["survey_answers", "survey_responses"], "interviews": ["coded_segments", "transcripts"],
+              "chats": ["chat_mentions", "chat_messages", "chats"]}
+    conn = sqlite3.connect(root / "store.sqlite")
+    try:
+        for source, names in tables.items():
+            if source != kept:
+                for name in names:
+                    conn.execute(f"DELETE FROM {name}")  # noqa: S608 - fixed table names
+        conn.commit()
+    finally:
+        conn.close()
+    results = analyse_triangulation(load_study(root))
+    tested = results.tables["comparisons"].dropna(subset=["p"])
+    assert set(tested["source"]) == {kept}  # only the present source is compared between the groups
+    assert results.tables["correlations"]["rho"].isna().all()  # no pairs of sources to correlate
+
+
+def test_construct_statistics_take_an_all_missing_source_and_one_group():
+    from mixedmethods.triangulation.constructs import Construct, Indicator
+    from mixedmethods.triangulation.statistics import construct_statistics
+
+    construct = Construct("c", {"en": "C"}, {"en": ""}, {"survey": Indicator("survey", "higher", scale="s"),
+                                                         "chats": Indicator("chats", "lower", metric="messages")})
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"group": ["a"] * 20 + ["b"] * 20 + ["c"] * 20, "c.survey": rng.normal(size=60),
+                          "c.chats": pd.Series([pd.NA] * 60, dtype=object)})  # a source absent from the study
+    correlations, comparisons = construct_statistics(frame, [construct], ["a", "b", "c"], "mann-whitney", 5)
+    assert list(comparisons["test"].fillna("none")) == ["kruskal-wallis", "none"]
+    assert comparisons.loc[0, "k"] == 3 and set(comparisons.columns) >= {"location.a", "location.b", "location.c"}
+    one = construct_statistics(frame.assign(group="a"), [construct], ["a"], "mann-whitney", 5)[1]
+    assert one.empty and "p_holm" in one
