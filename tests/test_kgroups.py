@@ -338,6 +338,9 @@ def test_a_group_under_k_is_left_out_and_named(demo_study: Path, tmp_path: Path,
     assert results.statistics["groups_excluded"] == ["third"]
     assert set(results.tables["comparisons"]["test"]) == {"mann-whitney"}
     assert set(results.tables["comparisons"]["groups"]) == {"caricom, sixth-committee"}
+    assert run("build", root, "--language", "en").exit_code == 0
+    assert ("Groups with fewer than 5 respondents were left out of the group comparisons, so that no answer can be "
+            "traced to a person: Third delegates' group.") in text_of(root / "report" / "survey.en.docx")
 
 
 @pytest.mark.parametrize("kept", ["survey", "chats"])

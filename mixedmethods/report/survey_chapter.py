@@ -150,7 +150,7 @@ class SurveyChapter(Chapter):
         excluded = stats.get("groups_excluded", [])
         if excluded:
             text += " " + t.get("survey.method_groups_excluded", k=self.k,
-                                groups=self.join([self.group_label(g) for g in excluded]))
+                                groups=self.join([self.study.group_label(g, self.lang) for g in excluded]))
         return text
 
     def comparisons(self) -> None:
@@ -237,7 +237,10 @@ class SurveyChapter(Chapter):
         note = t.get(f"survey.comparisons_table_note_{test}", n_scales=n_tests)
         if excluded:
             note += " " + t.get("survey.comparisons_note_excluded", k=self.k,
-                                groups=self.join([self.group_label(g) for g in excluded]))
+                                groups=self.join([self.study.group_label(g, self.lang) for g in excluded]))
+        percentile = [self.scale_label(r.scale) for _, r in table.iterrows() if r.ci_method == "percentile"]
+        if percentile:
+            note += " " + t.get("survey.comparisons_note_percentile", scales=self.join(percentile))
         self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows, note), t.get("report.table"))
 
     def effect_ci(self, r) -> str:

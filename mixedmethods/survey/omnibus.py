@@ -313,8 +313,10 @@ def compare_k_groups(samples: Mapping[str, Sequence[float]],
     pooled = np.concatenate(list(clean.values())) if clean else np.array([])
     if len(clean) < 2 or np.unique(pooled).size < 2:
         return None, empty
-    if test == "welch" and any(v.size < 2 or np.var(v) == 0 for v in clean.values()):
-        return None, empty  # Welch's tests weigh groups by 1 / variance: undefined for a constant group
+    if test == "welch" and any(v.size < 2 for v in clean.values()):
+        return None, empty  # no variance estimate from one value
+    if test == "welch" and len(clean) > 2 and any(np.var(v) == 0 for v in clean.values()):
+        return None, empty  # Welch's ANOVA weighs groups by n / variance: undefined for a constant group
     names = list(clean)
     if len(names) == 2:
         a, b = clean[names[0]], clean[names[1]]
