@@ -88,7 +88,9 @@ def analyse_survey(study: "Study") -> SurveyResults:
 
     # Profile
     profile_rows = []
-    profile_questions = [q for q in questionnaire.profile_questions() if q.id != questionnaire.group_question]
+    # Profile questions with answer choices (a team may mark e.g. an integer question as profile; it has no counts).
+    profile_questions = [q for q in questionnaire.profile_questions()
+                         if q.id != questionnaire.group_question and q.choices is not None]
     for question in profile_questions:
         qid = question.id
         counts = choice_counts(responses, questionnaire, question, groups)
