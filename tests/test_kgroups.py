@@ -253,6 +253,12 @@ def regroup(demo: Path, target: Path, assign, groups: dict, k: int = 5) -> Path:
         chat["group"] = assign(1, chat["group"])
     config["report"]["min_cell_size"] = k
     (target / "study.yaml").write_text(dump_yaml(config), encoding="utf-8")
+    # The questionnaire's group question offers exactly the study's groups.
+    path = target / "instruments" / "survey.yaml"
+    questionnaire = load_yaml(path)
+    question = next(q for q in questionnaire["questions"] if q["id"] == questionnaire["group_question"])
+    questionnaire["choice_lists"][question["choices"]] = [{"value": g, "label": config["groups"][g]} for g in groups]
+    path.write_text(dump_yaml(questionnaire), encoding="utf-8")
     return target
 
 
