@@ -275,7 +275,8 @@ class SurveyChapter(Chapter):
             bold.add(len(rows))
             rows.append([self.scale_label(scale_id)] + [""] * (len(columns) - 1))
             for _, r in block.iterrows():
-                pair = f"\u2003{self.study.group_label(r.group_a, lang)} \u2013 {self.study.group_label(r.group_b, lang)}"
+                first, second = self.study.group_label(r.group_a, lang), self.study.group_label(r.group_b, lang)
+                pair = f"\u2003{first} \u2013 {second}"
                 if test == "dunn":
                     rows.append([pair, apa.number(r.statistic, 2, lang), apa.p_cell(r.p, lang),
                                  apa.p_cell(r.p_adjusted, lang), apa.bounded(r.effect_size, 2, lang)])

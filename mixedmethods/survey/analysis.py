@@ -102,8 +102,8 @@ def analyse_survey(study: "Study") -> SurveyResults:
                 record[f"{g}_n"] = shown
                 record[f"{g}_pct"] = (100 * row[g] / total) if (shown is not None and total) else None
             profile_rows.append(record)
-    results.tables["profile"] = pd.DataFrame(profile_rows, columns=["question", "value",
-                                                                    *[f"{g}_{x}" for g in groups for x in ("n", "pct")]])
+    profile_columns = ["question", "value", *[f"{g}_{x}" for g in groups for x in ("n", "pct")]]
+    results.tables["profile"] = pd.DataFrame(profile_rows, columns=profile_columns)
 
     # Reliability and item-total correlations
     reliability_rows, item_rows, stats_rel = [], [], {}
@@ -141,10 +141,10 @@ def analyse_survey(study: "Study") -> SurveyResults:
     comparisons, posthoc = compare_scales(scores, scale_ids, tested, study.report.group_test, k)
     results.tables["comparisons"] = comparisons
     results.statistics["comparisons"] = {
-        row["scale"]: {key: _plain(value) for key, value in row.items() if key != "scale"}
+        row["scale"]: {key: json_ready(value) for key, value in row.items() if key != "scale"}
         for row in comparisons.to_dict("records")}
     results.statistics["posthoc"] = {
-        scale: [{key: _plain(value) for key, value in row.items() if key != "scale"}
+        scale: [{key: json_ready(value) for key, value in row.items() if key != "scale"}
                 for row in block.to_dict("records")]
         for scale, block in posthoc.groupby("scale", sort=False)} if not posthoc.empty else {}
 
@@ -164,8 +164,8 @@ def analyse_survey(study: "Study") -> SurveyResults:
     results.tables["associations"] = pd.DataFrame(assoc_rows, columns=["question", "test", "n", "statistic", "df",
                                                                        "p", "cramers_v", "groups"])
     results.tables["posthoc"] = posthoc  # after associations: the first sheets of tables.xlsx keep their order
-    results.statistics["associations"] = {r["question"]: {k2: _plain(v) for k2, v in r.items() if k2 != "question"}
-                                          for r in assoc_rows}
+    results.statistics["associations"] = {r["question"]: {key: json_ready(v) for key, v in r.items()
+                                                           if key != "question"} for r in assoc_rows}
 
     # Likert distribution for the diverging bar figure (all respondents, raw answers, not reverse-keyed)
     likert_rows = []
@@ -224,7 +224,7 @@ def compare_scales(scores: "pd.DataFrame", scale_ids: list[str], groups: list[st
     return table, posthoc_table
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """JSON-ready: NaN -> None, numpy scalars -> Python numbers."""
     if value is None:
         return None

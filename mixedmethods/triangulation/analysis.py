@@ -107,6 +107,6 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
-    from ..survey.analysis import _plain
+    from ..survey.analysis import json_ready
 
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: json_ready(v) for k, v in row.items()} for row in frame.to_dict("records")]
