@@ -89,3 +89,22 @@ def percent(value: float | None, language: str = "en") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "\u2014"
     return f"{value:.0f}" + ("\u00a0%" if language == "fr" else "%")
+
+
+def degrees_of_freedom(df1: float | None, df2: float | None = None, language: str = "en") -> str:
+    """Degrees of freedom: whole numbers without decimals, Welch-type df with two; a pair for F.
+
+    French separates the pair with a semicolon, since the comma is its decimal mark.
+
+    >>> degrees_of_freedom(2), degrees_of_freedom(3, 8.329841), degrees_of_freedom(3, 8.33, "fr").replace("\u00a0", " ")
+    ('2', '3, 8.33', '3 ; 8,33')
+    """
+    def one(value: float | None) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "\u2014"
+        return str(int(round(value))) if abs(value - round(value)) < 1e-9 else number(value, 2, language)
+
+    if df2 is None or (isinstance(df2, float) and math.isnan(df2)):
+        return one(df1)
+    separator = "\u00a0;\u00a0" if language == "fr" else ", "  # no line break inside the pair
+    return f"{one(df1)}{separator}{one(df2)}"

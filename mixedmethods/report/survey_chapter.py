@@ -17,6 +17,8 @@ from .document import ReportDocument, TableSpec
 from .figures import diverging_likert
 from .texts import Texts
 
+from ..survey.omnibus import OMNIBUS_TESTS as OMNIBUS  # the study's test for k >= 3 groups
+
 if TYPE_CHECKING:
     from ..instrument.questionnaire import Questionnaire
     from ..study import Study
@@ -33,6 +35,7 @@ class SurveyChapter(Chapter):
         super().__init__(doc, study, texts, figures_dir, results.min_cell_size)
         self.results, self.q = results, questionnaire
         self.groups = results.groups
+        self.tested: list[str] = results.statistics.get("groups_tested", self.groups)
 
     def scale_label(self, scale_id: str) -> str:
         return next(s for s in self.q.scales if s.id == scale_id).text(self.lang)
@@ -62,10 +65,9 @@ class SurveyChapter(Chapter):
                                  version=self.q.version, n_scales=len(self.q.scales), scales=scales,
                                  min_share=min_share))
         self.doc.paragraph(t.get("survey.method_reliability"))
-        if len(self.groups) == 2:
-            self.doc.paragraph(t.get(f"survey.method_test_{self.results.test}",
-                                     group1=self.group_label(self.groups[0]), n_scales=len(self.q.scales)))
-        self.doc.paragraph(t.get("survey.method_categorical"))
+        self.doc.paragraph(self.method_comparisons())
+        if len(self.tested) >= 2:
+            self.doc.paragraph(t.get("survey.method_categorical"))
         self.doc.paragraph(t.get("survey.method_privacy", k=self.k, k_minus=self.k - 1))
 
     def sample(self) -> None:
@@ -132,15 +134,52 @@ class SurveyChapter(Chapter):
         self.doc.table(TableSpec(t.get("survey.descriptives_table_title"), header, rows,
                                  t.get("survey.descriptives_table_note")), t.get("report.table"))
 
+    def method_comparisons(self) -> str:
+        """Which test compared the groups and why, or why the groups were not compared."""
+        t, stats = self.t, self.results.statistics
+        skipped = stats.get("comparisons_skipped")
+        if skipped is not None:
+            key = "one_group" if len(self.groups) < 2 else "small_groups"
+            return t.get(f"survey.method_no_comparison_{key}", k=self.k)
+        if len(self.tested) == 2:
+            text = t.get(f"survey.method_test_{self.results.test}", group1=self.group_label(self.tested[0]),
+                         n_scales=len(self.q.scales))
+        else:
+            text = t.get(f"survey.method_test_{OMNIBUS[self.results.test]}", n_groups=len(self.tested),
+                         n_scales=len(self.q.scales))
+        excluded = stats.get("groups_excluded", [])
+        if excluded:
+            text += " " + t.get("survey.method_groups_excluded", k=self.k,
+                                groups=self.join([self.study.group_label(g, self.lang) for g in excluded]))
+        return text
+
     def comparisons(self) -> None:
+        t = self.t
         table = self.results.tables.get("comparisons")
-        if table is None or table.empty:
+        skipped = self.results.statistics.get("comparisons_skipped")
+        if skipped is None and (table is None or table.empty):
             return
-        t, lang, test = self.t, self.lang, self.results.test
-        g1, g2 = self.groups
         self.doc.heading(t.get("survey.comparisons_heading"), 2)
+        if skipped is not None or table is None or table.empty:
+            key = "one_group" if len(self.groups) < 2 else "small_groups"
+            self.doc.paragraph(t.get(f"survey.comparisons_none_{key}", k=self.k))
+            return
+        two = table[table["k"] == 2]
+        more = table[table["k"] > 2]
+        if not two.empty:
+            self.two_groups(two, len(table))
+        if not more.empty:
+            self.k_groups(more, len(table))
+            self.posthoc(more)
+
+    def two_groups(self, table, n_tests: int) -> None:
+        """One sentence per scale naming the two groups, and the table of U or t tests."""
+        t, lang, test = self.t, self.lang, self.results.test
         desc = self.results.tables["descriptives"].set_index(["variable", "group"])
+        first = None
         for _, r in table.iterrows():
+            g1, g2 = r.groups.split(", ")
+            first = first or g1
             verdict = t.get("survey.differ") if r.p_holm < 0.05 else t.get("survey.not_differ")
             values = dict(
                 scale=self.scale_label(r.scale), group1=self.group_label(g1), group2=self.group_label(g2),
@@ -173,8 +212,81 @@ class SurveyChapter(Chapter):
                      apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, lang)]
                     for _, r in table.iterrows()]
         self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows,
-                                 t.get(f"survey.comparisons_table_note_{test}", group1=self.group_label(g1),
-                                       n_scales=len(table))), t.get("report.table"))
+                                 t.get(f"survey.comparisons_table_note_{test}", group1=self.group_label(first),
+                                       n_scales=n_tests)), t.get("report.table"))
+
+    def k_groups(self, table, n_tests: int) -> None:
+        """One sentence per scale for three or more groups, and the table of H or F tests."""
+        t, lang = self.t, self.lang
+        test = OMNIBUS[self.results.test]
+        for _, r in table.iterrows():
+            verdict = t.get("survey.differ") if r.p_holm < 0.05 else t.get("survey.not_differ")
+            self.doc.paragraph(t.get(
+                f"survey.comparison_sentence_{test}", scale=self.scale_label(r.scale), verdict=verdict,
+                n_groups=int(r.k), df=apa.degrees_of_freedom(r.df, r.df2 if test == "welch-anova" else None, lang),
+                statistic=apa.number(r.statistic, 2, lang), p=apa.p_value(r.p, lang),
+                p_holm=apa.p_value(r.p_holm, lang).replace("*p* ", ""), effect=apa.bounded(r.effect_size, 2, lang),
+                ci=self.effect_ci(r)))
+        symbol, effect = ("H", "epsilon2") if test == "kruskal-wallis" else ("F", "omega2")
+        header = [self.col(c) for c in ("scale", symbol, "df", "p", "p_holm", effect, "ci")]
+        rows = [[self.scale_label(r.scale), apa.number(r.statistic, 2, lang),
+                 apa.degrees_of_freedom(r.df, r.df2 if test == "welch-anova" else None, lang),
+                 apa.p_cell(r.p, lang), apa.p_cell(r.p_holm, lang), apa.bounded(r.effect_size, 2, lang),
+                 self.effect_ci(r)] for _, r in table.iterrows()]
+        excluded = self.results.statistics.get("groups_excluded", [])
+        note = t.get(f"survey.comparisons_table_note_{test}", n_scales=n_tests)
+        if excluded:
+            note += " " + t.get("survey.comparisons_note_excluded", k=self.k,
+                                groups=self.join([self.study.group_label(g, self.lang) for g in excluded]))
+        percentile = [self.scale_label(r.scale) for _, r in table.iterrows() if r.ci_method == "percentile"]
+        if percentile:
+            note += " " + t.get("survey.comparisons_note_percentile", scales=self.join(percentile))
+        self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows, note), t.get("report.table"))
+
+    def effect_ci(self, r) -> str:
+        if missing(r.effect_CI95_low) or missing(r.effect_CI95_high):
+            return "\u2014"
+        return apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, self.lang, is_bounded=True)
+
+    def posthoc(self, omnibus) -> None:
+        """Pairs of groups on the scales whose omnibus test was significant after Holm's correction."""
+        t, lang = self.t, self.lang
+        table = self.results.tables.get("posthoc")
+        significant = list(omnibus.loc[omnibus["p_holm"] < 0.05, "scale"])
+        test = "dunn" if self.results.test == "mann-whitney" else "games-howell"
+        if table is None or table.empty or not significant:
+            self.doc.paragraph(t.get("survey.posthoc_none"))
+            return
+        shown = table[table["scale"].isin(significant)]
+        subscript = "*p*_[Holm]" if test == "dunn" else "*p*_[GH]"
+        pairs = []
+        for _, r in shown[shown["p_adjusted"] < 0.05].iterrows():
+            higher, lower = (r.group_a, r.group_b) if r.statistic > 0 else (r.group_b, r.group_a)
+            scale = self.scale_label(r.scale)
+            scale = scale[0].lower() + scale[1:] if len(scale) > 1 and scale[1].islower() else scale  # mid-sentence
+            pairs.append(t.get("survey.posthoc_pair", scale=scale, higher=self.group_label(higher),
+                               lower=self.group_label(lower),
+                               p=apa.p_value(r.p_adjusted, lang).replace("*p*", subscript)))
+        summary = self.join(pairs) if pairs else t.get("survey.posthoc_no_pair")
+        self.doc.paragraph(t.get(f"survey.posthoc_text_{test}", table=self.doc.tables + 1, summary=summary))
+        columns = ("pair", "z", "p", "p_holm", "r_rb") if test == "dunn" else ("pair", "t", "df", "p", "p_gh", "g")
+        rows, bold = [], set()
+        for scale_id, block in shown.groupby("scale", sort=False):
+            bold.add(len(rows))
+            rows.append([self.scale_label(scale_id)] + [""] * (len(columns) - 1))
+            for _, r in block.iterrows():
+                first, second = self.study.group_label(r.group_a, lang), self.study.group_label(r.group_b, lang)
+                pair = f"\u2003{first} \u2013 {second}"
+                if test == "dunn":
+                    rows.append([pair, apa.number(r.statistic, 2, lang), apa.p_cell(r.p, lang),
+                                 apa.p_cell(r.p_adjusted, lang), apa.bounded(r.effect_size, 2, lang)])
+                else:
+                    rows.append([pair, apa.number(r.statistic, 2, lang), apa.number(r.df, 2, lang),
+                                 apa.p_cell(r.p, lang), apa.p_cell(r.p_adjusted, lang),
+                                 apa.number(r.effect_size, 2, lang)])
+        header = [self.col(c) for c in columns]
+        self.doc.table(TableSpec(t.get("survey.posthoc_table_title"), header, rows,
+                                 t.get(f"survey.posthoc_table_note_{test}"), bold_rows=bold), t.get("report.table"))
 
     def associations(self) -> None:
         table = self.results.tables.get("associations")
@@ -184,8 +296,9 @@ class SurveyChapter(Chapter):
         self.doc.heading(t.get("survey.associations_heading"), 2)
         for _, r in table.iterrows():
             label = self.t.raw("survey.questions").get(r.question, self.q.question(r.question).text(lang))
-            if r.test == "fisher":
-                text = t.get("survey.association_sentence_fisher", question=label, n=int(r.n),
+            if r.test in ("fisher", "fisher-monte-carlo"):
+                key = "fisher" if r.test == "fisher" else "fisher_monte_carlo"
+                text = t.get(f"survey.association_sentence_{key}", question=label, n=int(r.n),
                              p=apa.p_value(r.p, lang), v=apa.bounded(r.cramers_v, 2, lang))
             else:
                 text = t.get("survey.association_sentence_chi", question=label, df=int(r.df), n=int(r.n),

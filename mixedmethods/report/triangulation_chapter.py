@@ -26,18 +26,33 @@ class TriangulationChapter(Chapter):
         self.sources = self.t.raw("triangulation.sources")
 
     def write(self) -> None:
-        from ..triangulation.statistics import MIN_PAIRS
+        from ..triangulation.statistics import MIN_GROUP, MIN_PAIRS
 
         tables = self.results.tables
         self.doc.heading(self.text("title"), 1)
         self.doc.heading(self.text("method_heading"), 2)
-        n_tests = int(tables["correlations"]["p"].notna().sum() + tables["comparisons"].get("p").notna().sum())
-        self.doc.paragraph(self.text("method_text", min_pairs=MIN_PAIRS, n_tests=n_tests))
+        n_tests = sum(int(tables[name]["p"].notna().sum()) for name in ("correlations", "comparisons")
+                      if name in tables and "p" in tables[name])
+        self.doc.paragraph(self.text("method_text", min_pairs=MIN_PAIRS, n_tests=n_tests,
+                                     groups=self.method_groups(MIN_GROUP)))
         self.doc.paragraph(self.text("method_rules"))
+        if len(self.groups) >= 3:
+            self.doc.paragraph(self.text("method_rules_k"))
         self.coverage()
+        if not self.results.constructs:
+            return
         self.correlations(MIN_PAIRS)
         self.matrix()
         self.joint_displays()
+
+    def method_groups(self, min_group: int) -> str:
+        """The sentence on group comparisons: two groups, k groups, or why there are none."""
+        if len(self.groups) < 2:
+            return self.text("method_groups_one")
+        if len(self.groups) == 2:
+            return self.text("method_groups_two", min_group=max(min_group, self.k))
+        test = "kruskal" if self.study.report.group_test == "mann-whitney" else "welch"
+        return self.text(f"method_groups_k_{test}", n_groups=len(self.groups), min_group=max(min_group, self.k))
 
     def coverage(self) -> None:
         self.doc.heading(self.text("coverage_heading"), 2)
@@ -86,12 +101,14 @@ class TriangulationChapter(Chapter):
             by_pair = {(r["source_a"], r["source_b"]): verdicts[r["verdict"]] for _, r in block.iterrows()}
             rows.append([self.labels[construct], *[by_pair.get(p, "") for p in pairs]])
         self.doc.table(TableSpec(self.text("matrix_table_title"), header, rows, self.text("matrix_table_note"),
-                                 align=["l", "l", "l", "l"]), self.t.get("report.table"))
+                                 align=["l"] * len(header)), self.t.get("report.table"))
 
     def joint_displays(self) -> None:
         lang = self.lang
         self.doc.heading(self.text("joint_heading"), 2)
         self.doc.paragraph(self.text("joint_text"))
+        symbols = self.t.raw("triangulation.effects")
+        many = len(self.groups) >= 3
         for construct in self.results.constructs:
             table = self.results.joint[construct.id]
             header = [self.col("source"), self.col("indicator"),
@@ -103,12 +120,20 @@ class TriangulationChapter(Chapter):
                 if missing(r.get("effect_size")):
                     effect, p = "\u2014", "\u2014"
                 else:
-                    effect = (f"{apa.bounded(r['effect_size'], 2, lang)} "
-                              f"{apa.interval(r['effect_CI95_low'], r['effect_CI95_high'], 2, lang, True)}")
+                    bounded = r["effect"] != "g"  # Hedges' g can exceed 1; r_rb, epsilon2 and omega2 cannot
+                    fmt = apa.bounded if bounded else apa.number
+                    effect = (f"{fmt(r['effect_size'], 2, lang)} "
+                              f"{apa.interval(r['effect_CI95_low'], r['effect_CI95_high'], 2, lang, bounded)}")
+                    if many:  # a source may compare fewer groups than the study has: name the statistic
+                        effect = f"{symbols[r['effect']]} = {effect}"
                     p = apa.p_cell(r["p_holm"], lang)
                 rows.append([self.sources[r["source"]], str(r["indicator"]), *medians, effect, p])
             quote = self.results.quotes.get(construct.id) or self.text("no_quote")
+            if len(self.groups) < 2:
+                note = self.text("joint_table_note_one", k=self.k, quote=quote)
+            elif many:
+                note = self.text("joint_table_note_k", k=self.k, quote=quote)
+            else:
+                note = self.text("joint_table_note", k=self.k, group1=self.group_label(self.groups[0]), quote=quote)
             self.doc.table(TableSpec(self.text("joint_table_title", construct=self.labels[construct.id]), header, rows,
-                                     self.text("joint_table_note", k=self.k,
-                                               group1=self.group_label(self.groups[0]), quote=quote),
-                                     align=["l", "l", "r", "r", "r", "r"]), self.t.get("report.table"))
+                                     note, align=["l", "l"] + ["r"] * (len(header) - 2)), self.t.get("report.table"))

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
     from ..study import Study
 
+SKIPPED_ONE_GROUP = "one group"
+SKIPPED_SMALL_GROUPS = "fewer than two groups with at least k respondents"
+
 
 @dataclass
 class SurveyResults:
@@ -36,16 +39,26 @@ def analyse_survey(study: "Study") -> SurveyResults:
     """Score, describe, test and tabulate the survey of ``study``.
 
     Tables: ``sample`` (respondents by group), ``profile`` (choice counts and %
-    by group for profile questions), ``reliability``, ``item_total``,
-    ``descriptives`` (scale scores by group), ``comparisons`` (two-group test
-    per scale, Holm-adjusted p), ``associations`` (categorical answers by
-    group). Counts below the study's k are NA and flagged in a ``suppressed``
-    column; group statistics from fewer than k respondents are withheld.
+    by group for the questionnaire's profile questions), ``reliability``,
+    ``item_total``, ``descriptives`` (scale scores by group), ``comparisons``
+    (one omnibus test per scale over the groups with at least k respondents,
+    see :func:`~.omnibus.compare_k_groups`; Holm-adjusted over the scales),
+    ``posthoc`` (pairs of groups per scale when three or more were compared),
+    ``associations`` (profile answers by group: chi-square, Fisher's exact test
+    for a sparse 2 x 2 table, or a Monte Carlo p for a larger sparse table).
+    Counts below the study's k are NA and flagged in a ``suppressed`` column;
+    group statistics from fewer than k respondents are withheld.
+
+    Statistics (results.json): ``groups_tested`` (groups with at least k
+    respondents, in study order), ``groups_excluded`` (groups with fewer), and
+    ``comparisons_skipped`` (``"one group"`` or ``"fewer than two groups with at
+    least k respondents"``) when no group comparison could be made;
+    ``comparisons`` maps each tested scale to its omnibus result and
+    ``posthoc`` to its list of pairs.
     """
     import pandas as pd
-    import pingouin as pg
 
-    from .comparisons import association, compare_groups
+    from .comparisons import association
     from .descriptives import choice_counts, describe_by_group
     from .reliability import corrected_item_total, scale_reliability
     from .responses import load_responses
@@ -75,9 +88,10 @@ def analyse_survey(study: "Study") -> SurveyResults:
 
     # Profile
     profile_rows = []
-    for question in questionnaire.profile_questions():
-        if question.choices is None:
-            continue
+    # Profile questions with answer choices (a team may mark e.g. an integer question as profile; it has no counts).
+    profile_questions = [q for q in questionnaire.profile_questions()
+                         if q.id != questionnaire.group_question and q.choices is not None]
+    for question in profile_questions:
         qid = question.id
         counts = choice_counts(responses, questionnaire, question, groups)
         for value, row in counts.iterrows():
@@ -88,7 +102,8 @@ def analyse_survey(study: "Study") -> SurveyResults:
                 record[f"{g}_n"] = shown
                 record[f"{g}_pct"] = (100 * row[g] / total) if (shown is not None and total) else None
             profile_rows.append(record)
-    results.tables["profile"] = pd.DataFrame(profile_rows)
+    profile_columns = ["question", "value", *[f"{g}_{x}" for g in groups for x in ("n", "pct")]]
+    results.tables["profile"] = pd.DataFrame(profile_rows, columns=profile_columns)
 
     # Reliability and item-total correlations
     reliability_rows, item_rows, stats_rel = [], [], {}
@@ -117,45 +132,40 @@ def analyse_survey(study: "Study") -> SurveyResults:
     descriptives["suppressed"] = small & (descriptives["n"] > 0)
     descriptives["n"] = descriptives["n"].astype("float").where(~descriptives["suppressed"])
     results.tables["descriptives"] = descriptives
-    comparisons, stats_cmp = [], {}
-    if len(groups) == 2:
-        g1, g2 = groups
-        for scale_id in scale_ids:
-            x = scores.loc[scores["group"] == g1, scale_id].dropna()
-            y = scores.loc[scores["group"] == g2, scale_id].dropna()
-            if len(x) < k or len(y) < k:
-                continue
-            c = compare_groups(x, y, study.report.group_test)
-            comparisons.append({"scale": scale_id, "test": c.test, "n1": c.n1, "n2": c.n2,
-                                "statistic": c.statistic, "df": c.df, "p": c.p, "effect": c.effect,
-                                "effect_size": c.effect_size, "effect_CI95_low": c.effect_ci[0],
-                                "effect_CI95_high": c.effect_ci[1]})
-        if comparisons:
-            table = pd.DataFrame(comparisons)
-            table["p_holm"] = pg.multicomp(table["p"].to_numpy(), method="holm")[1]
-            results.tables["comparisons"] = table
-            stats_cmp = {row["scale"]: {k2: (None if isinstance(v, float) and v != v else v)
-                                        for k2, v in row.items() if k2 != "scale"}
-                         for row in table.to_dict("records")}
-    results.statistics["comparisons"] = stats_cmp
+    tested = [g for g in groups if sample[g] >= k]
     results.statistics["groups"] = groups
+    results.statistics["groups_tested"] = tested
+    results.statistics["groups_excluded"] = [g for g in groups if sample[g] < k]
+    if len(groups) < 2 or len(tested) < 2:
+        results.statistics["comparisons_skipped"] = SKIPPED_ONE_GROUP if len(groups) < 2 else SKIPPED_SMALL_GROUPS
+    comparisons, posthoc = compare_scales(scores, scale_ids, tested, study.report.group_test, k)
+    results.tables["comparisons"] = comparisons
+    results.statistics["comparisons"] = {
+        row["scale"]: {key: json_ready(value) for key, value in row.items() if key != "scale"}
+        for row in comparisons.to_dict("records")}
+    results.statistics["posthoc"] = {
+        scale: [{key: json_ready(value) for key, value in row.items() if key != "scale"}
+                for row in block.to_dict("records")]
+        for scale, block in posthoc.groupby("scale", sort=False)} if not posthoc.empty else {}
 
     # Categorical answers by group
     assoc_rows = []
-    if len(groups) >= 2:
-        for question in questionnaire.profile_questions():
+    if len(tested) >= 2:
+        for question in profile_questions:
             qid = question.id
-            if question.type != "select_one" or qid == questionnaire.group_question:
+            if question.type != "select_one":
                 continue
-            counts = choice_counts(responses, questionnaire, question, groups)
-            if counts.to_numpy().sum() < k or (counts.sum(axis=1) > 0).sum() < 2:
+            counts = choice_counts(responses, questionnaire, question, tested)
+            if counts.to_numpy().sum() < k or (counts.sum(axis=1) > 0).sum() < 2 or (counts.sum(axis=0) > 0).sum() < 2:
                 continue
             a = association(counts)
             assoc_rows.append({"question": qid, "test": a.test, "n": a.n, "statistic": a.statistic, "df": a.df,
-                               "p": a.p, "cramers_v": a.cramers_v})
-    results.tables["associations"] = pd.DataFrame(assoc_rows)
-    results.statistics["associations"] = {r["question"]: {k2: v for k2, v in r.items() if k2 != "question"}
-                                          for r in assoc_rows}
+                               "p": a.p, "cramers_v": a.cramers_v, "groups": ", ".join(tested)})
+    results.tables["associations"] = pd.DataFrame(assoc_rows, columns=["question", "test", "n", "statistic", "df",
+                                                                       "p", "cramers_v", "groups"])
+    results.tables["posthoc"] = posthoc  # after associations: the first sheets of tables.xlsx keep their order
+    results.statistics["associations"] = {r["question"]: {key: json_ready(v) for key, v in r.items()
+                                                           if key != "question"} for r in assoc_rows}
 
     # Likert distribution for the diverging bar figure (all respondents, raw answers, not reverse-keyed)
     likert_rows = []
@@ -168,3 +178,58 @@ def analyse_survey(study: "Study") -> SurveyResults:
             likert_rows.append({"scale": scale.id, "item": item, "n": int(answered.size), **shares})
     results.likert = pd.DataFrame(likert_rows)
     return results
+
+
+COMPARISON_COLUMNS = ("scale", "test", "groups", "k", "n", "n1", "n2", "statistic", "df", "df2", "p", "effect",
+                      "effect_size", "effect_CI95_low", "effect_CI95_high", "ci_method", "p_holm")
+
+
+def compare_scales(scores: "pd.DataFrame", scale_ids: list[str], groups: list[str], test: str,
+                   k: int) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """One omnibus comparison per scale over ``groups`` and, for three or more groups, the post hoc pairs.
+
+    Per scale, only groups with at least ``k`` scale scores are compared (the
+    ``groups`` column lists them, comma-separated); a scale with fewer than two
+    such groups is not tested. ``p_holm`` is Holm's adjustment over the
+    scales. ``n1``/``n2`` are the two group sizes when two groups were compared
+    (NA otherwise). Returns (comparisons, posthoc), both possibly empty, with
+    the columns :data:`COMPARISON_COLUMNS` and ``scale`` +
+    :data:`~.omnibus.POSTHOC_COLUMNS`.
+    """
+    import pandas as pd
+    import pingouin as pg
+
+    from .omnibus import POSTHOC_COLUMNS, compare_k_groups
+
+    rows, pairs = [], []
+    for scale_id in scale_ids:
+        samples = {g: scores.loc[scores["group"] == g, scale_id].dropna().astype(float).to_numpy() for g in groups}
+        samples = {g: v for g, v in samples.items() if len(v) >= k}
+        omnibus, posthoc = compare_k_groups(samples, test)
+        if omnibus is None:
+            continue
+        two = omnibus.k == 2
+        rows.append({"scale": scale_id, "test": omnibus.test, "groups": ", ".join(omnibus.groups), "k": omnibus.k,
+                     "n": sum(omnibus.n), "n1": omnibus.n[0] if two else None, "n2": omnibus.n[1] if two else None,
+                     "statistic": omnibus.statistic, "df": omnibus.df, "df2": omnibus.df2, "p": omnibus.p,
+                     "effect": omnibus.effect, "effect_size": omnibus.effect_size,
+                     "effect_CI95_low": omnibus.effect_ci[0], "effect_CI95_high": omnibus.effect_ci[1],
+                     "ci_method": omnibus.ci_method})
+        if not posthoc.empty:
+            pairs.append(posthoc.assign(scale=scale_id))
+    table = pd.DataFrame(rows, columns=[c for c in COMPARISON_COLUMNS if c != "p_holm"])
+    table["p_holm"] = pg.multicomp(table["p"].to_numpy(dtype=float), method="holm")[1] if len(table) else []
+    posthoc_table = (pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=list(POSTHOC_COLUMNS)))
+    posthoc_table = posthoc_table.reindex(columns=["scale", *POSTHOC_COLUMNS])
+    return table, posthoc_table
+
+
+def json_ready(value: Any) -> Any:
+    """JSON-ready: NaN -> None, numpy scalars -> Python numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value

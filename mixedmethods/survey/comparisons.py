@@ -1,4 +1,7 @@
-"""Comparing two groups: scale scores and categorical answers.
+"""Comparing two groups on scale scores, and k >= 2 groups on categorical answers.
+
+(Scale scores of three or more groups: :mod:`.omnibus`, whose
+:func:`~.omnibus.compare_k_groups` is the entry point for any number of groups.)
 
 Scale scores (means of 4-6 five-point items) are bounded and often skewed, so
 the default test is the Mann-Whitney U test with the rank-biserial
@@ -6,7 +9,10 @@ correlation as effect size (Kerby, 2014); Welch's t-test with Hedges' g is the
 alternative for users who prefer a test of means that does not assume equal
 variances (Delacre, Lakens & Leys, 2017). Categorical answers are tested with
 Pearson's chi-square test of independence and Cramér's V, or Fisher's exact
-test when more than 20% of expected counts are below 5 (Cochran, 1954).
+test when more than 20% of expected counts are below 5 (Cochran, 1954): exact
+for a 2 x 2 table, and for larger tables with a Monte Carlo p value (the share
+of random tables with the observed margins at least as extreme), which is an
+estimate, not an exact p, and is labelled so.
 
 References
 ----------
@@ -100,7 +106,7 @@ def compare_groups(x: Sequence[float], y: Sequence[float], test: str = "mann-whi
 class Association:
     """Association of a categorical answer with group."""
 
-    test: str  # "chi-square" or "fisher"
+    test: str  # "chi-square", "fisher" (exact, 2 x 2) or "fisher-monte-carlo" (simulated p, larger tables)
     n: int
     statistic: float | None  # chi-square (None for Fisher)
     df: int | None
@@ -114,9 +120,10 @@ def association(table: "pd.DataFrame", seed: int = 20260301) -> Association:
 
     ``table`` is a contingency table of counts (rows: answers, columns: groups).
     Fisher's exact test is used when more than 20% of expected counts are below
-    5: exact for 2 x 2 tables, and for larger ones its Monte Carlo version
-    (scipy, 9,999 random tables with the observed margins, fixed seed; the
-    smallest reportable p is then 1/10,000). Cramér's V is
+    5: exact for 2 x 2 tables (``test`` = ``fisher``), and for larger ones its
+    Monte Carlo version (``fisher-monte-carlo``: scipy, 9,999 random tables with
+    the observed margins, fixed seed; the smallest reportable p is then
+    1/10,000), as R's ``fisher.test(simulate.p.value = TRUE)``. Cramér's V is
     ``sqrt(chi2 / (n * (min(r, c) - 1)))`` from the Pearson chi-square.
     """
     import numpy as np
@@ -132,6 +139,7 @@ def association(table: "pd.DataFrame", seed: int = 20260301) -> Association:
             p_exact = stats.fisher_exact(observed.astype(int)).pvalue
         else:
             method = stats.MonteCarloMethod(n_resamples=9999, rng=np.random.default_rng(seed))
-            p_exact = stats.fisher_exact(observed.astype(int), method=method).pvalue
+            p_simulated = stats.fisher_exact(observed.astype(int), method=method).pvalue
+            return Association("fisher-monte-carlo", n, None, None, float(p_simulated), v, low)
         return Association("fisher", n, None, None, float(p_exact), v, low)
     return Association("chi-square", n, float(chi2), int(dof), float(p), v, low)

@@ -74,16 +74,19 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
             record: dict[str, Any] = {"source": source, "indicator": indicator.scale or indicator.item or
                                       indicator.metric or f"{indicator.measure}: {', '.join(indicator.codes)}",
                                       "direction": indicator.direction}
+            # Medians of the indicator as measured (not oriented), withheld below k people; an absent source
+            # is an all-NA column (pd.NA), hence to_numeric rather than astype(float).
+            values = pd.to_numeric(frame[f"{construct.id}.{source}"], errors="coerce")
             for group in groups:
-                own = frame.loc[frame["group"] == group, f"{construct.id}.{source}"].dropna().astype(float)
+                own = values[frame["group"] == group].dropna()
                 record[f"{group}_n"] = len(own)
                 record[f"{group}_median"] = float(own.median()) if len(own) >= k else None
-            comparison = comparisons[(comparisons["construct"] == construct.id) & (comparisons["source"] == source)]
-            if not comparison.empty and "p_holm" in comparison and comparison["p_holm"].notna().iloc[0]:
-                row = comparison.iloc[0]
-                record.update({"effect": row["effect"], "effect_size": row["effect_size"],
-                               "effect_CI95_low": row["effect_CI95_low"], "effect_CI95_high": row["effect_CI95_high"],
-                               "p_holm": row["p_holm"]})
+            found = comparisons[(comparisons["construct"] == construct.id) & (comparisons["source"] == source)]
+            if not found.empty and found["p_holm"].notna().iloc[0]:
+                row = found.iloc[0]
+                record.update({key: row[key] for key in ("test", "groups", "k", "statistic", "df", "df2", "effect",
+                                                         "effect_size", "effect_CI95_low", "effect_CI95_high",
+                                                         "p_holm") if key in row.index})
             rows.append(record)
         results.joint[construct.id] = pd.DataFrame(rows)
         if "interviews" in construct.indicators and not reference.empty:
@@ -95,11 +98,15 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     results.statistics = {
         "correlations": _records(correlations), "comparisons": _records(comparisons),
         "convergence": _records(matrix),
-        "verdicts": {v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()},
+        "verdicts": ({v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()}
+                     if not matrix.empty else {}),
     }
+    if len(groups) < 2:
+        results.statistics["comparisons_skipped"] = "one group"
     return results
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
-    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    from ..survey.analysis import json_ready
+
+    return [{k: json_ready(v) for k, v in row.items()} for row in frame.to_dict("records")]

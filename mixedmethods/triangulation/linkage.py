@@ -63,13 +63,16 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
         for source, indicator in construct.indicators.items():
             column = f"{construct.id}.{source}"
             if source == "survey":
+                if responses.empty:  # no survey in this study: NaN (float), not pd.NA, so statistics can cast
+                    frame[column] = float("nan")
+                    continue
                 values = scores[indicator.scale] if indicator.scale else responses[indicator.item]
-                frame[column] = values.reindex(frame.index) if len(values) else pd.NA
+                frame[column] = values.reindex(frame.index) if len(values) else float("nan")
             elif source == "interviews":
                 frame[column] = _interview_measure(reference, transcripts, interviewed, indicator,
                                                    code_by_participant).reindex(frame.index)
             else:
-                frame[column] = chats[indicator.metric].reindex(frame.index) if not chats.empty else pd.NA
+                frame[column] = chats[indicator.metric].reindex(frame.index) if not chats.empty else float("nan")
     any_source = frame[["in_survey", "in_interviews", "in_chats"]].any(axis=1)
     return frame[any_source].reset_index()
 

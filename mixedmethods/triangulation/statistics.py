@@ -7,9 +7,16 @@
   scores, shares and counts with skewed distributions), p from pingouin
   (scipy), 95% CI by Fisher's z transformation (pingouin ``compute_esci``).
   With fewer than :data:`MIN_PAIRS` pairs no coefficient is reported.
-* **Group comparison** of each indicator: the study's two-group test
-  (:mod:`mixedmethods.survey.comparisons`), needing :data:`MIN_GROUP` people
-  per group (and at least the study's k).
+* **Group comparison** of each indicator over the groups that have at least
+  :data:`MIN_GROUP` people (and at least the study's k) with a value:
+  :func:`mixedmethods.survey.omnibus.compare_k_groups`, the same entry point
+  as the survey chapter (two groups: the study's two-group test; three or
+  more: Kruskal-Wallis with epsilon-squared, or Welch's ANOVA with
+  omega-squared). Each row also carries every compared group's location on
+  the indicator (``location.<group>``: mean rank, or mean under Welch), from
+  which the convergence rules read the order of the groups. With one group
+  (or fewer than two groups large enough) there is no comparison; the row
+  keeps the group sizes.
 * **Holm's correction** over the whole family of triangulation tests (all
   correlations and group comparisons), reported as ``p_holm``.
 """
@@ -31,7 +38,10 @@ PAIRS = (("survey", "interviews"), ("survey", "chats"), ("interviews", "chats"))
 
 def oriented(frame: "pd.DataFrame", construct: "Construct", source: str) -> "pd.Series":
     """The indicator column with its sign set so that higher means more of the construct."""
-    values = frame[f"{construct.id}.{source}"].astype(float)
+    import pandas as pd
+
+    # A source absent from the study leaves an all-NA object column (pd.NA): coerce, never float(pd.NA).
+    values = pd.to_numeric(frame[f"{construct.id}.{source}"], errors="coerce").astype("float64")
     return -values if construct.indicators[source].direction == "lower" else values
 
 
@@ -52,11 +62,18 @@ def spearman(x: "pd.Series", y: "pd.Series") -> dict[str, float]:
 
 def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], groups: list[str], test: str,
                          k: int) -> tuple["pd.DataFrame", "pd.DataFrame"]:
-    """Correlations (construct, pair, n, rho, CI, p, p_holm) and group comparisons (construct, source, ...)."""
+    """Correlations (construct, pair, n, rho, CI, p, p_holm) and group comparisons (construct, source, ...).
+
+    Comparison columns: ``n.<group>`` (people with a value), ``n1``/``n2``
+    (two-group studies), and where a test was made ``test``, ``groups``
+    (compared, comma-separated), ``k``, ``statistic``, ``df``, ``df2``, ``p``,
+    ``effect``, ``effect_size``, ``effect_CI95_low/high``,
+    ``location.<group>`` and ``p_holm``. Both frames may be empty.
+    """
     import pandas as pd
     import pingouin as pg
 
-    from ..survey.comparisons import compare_groups
+    from ..survey.omnibus import compare_k_groups
 
     correlations, comparisons = [], []
     for construct in constructs:
@@ -64,21 +81,33 @@ def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], g
             if a in construct.indicators and b in construct.indicators:
                 stats = spearman(oriented(frame, construct, a), oriented(frame, construct, b))
                 correlations.append({"construct": construct.id, "source_a": a, "source_b": b, **stats})
-        if len(groups) != 2:
+        if len(groups) < 2:
             continue
         for source in construct.indicators:
             values = oriented(frame, construct, source)
-            x = values[frame["group"] == groups[0]].dropna()
-            y = values[frame["group"] == groups[1]].dropna()
-            record = {"construct": construct.id, "source": source, "n1": len(x), "n2": len(y)}
-            if min(len(x), len(y)) >= max(MIN_GROUP, k) and x.nunique() + y.nunique() > 2:
-                c = compare_groups(x, y, test)
-                record.update({"test": c.test, "statistic": c.statistic, "p": c.p, "effect": c.effect,
-                               "effect_size": c.effect_size, "effect_CI95_low": c.effect_ci[0],
-                               "effect_CI95_high": c.effect_ci[1]})
+            samples = {g: values[frame["group"] == g].dropna().to_numpy() for g in groups}
+            record: dict = {"construct": construct.id, "source": source,
+                            **{f"n.{g}": len(v) for g, v in samples.items()}}
+            if len(groups) == 2:  # the two-group columns of the first version, kept for readers of results.json
+                record.update({"n1": len(samples[groups[0]]), "n2": len(samples[groups[1]])})
+            large = {g: v for g, v in samples.items() if len(v) >= max(MIN_GROUP, k)}
+            # As in the first version: no test when no group varies within itself (e.g. all 0 vs all 1).
+            varies = sum(len(set(v)) for v in large.values()) > len(large)
+            omnibus = compare_k_groups(large, test)[0] if len(large) >= 2 and varies else None
+            if omnibus is not None:
+                record.update({"test": omnibus.test, "groups": ", ".join(omnibus.groups), "k": omnibus.k,
+                               "statistic": omnibus.statistic, "df": omnibus.df, "df2": omnibus.df2, "p": omnibus.p,
+                               "effect": omnibus.effect, "effect_size": omnibus.effect_size,
+                               "effect_CI95_low": omnibus.effect_ci[0], "effect_CI95_high": omnibus.effect_ci[1],
+                               **{f"location.{g}": value for g, value in omnibus.location.items()}})
             comparisons.append(record)
-    correlations_frame = pd.DataFrame(correlations)
+    correlations_frame = pd.DataFrame(correlations, columns=["construct", "source_a", "source_b", "n", "rho",
+                                                             "CI95_low", "CI95_high", "p"])
     comparisons_frame = pd.DataFrame(comparisons)
+    if comparisons_frame.empty:
+        comparisons_frame = pd.DataFrame(columns=["construct", "source", "p"])
+    elif "p" not in comparisons_frame:
+        comparisons_frame["p"] = math.nan
     # Holm over the family of all triangulation tests that gave a p value.
     p_values = [*(correlations_frame.get("p", pd.Series(dtype=float)).tolist()),
                 *(comparisons_frame.get("p", pd.Series(dtype=float)).tolist())]
@@ -89,8 +118,6 @@ def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], g
         for index, value in zip(tested, holm):
             adjusted[index] = float(value)
     split = len(correlations_frame)
-    if split:
-        correlations_frame["p_holm"] = adjusted[:split]
-    if len(comparisons_frame):
-        comparisons_frame["p_holm"] = adjusted[split:]
+    correlations_frame["p_holm"] = adjusted[:split]
+    comparisons_frame["p_holm"] = adjusted[split:]
     return correlations_frame, comparisons_frame
