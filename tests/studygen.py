@@ -72,15 +72,21 @@ ODD_THEMES = [("T9-core", "Core pattern", "Motif central",
                [("a1", "First strand", "Premier fil"), ("b2", "Second strand", "Second fil")]),
               ("Qz_edge", "Edge pattern", "Motif de bord", [("c3", "Third strand", "Troisième fil")])]
 ANSWERS = {
-    "en": ["Every Monday we sit together for a short while and agree on who takes which file, which keeps the week calm.",
+    "en": ["Every Monday we sit together for a short while and agree on "
+           "who takes which file, which keeps the week calm.",
            "When someone leaves for a few days they write a note for the next person, and that habit saves us hours.",
            "Sometimes a request lands with no context at all and I spend the morning working out what is wanted.",
-           "The team is friendly, but requests from the managers often change halfway through and that frustrates people.",
+           "The team is friendly, but requests from the managers often "
+           "change halfway through and that frustrates people.",
            "I like that the routines are predictable; I know on Friday what the next week will look like for me."],
-    "fr": ["Chaque lundi nous prenons un moment ensemble pour répartir les dossiers, ce qui rend la semaine plus calme.",
-           "Quand quelqu'un part quelques jours, il laisse une note à la personne suivante, et cela nous fait gagner du temps.",
-           "Parfois une demande arrive sans aucun contexte et je passe la matinée à comprendre ce que l'on attend de moi.",
-           "L'équipe est sympathique, mais les demandes changent souvent en cours de route et cela agace tout le monde.",
+    "fr": ["Chaque lundi nous prenons un moment ensemble pour répartir "
+           "les dossiers, ce qui rend la semaine plus calme.",
+           "Quand quelqu'un part quelques jours, il laisse une note à "
+           "la personne suivante, et cela nous fait gagner du temps.",
+           "Parfois une demande arrive sans aucun contexte et je passe "
+           "la matinée à comprendre ce que l'on attend de moi.",
+           "L'équipe est sympathique, mais les demandes changent "
+           "souvent en cours de route et cela agace tout le monde.",
            "J'aime que les habitudes soient prévisibles ; le vendredi je sais déjà à quoi ressemblera ma semaine."],
 }
 QUESTIONS = {"en": "Interviewer: Tell me about how your team works day to day.",

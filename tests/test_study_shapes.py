@@ -87,10 +87,12 @@ def _failure(result) -> str | None:
         return None
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         frames = traceback.extract_tb(result.exc_info[2])
-        ours = [f for f in frames if "/mixedmethods/" in f.filename] or frames
-        where = f"{Path(ours[-1].filename).relative_to(Path(ours[-1].filename).parents[1])}:{ours[-1].lineno}" \
-            if "/mixedmethods/" in ours[-1].filename else f"{ours[-1].filename}:{ours[-1].lineno}"
-        first = f"{type(result.exception).__name__}: {str(result.exception).splitlines()[0] if str(result.exception) else ''}"
+        frame = ([f for f in frames if "/mixedmethods/" in f.filename] or frames)[-1]
+        where = f"{frame.filename.rsplit('/mixedmethods/', 1)[-1]}:{frame.lineno}"
+        if "/mixedmethods/" in frame.filename:
+            where = "mixedmethods/" + where
+        message = str(result.exception).splitlines()
+        first = f"{type(result.exception).__name__}: {message[0] if message else ''}"
         return f"{first} ({where})"
     lines = [line for line in result.output.splitlines() if line.startswith("Error")] or result.output.splitlines()
     return f"exit {result.exit_code}: {lines[-1] if lines else ''}"
