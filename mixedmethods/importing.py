@@ -108,7 +108,8 @@ def import_study(study: Study, reader: str | None = None,
     key = load_key(study.private_dir)
     participants = Participants.load(study.private_dir, key, default_group=study.default_group)
     redact = Redactor(participants)
-    study.questionnaire()  # a broken questionnaire is reported even before any survey file arrives
+    if study.questionnaire_path is not None:
+        study.questionnaire()  # a broken questionnaire is reported even before any survey file arrives
     files = source_files(study)
     duplicated = copies(files)
     if duplicated:

@@ -149,7 +149,7 @@ class StudyTruth:
     labels: list[str] = field(default_factory=list)  # every label of the study's own instruments and groups
     participants: int = 0  # rows of participants.csv
     respondents: dict[str, int] = field(default_factory=dict)  # group -> survey responses written
-    transcripts: int = 0  # transcript files written (empty ones included)
+    transcripts: int = 0  # transcripts with text (stored); files with no text are counted in empty_transcripts
     empty_transcripts: int = 0
     segments: int = 0  # coded segments written (tags + comments)
     interviewed: dict[str, int] = field(default_factory=dict)  # group -> transcripts of its members
@@ -393,12 +393,12 @@ def _interviews(root: Path, rng: random.Random, truth: StudyTruth, shape: Shape,
         language = "fr" if index % 3 == 2 else "en"
         stem = f"talk-{index + 1:02d}"
         header = [f"# participant: {person.name}", f"# language: {language}"]
-        truth.transcripts += 1
-        truth.interviewed[group] = truth.interviewed.get(group, 0) + 1
-        if kind == "empty":
+        if kind == "empty":  # a file with no text: a reject, not a transcript
             (folder / f"{stem}.txt").write_text("\n".join(header) + "\n", encoding="utf-8")
             truth.empty_transcripts += 1
             continue
+        truth.transcripts += 1
+        truth.interviewed[group] = truth.interviewed.get(group, 0) + 1
         answers = rng.sample(ANSWERS[language], 3)
         turns: list[tuple[str, list[str]]] = []
         for number, answer in enumerate(answers):

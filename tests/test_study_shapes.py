@@ -125,7 +125,7 @@ def expected_files(truth: StudyTruth) -> list[Path]:
     chapters = []
     if truth.has["survey"] and sum(truth.respondents.values()):
         chapters.append("survey")
-    if truth.has["interviews"] and truth.transcripts > truth.empty_transcripts:
+    if truth.has["interviews"] and truth.transcripts:
         chapters.append("interviews")
     if truth.has["chats"] and sum(truth.messages.values()):
         chapters.append("chats")
@@ -162,6 +162,9 @@ def check_store(built: Built) -> None:
         kept = dict(conn.execute("SELECT grp, count(*) FROM survey_responses WHERE status = 'kept' GROUP BY grp"))
         assert kept == {g: n for g, n in truth.respondents.items() if n}
         assert one("SELECT count(*) FROM transcripts") == truth.transcripts
+        # Each file with no text is one reject, and the other files were stored all the same.
+        assert one("SELECT count(*) FROM rejects WHERE reason LIKE 'the transcript has no text%'") \
+            == truth.empty_transcripts
         assert one("SELECT count(*) FROM coded_segments") == truth.segments
         messages = dict(conn.execute("SELECT c.grp, count(*) FROM chat_messages m JOIN chats c USING (chat_id) "
                                      "WHERE m.kind != 'system' GROUP BY c.grp"))

@@ -64,15 +64,18 @@ def analyse_survey(study: "Study") -> SurveyResults:
     from .responses import load_responses
     from .scoring import keyed_items, scale_scores
 
-    questionnaire = study.questionnaire()
     k = study.report.min_cell_size
     groups = list(study.groups)
+    results = SurveyResults(groups, k, study.report.group_test)
+    if study.questionnaire_path is None:  # a study without a questionnaire has no survey
+        results.statistics["n"] = 0
+        return results
+    questionnaire = study.questionnaire()
     conn = connect(study.store_path, create=False)
     try:
         responses = load_responses(conn, questionnaire)
     finally:
         conn.close()
-    results = SurveyResults(groups, k, study.report.group_test)
     if responses.empty:
         results.statistics["n"] = 0
         return results
@@ -132,6 +135,11 @@ def analyse_survey(study: "Study") -> SurveyResults:
     descriptives["suppressed"] = small & (descriptives["n"] > 0)
     descriptives["n"] = descriptives["n"].astype("float").where(~descriptives["suppressed"])
     results.tables["descriptives"] = descriptives
+    # Every number the chapter prints comes from results.json: scale scores by group (withheld ones as null).
+    results.statistics["descriptives"] = {
+        scale: {row["group"]: {key: json_ready(row[key]) for key in ("n", "M", "SD", "Mdn", "IQR")}
+                for row in block.to_dict("records")}
+        for scale, block in descriptives.groupby("variable", sort=False)}
     tested = [g for g in groups if sample[g] >= k]
     results.statistics["groups"] = groups
     results.statistics["groups_tested"] = tested

@@ -13,6 +13,8 @@ estimating reliability. But... *Communication Methods and Measures*, 14(1), 1-24
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,8 @@ def cronbach_alpha(items: "pd.DataFrame") -> tuple[float, tuple[float, float]]:
     """
     import pingouin as pg
 
+    if len(items.dropna(how="all")) < 2 or items.shape[1] < 2:
+        return math.nan, (math.nan, math.nan)  # alpha needs two respondents and two items
     alpha, ci = pg.cronbach_alpha(data=items, ci=0.95, nan_policy="pairwise")
     return float(alpha), (float(ci[0]), float(ci[1]))
 
@@ -55,6 +59,9 @@ def mcdonald_omega(items: "pd.DataFrame") -> float:
     from statsmodels.multivariate.factor import Factor
 
     complete = items.dropna()
+    # A one-factor model is identified from three items on, and needs more complete respondents than items.
+    if items.shape[1] < 3 or len(complete) <= items.shape[1]:
+        return math.nan
     fitted = Factor(complete.to_numpy(dtype=float), n_factor=1, method="ml").fit()
     loadings = fitted.loadings[:, 0]
     if loadings.sum() < 0:  # the sign of a factor is arbitrary
@@ -78,6 +85,9 @@ def corrected_item_total(items: "pd.DataFrame") -> "pd.DataFrame":
     for item in items.columns:
         rest = items.drop(columns=item).sum(axis=1, min_count=items.shape[1] - 1)
         pair = pd.concat([items[item], rest], axis=1).dropna()
+        if len(pair) < 3 or pair.iloc[:, 0].nunique() < 2 or pair.iloc[:, 1].nunique() < 2:
+            rows.append({"item": item, "n": len(pair), "r": math.nan, "CI95_low": math.nan, "CI95_high": math.nan})
+            continue  # no correlation from fewer than three pairs or a constant
         result = pg.corr(pair.iloc[:, 0], pair.iloc[:, 1])
         ci = result["CI95"].iloc[0] if "CI95" in result else result["CI95%"].iloc[0]
         rows.append({"item": item, "n": int(result["n"].iloc[0]), "r": float(result["r"].iloc[0]),
