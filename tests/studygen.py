@@ -121,6 +121,7 @@ class Shape:
     languages: tuple[str, ...] = ("en",)
     id_style: str = "plain"  # plain or odd (ids shaped differently again)
     bare_instruments: bool = False  # write only the instruments of the sources the study has
+    xlsform: bool = False  # the questionnaire is an XLSForm workbook (.xlsx) instead of YAML
     extra_people: int = 1  # listed participants per group who did not answer the survey
     seed: int = 1
 
@@ -486,6 +487,14 @@ def make_study(root: Path, shape: Shape) -> StudyTruth:
     if not shape.bare_instruments or "survey" in shape.sources:
         _dump(root / "instruments" / "team-survey.yaml", questionnaire)
         instruments["questionnaire"] = "instruments/team-survey.yaml"
+        if shape.xlsform:  # as a team would bring it: the form they built for KoboToolbox or ODK
+            from mixedmethods.instrument.questionnaire import load_questionnaire
+            from mixedmethods.instrument.xlsform import write_xlsform
+
+            yaml_path = root / "instruments" / "team-survey.yaml"
+            write_xlsform(load_questionnaire(yaml_path), root / "instruments" / "team-survey.xlsx")
+            yaml_path.unlink()
+            instruments["questionnaire"] = "instruments/team-survey.xlsx"
     if not shape.bare_instruments or "interviews" in shape.sources:
         _dump(root / "instruments" / "team-codebook.yaml", codebook)
         instruments["codebook"] = "instruments/team-codebook.yaml"

@@ -68,6 +68,7 @@ SHAPES = [
     Shape(name="renamed-ids-no-group-question", groups=4, id_style="odd", group_question=False,
           profile_questions=2, scale_items=(3, 5, 2), languages=("fr",)),
     Shape(name="empty-interview", transcripts=("tags", "empty", "comments")),
+    Shape(name="xlsform-no-group-question", groups=3, group_question=False, xlsform=True, profile_questions=0),
     Shape(name="one-author-chat", sources=("survey", "chats"), one_author_chat=True),
     # Found by the random run: a survey of one respondent, and an export that holds only its header row.
     Shape(name="one-respondent", groups=1, respondents=(1,), k=1, sources=("survey", "chats")),
