@@ -125,4 +125,6 @@ def test_bundled_profile_marks_survive_the_xlsform_round_trip(tmp_path: Path):
     write_xlsform(q, tmp_path / "survey.xlsx")
     back = read_xlsform(tmp_path / "survey.xlsx")
     assert [x.id for x in back.profile_questions()] == [x.id for x in q.profile_questions()]
+    assert [x.short for x in back.profile_questions()] == [x.short for x in q.profile_questions()]
+    assert back.question("role").short == {"en": "Role", "fr": "Fonction"}
     assert len(q.profile_questions()) == 4

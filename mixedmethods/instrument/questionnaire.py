@@ -74,10 +74,15 @@ class Question:
     reverse: bool = False
     role: str | None = None
     hint: Label = field(default_factory=dict)
+    short: Label = field(default_factory=dict)  # a short name for table rows ("Role"), per language
     relevance: Relevance | None = field(default=None, repr=False, compare=False)
 
     def text(self, language: str) -> str:
         return in_language(self.label, language, self.id)
+
+    def short_text(self, language: str) -> str:
+        """The short name for tables, else the question's label."""
+        return in_language(self.short, language, "") or self.text(language)
 
 
 @dataclass
@@ -149,7 +154,7 @@ class Questionnaire:
             if q.choices:
                 item["choices"] = q.choices
             item["label"] = dict(q.label)
-            for key in ("hint",):
+            for key in ("hint", "short"):
                 if getattr(q, key):
                     item[key] = dict(getattr(q, key))
             if q.required:
@@ -257,7 +262,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
     raw_questions = top["questions"]
     if not isinstance(raw_questions, list):
         raise InstrumentError("questions: expected a list", file=file, line=top.line_of("questions"))
-    question_keys = {"id", "type", "label", "hint", "choices", "required", "min", "max", "relevant", "reverse",
+    question_keys = {"id", "type", "label", "hint", "short", "choices", "required", "min", "max", "relevant", "reverse",
                      "role"}
     for item in raw_questions:
         line = item.line if isinstance(item, LineDict) else None
@@ -295,6 +300,8 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             id=qid, type=qtype, role=role,
             label=parse_label(item.get("label", qid), f"question {qid!r}", file, line, languages),
             hint=parse_label(item["hint"], f"question {qid!r} hint", file, line, languages) if "hint" in item else {},
+            short=parse_label(item["short"], f"question {qid!r} short", file, line, languages)
+            if "short" in item else {},
             choices=choices, required=bool(item.get("required", False)),
             min=item.get("min"), max=item.get("max"), relevant=item.get("relevant") or None,
             reverse=bool(item.get("reverse", False)),

@@ -26,7 +26,7 @@ from .questionnaire import Questionnaire, questionnaire_from_dict
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "pt": "Portuguese", "ar": "Arabic",
                   "de": "German", "ru": "Russian", "zh": "Chinese"}
-_TRANSLATED = re.compile(r"^(label|hint|title)::\s*([^()]+?)\s*(?:\((\w[\w-]*)\))?\s*$")
+_TRANSLATED = re.compile(r"^(label|hint|title|short)::\s*([^()]+?)\s*(?:\((\w[\w-]*)\))?\s*$")
 _CONSTRAINT = re.compile(r"^\s*\.\s*>=\s*(-?[\d.]+)\s*(?:and\s*\.\s*<=\s*(-?[\d.]+))?\s*$|^\s*\.\s*<=\s*(-?[\d.]+)\s*$")
 
 
@@ -55,6 +55,7 @@ def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
     survey = book.active
     survey.title = "survey"
     survey.append(["type", "name", *[_column("label", x) for x in langs], *[_column("hint", x) for x in langs],
+                   *[_column("short", x) for x in langs],
                    "required", "relevant", "constraint", "appearance", "reverse", "role"])
     for q in questionnaire.questions:
         if q.type in ("select_one", "select_multiple"):
@@ -65,6 +66,7 @@ def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
             qtype = q.type
         survey.append([
             qtype, q.id, *[q.label.get(x, "") for x in langs], *[q.hint.get(x, "") for x in langs],
+            *[q.short.get(x, "") for x in langs],
             "yes" if q.required else "", q.relevant or "", _constraint(q.min, q.max),
             "likert" if q.type == "likert" else "", "yes" if q.reverse else "", q.role or "",
         ])
@@ -166,9 +168,10 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
             item["choices"] = type_words[1]
             if qtype == "select_one" and str(rec.get("appearance", "")).strip() == "likert":
                 item["type"] = "likert"
-        hint = _translations(rec, "hint")
-        if hint:
-            item["hint"] = hint
+        for kind in ("hint", "short"):
+            translated = {code: text for code, text in _translations(rec, kind).items() if text}
+            if translated:
+                item[kind] = translated
         if str(rec.get("required", "")).strip().lower() in ("yes", "true", "true()", "1"):
             item["required"] = True
         if rec.get("relevant"):

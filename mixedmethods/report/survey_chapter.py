@@ -76,9 +76,18 @@ class SurveyChapter(Chapter):
         by_group = [t.get("survey.sample_group", n=self.count(n), group=self.group_label(g))
                     for g, n in self.results.statistics["n_by_group"].items()]
         joined = self.join(by_group)
-        self.doc.paragraph(t.get("survey.sample_text", n=self.results.statistics["n"], by_group=joined,
-                                 table=self.doc.tables + 1))
         profile = self.results.tables["profile"]
+        asked = [] if profile.empty else list(dict.fromkeys(profile["question"]))
+        shorts = [self.q.question(qid).short.get(lang) for qid in asked]
+        if asked and all(shorts):  # short names read well in a sentence; whole questions do not
+            described = t.get("survey.sample_profile", table=self.doc.tables + 1,
+                              questions=self.join([s[0].lower() + s[1:] if s[1:2].islower() else s for s in shorts]))
+        else:
+            described = t.get("survey.sample_profile_count", table=self.doc.tables + 1, n=len(asked))
+        self.doc.paragraph(t.get("survey.sample_text", n=self.count_in_text(self.results.statistics["n"]),
+                                 by_group=joined, profile=described if asked else ""))
+        if not asked:
+            return  # no profile question: no profile table
         header = [self.col("variable")]
         spanners = []
         for index, g in enumerate(self.groups):
@@ -88,7 +97,7 @@ class SurveyChapter(Chapter):
         bold: set[int] = set()
         for qid, block in profile.groupby("question", sort=False):
             question = self.q.question(qid)
-            label = self.t.raw("survey.questions").get(qid, question.text(lang))
+            label = question.short_text(lang)
             bold.add(len(rows))
             rows.append([label] + [""] * (len(header) - 1))
             for _, row in block.iterrows():
@@ -295,7 +304,7 @@ class SurveyChapter(Chapter):
         t, lang = self.t, self.lang
         self.doc.heading(t.get("survey.associations_heading"), 2)
         for _, r in table.iterrows():
-            label = self.t.raw("survey.questions").get(r.question, self.q.question(r.question).text(lang))
+            label = self.q.question(r.question).short_text(lang)
             if r.test in ("fisher", "fisher-monte-carlo"):
                 key = "fisher" if r.test == "fisher" else "fisher_monte_carlo"
                 text = t.get(f"survey.association_sentence_{key}", question=label, n=int(r.n),
