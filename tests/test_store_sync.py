@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from test_chats import TINY  # the tiny chat: 7 messages (Ana 3, Bruno 2, Carla 2), 1 system event
 
 # Ana (AAA111) says 99 years of service, above the questionnaire's maximum of 45: one value reject.
 WAVE1 = ("invitation_code,group,role,years_service,submitted_at\n"
@@ -19,15 +20,6 @@ WAVE1 = ("invitation_code,group,role,years_service,submitted_at\n"
 # Someone whose invitation code is not in participants.csv: stored under a keyed pseudonym, with a note.
 WAVE2 = ("invitation_code,group,role,years_service,submitted_at\n"
          "ZZZ999,caricom,legal,5,2026-03-02T09:00:00\n")
-# A tiny chat: 7 messages (Ana 3, Bruno 2, Carla 2) and 1 system event; Bruno is mentioned twice.
-TINY = ("13/03/2024, 09:00 - Ana Pérez: Good morning @Bruno Lefèvre\n"
-        "13/03/2024, 09:02 - +1 212 555 0102: Morning!\n"
-        "13/03/2024, 09:03 - Ana Pérez: <Media omitted>\n"
-        "13/03/2024, 09:04 - Ana Pérez: Noted with thanks, colleagues\n"
-        "13/03/2024, 09:10 - Carla Visitor: @12125550102 agreed\n"
-        "13/03/2024, 11:00 - Bruno Lefèvre: The draft is attached for your review\n"
-        "13/03/2024, 11:30 - Carla Visitor: Merci beaucoup pour le document\n"
-        "16/03/2024, 23:15 - Ana Pérez left\n")
 # Two coded transcripts: Ana's has 2 segments, one of them with a code the codebook does not know yet.
 ANA = ("# participant: AAA111\n# coder: maria\n\n"
        "Ana: [[speed.reaction]]We reply within the hour.[[/speed.reaction]] "
