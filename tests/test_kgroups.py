@@ -386,3 +386,14 @@ def test_construct_statistics_take_an_all_missing_source_and_one_group():
     assert comparisons.loc[0, "k"] == 3 and set(comparisons.columns) >= {"location.a", "location.b", "location.c"}
     one = construct_statistics(frame.assign(group="a"), [construct], ["a"], "mann-whitney", 5)[1]
     assert one.empty and "p_holm" in one
+
+
+def test_a_sparse_r_by_c_table_gives_one_simulated_p_value():
+    # scipy 1.17 returns this table's Monte Carlo p as a one-element array; the result must be one number.
+    import pandas as pd
+
+    from mixedmethods.survey.comparisons import association
+
+    table = pd.DataFrame([[1, 0, 1, 0, 0, 0], [1, 2, 0, 2, 1, 0], [0, 0, 1, 1, 0, 2]])
+    result = association(table)
+    assert result.test == "fisher-monte-carlo" and isinstance(result.p, float) and 0 < result.p <= 1

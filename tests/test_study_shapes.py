@@ -69,6 +69,8 @@ SHAPES = [
           profile_questions=2, scale_items=(3, 5, 2), languages=("fr",)),
     Shape(name="empty-interview", transcripts=("tags", "empty", "comments")),
     Shape(name="xlsform-no-group-question", groups=3, group_question=False, xlsform=True, profile_questions=0),
+    Shape(name="groups-of-one-k1", groups=3, respondents=(6, 1, 1), k=1, sources=("survey", "chats")),
+    Shape(name="only-empty-interviews", sources=("interviews",), transcripts=("empty", "empty")),
     Shape(name="one-author-chat", sources=("survey", "chats"), one_author_chat=True),
     # Found by the random run: a survey of one respondent, and an export that holds only its header row.
     Shape(name="one-respondent", groups=1, respondents=(1,), k=1, sources=("survey", "chats")),

@@ -51,6 +51,7 @@ def analyse_interviews(study: "Study") -> InterviewResults:
         transcripts = load_transcripts(conn)
         results.statistics["transcripts"] = int(len(transcripts))
         if transcripts.empty:
+            results.statistics.update({"segments": 0, "interviewed": 0})
             return results  # a study without interviews needs no codebook
         codebook = study.codebook()
         segments = with_themes(load_segments(conn), codebook)

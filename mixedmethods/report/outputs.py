@@ -55,4 +55,7 @@ def write_tables_xlsx(path: Path, tables: dict[str, "pd.DataFrame"]) -> Path:
                 if clean[column].dtype == object or str(clean[column].dtype) in ("str", "string"):
                     clean[column] = clean[column].map(safe_cell)
             clean.to_excel(writer, sheet_name=name[:31], index=False)
+        if not tables:  # a workbook needs a sheet; say why it has no table
+            pd.DataFrame({"note": ["No table: the study has no analysable data yet."]}).to_excel(
+                writer, sheet_name="no tables", index=False)
     return path

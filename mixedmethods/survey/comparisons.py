@@ -70,11 +70,14 @@ def mann_whitney(x: Sequence[float], y: Sequence[float], seed: int = 20260301) -
         u = stats.mannwhitneyu(s1, s2, axis=axis, alternative="two-sided").statistic
         return 2 * u / (s1.shape[axis] * s2.shape[axis]) - 1
 
-    boot = stats.bootstrap((a, b), rank_biserial, vectorized=True, n_resamples=BOOTSTRAP_RESAMPLES,
-                           method="BCa", random_state=np.random.default_rng(seed))
+    if min(len(a), len(b)) < 2:  # no bootstrap from a group of one: the interval is left out
+        interval = (float("nan"), float("nan"))
+    else:
+        boot = stats.bootstrap((a, b), rank_biserial, vectorized=True, n_resamples=BOOTSTRAP_RESAMPLES,
+                               method="BCa", random_state=np.random.default_rng(seed))
+        interval = (float(boot.confidence_interval.low), float(boot.confidence_interval.high))
     return GroupComparison("mann-whitney", len(a), len(b), float(result["U_val"].iloc[0]), None,
-                           float(result["p_val"].iloc[0]), "r_rb", float(result["RBC"].iloc[0]),
-                           (float(boot.confidence_interval.low), float(boot.confidence_interval.high)))
+                           float(result["p_val"].iloc[0]), "r_rb", float(result["RBC"].iloc[0]), interval)
 
 
 def welch(x: Sequence[float], y: Sequence[float]) -> GroupComparison:
@@ -140,6 +143,8 @@ def association(table: "pd.DataFrame", seed: int = 20260301) -> Association:
         else:
             method = stats.MonteCarloMethod(n_resamples=9999, rng=np.random.default_rng(seed))
             p_simulated = stats.fisher_exact(observed.astype(int), method=method).pvalue
-            return Association("fisher-monte-carlo", n, None, None, float(p_simulated), v, low)
+            # scipy 1.17 returns a one-element array for some tables, a scalar for others.
+            p_simulated = float(np.asarray(p_simulated).ravel()[0])
+            return Association("fisher-monte-carlo", n, None, None, p_simulated, v, low)
         return Association("fisher", n, None, None, float(p_exact), v, low)
     return Association("chi-square", n, float(chi2), int(dof), float(p), v, low)

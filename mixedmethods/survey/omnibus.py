@@ -159,6 +159,8 @@ def bootstrap_ci(samples: Sequence["np.ndarray"], statistic, seed: int) -> tuple
     import numpy as np
     from scipy import stats
 
+    if min(len(sample) for sample in samples) < 2:
+        return (math.nan, math.nan), "none"  # a group of one cannot be resampled
     with warnings.catch_warnings():
         # A degenerate resample makes BCa undefined; we detect the NaN and fall back below.
         warnings.simplefilter("ignore")
