@@ -33,6 +33,7 @@ How the generator works: docs/testing.md.
 from __future__ import annotations
 
 import json
+import re
 import random
 import sqlite3
 import traceback
@@ -196,7 +197,11 @@ def check_results_counts(built: Built) -> None:
     if truth.has["chats"]:
         assert results["chats"]["messages"] == sum(truth.messages.values())
         by_group = {g: s.get("messages") for g, s in results["chats"].get("groups", {}).items()}
-        assert by_group == truth.messages
+        # A chat of fewer than k members shows no statistic (its authors are then fewer than k too).
+        withheld = set(results["chats"].get("withheld_groups", []))
+        assert all(by_group[g] is None and truth.chat_authors[g] < k for g in withheld)
+        assert {g: n for g, n in by_group.items() if g not in withheld} == \
+            {g: n for g, n in truth.messages.items() if g not in withheld}
 
 
 def _documents(truth: StudyTruth) -> list[tuple[Path, str]]:
@@ -282,3 +287,16 @@ def test_random_shape(number: int, tmp_path: Path) -> None:
         except (AssertionError, pytest.fail.Exception) as exc:
             problems.append(f"{check.__name__}: {str(exc).splitlines()[0]}")
     assert not problems, f"{shape}\n" + "\n".join(problems)
+
+
+def test_a_study_whose_every_group_is_under_k_says_so_and_shows_no_group_statistic(tmp_path: Path) -> None:
+    shape = next(s for s in SHAPES if s.name == "every-group-under-k")  # k = 5; 2, 1 and 3 respondents
+    built = build_shape(tmp_path / "study", shape)
+    check_import_and_build(built)
+    text = "\n".join(report_paragraphs(built.truth.root / "report" / "report.docx"))
+    assert "Every chat had fewer than 5 members, so no chat statistic is reported." in text
+    assert "no group comparison could be made, because fewer than two groups had at least 5 respondents" in text
+    assert not re.search(r"(Gini|Mdn) = [.\d]", text)  # no group statistic, only the notes defining them
+    results = json.loads((built.truth.root / "report" / "results.json").read_text(encoding="utf-8"))
+    assert all(v["gini"] is None for v in results["chats"]["groups"].values())
+    assert set(results["chats"]["withheld_groups"]) == set(built.truth.groups)

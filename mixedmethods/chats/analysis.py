@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from ..study import Study
 
 
+# What a chat of fewer than k members does not show (its member count is suppressed like every small count).
+WITHHELD_BELOW_K = ("active_members", "unlisted_authors", "messages", "words", "median_messages_per_member",
+                    "gini", "gini_CI95_low", "gini_CI95_high", "top10_share", "media_share", "night_share",
+                    "weekend_share", "sessions", "median_session_messages", "median_latency_min")
+
 @dataclass
 class ChatResults:
     """Tables and statistics of the chat chapter, per group."""
@@ -62,13 +67,15 @@ def analyse_chats(study: "Study") -> ChatResults:
                          authors]).drop_duplicates("participant_id")
     people = per_participant(frame, members, mentions)
     results.tables["per_participant"] = people
-    rows, stats = [], {}
+    rows, stats, withheld = [], {}, []
     linked = listed.set_index("participant_id")["listed"]
+    k = study.report.min_cell_size
     for group in chat_groups:
         own = frame[frame["group"] == group]
         counts = people.loc[people["group"] == group, "messages"].to_numpy()
         g, low, high = gini_with_ci(counts)
-        results.lorenz[group] = lorenz(counts)
+        if len(counts) >= k:
+            results.lorenz[group] = lorenz(counts)
         hours = own["timestamp"].dt.hour
         sessions = own.groupby("session")
         row = {
@@ -85,10 +92,17 @@ def analyse_chats(study: "Study") -> ChatResults:
             "first": own["timestamp"].min().isoformat(), "last": own["timestamp"].max().isoformat(),
             "format": "; ".join(formats.loc[formats["group"] == group, "format"]),
         }
+        if len(counts) < k:
+            # A chat of fewer than k members: every statistic would describe one or two people; only the
+            # (suppressed) member count, the period and the format are kept.
+            withheld.append(group)
+            row.update({key: float("nan") for key in WITHHELD_BELOW_K})
         rows.append(row)
         stats[group] = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items() if k != "group"}
     results.tables["participation"] = pd.DataFrame(rows)
     results.statistics["groups"] = stats
+    results.statistics["withheld_groups"] = withheld
+    frame = frame[~frame["group"].isin(withheld)]  # nor in the figures and language shares
     weekday = frame["timestamp"].dt.day_of_week
     results.tables["activity"] = (frame.assign(weekday=weekday, hour=frame["timestamp"].dt.hour)
                                   .groupby(["group", "weekday", "hour"]).size().rename("messages").reset_index())

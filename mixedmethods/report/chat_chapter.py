@@ -28,6 +28,8 @@ class ChatChapter(Chapter):
         self.results = results
         self.table = results.tables["participation"].set_index("group")
         self.chat_groups = list(self.table.index)
+        self.withheld = list(results.statistics.get("withheld_groups", []))
+        self.shown = [g for g in self.chat_groups if g not in self.withheld]  # chats with at least k members
 
     def label(self, group: str) -> str:
         return self.study.group_label(group, self.lang)
@@ -67,6 +69,9 @@ class ChatChapter(Chapter):
                                 g_less=apa.bounded(ordered.loc[less, "gini"], 2, lang), ci_less=self._gini_ci(less),
                                 top_more=apa.percent(100 * ordered.loc[more, "top10_share"], lang))
         self.doc.paragraph(self.text("participation_text", table=self.doc.tables + 1, summary=summary))
+        if self.withheld:
+            self.doc.paragraph(self.text("withheld", k=self.k,
+                                         groups=self.join([self.group_label(g) for g in self.withheld])))
         rows = []
         for key in ("members", "active_members", "messages", "words", "median_messages_per_member", "gini",
                     "gini_ci", "top10_share", "media_share", "night_share", "weekend_share", "sessions",
@@ -75,6 +80,9 @@ class ChatChapter(Chapter):
             for group in self.chat_groups:
                 if key == "gini_ci":
                     cells.append(self._gini_ci(group))
+                    continue
+                if group in self.withheld and key != "members":
+                    cells.append("\u2014")  # withheld: fewer than k members
                     continue
                 value = self.table.loc[group, key]
                 if key in COUNT_ROWS:
@@ -92,9 +100,11 @@ class ChatChapter(Chapter):
                        self.t.get("report.table"))
 
     def inequality(self) -> None:
+        if not self.shown:
+            return  # no chat with k members: no curve may be drawn
         self.doc.heading(self.text("lorenz_heading"), 2)
         self.doc.paragraph(self.text("lorenz_text", figure=self.doc.figures + 1))
-        curves = {self.label(g): self.results.lorenz[g] for g in self.chat_groups}
+        curves = {self.label(g): self.results.lorenz[g] for g in self.shown}
         path = lorenz_curves(curves, self.figures_dir / f"chats-lorenz.{self.lang}.png", self.text("lorenz_x"),
                              self.text("lorenz_y"))
         self.doc.figure(path, self.text("lorenz_figure_title"), self.text("lorenz_figure_note"), width_cm=11.0,
@@ -103,6 +113,8 @@ class ChatChapter(Chapter):
     def activity(self) -> None:
         import numpy as np
 
+        if not self.shown:
+            return
         self.doc.heading(self.text("activity_heading"), 2)
         first = min(self.table["first"])[:10]
         last = max(self.table["last"])[:10]
@@ -110,7 +122,7 @@ class ChatChapter(Chapter):
                                      first=first, last=last))
         activity = self.results.tables["activity"]
         grids = {}
-        for group in self.chat_groups:
+        for group in self.shown:
             grid = np.zeros((7, 24))
             own = activity[activity["group"] == group]
             grid[own["weekday"].to_numpy(), own["hour"].to_numpy()] = own["messages"].to_numpy()
@@ -121,7 +133,7 @@ class ChatChapter(Chapter):
         volume = self.results.tables["volume"]
         series = {self.label(g): (volume.loc[volume["group"] == g, "week"], volume.loc[volume["group"] == g,
                                                                                        "messages"])
-                  for g in self.chat_groups}
+                  for g in self.shown}
         path = weekly_volume(series, self.figures_dir / f"chats-volume.{self.lang}.png", self.text("volume_y"))
         self.doc.figure(path, self.text("volume_figure_title"), self.text("volume_figure_note"),
                         label=self.t.get("report.figure"))
@@ -133,7 +145,7 @@ class ChatChapter(Chapter):
         names = self.t.raw("chats.language_names")
         self.doc.heading(self.text("language_heading"), 2)
         parts = []
-        for group in self.chat_groups:
+        for group in self.shown:
             own = language[language["group"] == group].sort_values("messages", ascending=False)
             listing = ", ".join(f"{names.get(r.language, r.language)} {apa.percent(r.pct, self.lang)}"
                                 for r in own.itertuples())

@@ -103,12 +103,7 @@ class WholeReport(Chapter):
                 self.doc.paragraph(self.text("summary_interviews", n=n, theme=theme))
         chats = self.analyses.get("chats")
         if chats is not None and "participation" in chats.tables:
-            part = chats.tables["participation"].dropna(subset=["gini"]).sort_values("gini")
-            if not part.empty:
-                self.doc.paragraph(self.text("summary_chats", messages=int(chats.tables["participation"]
-                                                                           ["messages"].sum()),
-                                             group=self.group_label(part["group"].iloc[-1]),
-                                             gini=apa.bounded(part["gini"].iloc[-1], 2, self.lang)))
+            self._summary_chats(chats)
         triangulation = self.analyses.get("triangulation")
         if triangulation is not None and "convergence" in triangulation.tables \
                 and not triangulation.tables["convergence"].empty:
@@ -116,6 +111,20 @@ class WholeReport(Chapter):
             counts = triangulation.tables["convergence"]["verdict"].value_counts()
             self.doc.paragraph(self.text("summary_triangulation",
                                          counts=self.join([f"{verdicts[v]} {n}" for v, n in counts.items()])))
+
+    def _summary_chats(self, chats) -> None:
+        """Messages and the most unequal chat, over the chats with at least k members (the others are withheld)."""
+        table = chats.tables["participation"]
+        shown = table.dropna(subset=["gini"]).sort_values("gini")
+        if shown.empty:
+            self.doc.paragraph(self.text("summary_chats_withheld", k=self.k))
+            return
+        key = "summary_chat_one" if len(shown) == 1 else "summary_chats"
+        if len(shown) > 1 and len(shown) < len(table):
+            key = "summary_chats_partial"
+        self.doc.paragraph(self.text(key, messages=int(shown["messages"].sum()), k=self.k,
+                                     group=self.group_label(shown["group"].iloc[-1]),
+                                     gini=apa.bounded(shown["gini"].iloc[-1], 2, self.lang)))
 
     def _survey_differences(self, survey) -> str:
         """The scales on which the groups differed (Holm-adjusted p < .05), each with its highest group."""

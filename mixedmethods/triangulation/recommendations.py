@@ -51,6 +51,8 @@ def facts(survey, interviews, chats, triangulation, construct_labels: dict[str, 
                 for value, row in counts.iterrows():
                     found[fact_name(question, value, "pct")] = round(100 * row.sum() / respondents)
     participation = chats.tables.get("participation")
+    if participation is not None:
+        participation = participation.dropna(subset=["gini"])  # chats with fewer than k members are withheld
     if participation is not None and not participation.empty:
         found["night_share_max"] = round(float(participation["night_share"].max()), 3)
         found["night_share_max_pct"] = round(100 * found["night_share_max"])
