@@ -258,6 +258,16 @@ def test_report_names_only_the_study_s_own_vocabulary(built: Built) -> None:
     check_names(built)
 
 
+def test_french_articles_elide_before_group_names_that_start_with_a_vowel(built: Built) -> None:
+    """French sentences fill 'le {group}', 'du {group}'; with 'équipe du Nord' they must read 'l'équipe', 'de l'équipe'."""
+    _needs(built, "build")
+    wrong = re.compile(r"\b(le|la|du|au|de) (?=[aeiouéèêàâîô])", re.IGNORECASE)
+    for path, language in _documents(built.truth):
+        if language == "fr":
+            found = [p for p in report_paragraphs(path) if wrong.search(p)]
+            assert not found, f"{path.name}: {found[0][:160]}"
+
+
 # The checkers themselves, on hand-made text: a mutation of a checker shows up here.
 
 def test_number_rule_matches_rounded_apa_numbers_only() -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Sequence
 
 DPI = 300
-# Okabe & Ito (2008) colour-blind-safe palette (black left out: it is the reference line's colour). With more
-# groups than colours, line style and marker change too, so every one of up to lcm(7, 4, 6) = 84 groups
-# keeps its own look, and no group is ever dropped.
-GROUP_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
+# Okabe & Ito (2008) colour-blind-safe palette, all eight colours (reference lines are grey). With more groups
+# than colours, line style and marker change too, so every one of up to lcm(8, 4, 6) = 24 groups keeps its own
+# look, and no group is ever dropped.
+GROUP_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 GROUP_LINE_STYLES = ("-", "--", "-.", ":")
 GROUP_MARKERS = ("o", "s", "^", "D", "v", "P")
 _RENDERED: dict[str, str] = {}  # path -> fingerprint of the data last drawn there by this process
@@ -52,6 +52,9 @@ def group_style(index: int) -> dict[str, object]:
 
     Okabe, M., & Ito, K. (2008). *Color universal design (CUD): How to make figures and presentations that are
     friendly to colorblind people*. https://jfly.uni-koeln.de/color/
+
+    >>> len({group_style(i)["color"] for i in range(8)})
+    8
 
     >>> [group_style(i)["linestyle"] for i in range(5)]
     ['-', '--', '-.', ':', '-']

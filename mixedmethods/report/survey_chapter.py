@@ -83,7 +83,8 @@ class SurveyChapter(Chapter):
             described = t.get("survey.sample_profile", table=self.doc.tables + 1,
                               questions=self.join([s[0].lower() + s[1:] if s[1:2].islower() else s for s in shorts]))
         else:
-            described = t.get("survey.sample_profile_count", table=self.doc.tables + 1, n=len(asked))
+            described = t.get("survey.sample_profile_one" if len(asked) == 1 else "survey.sample_profile_count",
+                              table=self.doc.tables + 1, n=len(asked))
         self.doc.paragraph(t.get("survey.sample_text", n=self.count_in_text(self.results.statistics["n"]),
                                  by_group=joined, profile=described if asked else ""))
         if not asked:
@@ -115,7 +116,7 @@ class SurveyChapter(Chapter):
         self.doc.heading(t.get("survey.reliability_heading"), 2)
         table = self.results.tables["reliability"]
         weak = [self.scale_label(s) for s, a in zip(table["scale"], table["alpha"]) if a < 0.70]
-        summary = t.get("survey.reliability_weak", scales=", ".join(weak)) if weak else \
+        summary = t.get("survey.reliability_weak", scales=self.join(weak)) if weak else \
             t.get("survey.reliability_good")
         self.doc.paragraph(t.get("survey.reliability_text", table=self.doc.tables + 1, summary=summary))
         rows = [[self.scale_label(r.scale), str(r["items"]), str(r.n), apa.bounded(r.alpha, 2, lang),

@@ -8,12 +8,33 @@ replaces the bundled list whole). Keys it leaves out keep the bundled text.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..resources import templates_dir
 from ..yamlio import load_yaml
+
+
+# French elision and contraction before a vowel, for names filled into sentences ("dans le {group}" with the
+# group "équipe du Nord"): le/la -> l', du -> de l', au -> à l', de -> d'. A mute h is left alone (it may be aspirated).
+_FRENCH_ELISION = [(re.compile(rf"\b{before} (?=[aeiouyàâéèêëîïôûœAEIOUYÀÂÉÈÊËÎÏÔÛŒ])"), after)
+                   for before, after in (("[Ll][ea]", "l'"), ("[Dd]u", "de l'"), ("[Aa]u", "à l'"), ("[Dd]e", "d'"))]
+
+
+def french_elision(text: str) -> str:
+    """Elide and contract articles before a vowel (a capital stays a capital).
+
+    >>> french_elision("12 dans le équipe du Nord, le score du équipe de l'Est et la autre")
+    "12 dans l'équipe du Nord, le score de l'équipe de l'Est et l'autre"
+    >>> french_elision("Le équipe, Du équipe, Au équipe")
+    "L'équipe, De l'équipe, À l'équipe"
+    """
+    for pattern, replacement in _FRENCH_ELISION:
+        text = pattern.sub(lambda m: replacement if m.group(0)[0].islower() else replacement[0].upper()
+                           + replacement[1:], text)
+    return text
 
 
 def merge_texts(bundled: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -62,5 +83,6 @@ class Texts:
         return node
 
     def get(self, key: str, **values: Any) -> str:
-        text = self.raw(key)
-        return str(text).format(**values) if values else str(text)
+        text = str(self.raw(key)).format(**values) if values else str(self.raw(key))
+        # Only filled sentences: a name put after an article may start with a vowel.
+        return french_elision(text) if self.language == "fr" and values else text

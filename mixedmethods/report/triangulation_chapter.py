@@ -71,7 +71,8 @@ class TriangulationChapter(Chapter):
         lang = self.lang
         self.doc.heading(self.text("correlations_heading"), 2)
         tested = table[table["p_holm"].notna()]
-        summary = self.text("correlations_summary", n_sig=int((tested["p_holm"] < 0.05).sum()), n=len(tested))
+        summary = self.text("correlations_summary", n_sig=int((tested["p_holm"] < 0.05).sum()), n=len(tested)) \
+            if len(tested) else self.text("correlations_none", min_pairs=min_pairs)
         self.doc.paragraph(self.text("correlations_text", table=self.doc.tables + 1, summary=summary))
         rows = []
         for _, r in table.iterrows():
