@@ -141,3 +141,12 @@ def test_results_json_has_the_interview_statistics(built: Path):
     assert interviews["transcripts"] == 24 and interviews["coders"] == ["jonas", "maria"]
     overall = interviews["agreement"]["all"]
     assert 0 < overall["kappa"] <= 1 and overall["transcripts"] == 6
+
+
+def test_the_answer_scale_is_described_from_the_questionnaires_choice_list(built: Path):
+    # The bundled agree5 list: 5 levels, "Strongly disagree" ... "Strongly agree" ("Pas du tout d'accord" ...
+    # "Tout à fait d'accord" in French).
+    english = " ".join(p.text for p in Document(str(built / "report" / "survey.en.docx")).paragraphs)
+    assert "Items were answered on a 5-point scale from “Strongly disagree” to “Strongly agree”;" in english
+    french = " ".join(p.text for p in Document(str(built / "report" / "survey.fr.docx")).paragraphs)
+    assert "sur une échelle en 5 points allant de « Pas du tout d'accord » à « Tout à fait d'accord »" in french

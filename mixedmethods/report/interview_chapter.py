@@ -68,7 +68,7 @@ class InterviewChapter(Chapter):
             indent = "" if parent is None else "\u2003"
             rows.append([indent + code.text(self.lang), code.definition.get(self.lang, "")])
         header = [self.col("code"), self.col("definition")]
-        self.doc.table(TableSpec(self.text("codebook_table_title"), header, rows, self.text("codebook_table_note"),
+        self.doc.table(TableSpec(self.text("codebook_table_title"), header, rows, self.text("codebook_table_note", path=self.study.relative(self.study.codebook_path)),
                                  align=["l", "l"], bold_rows=bold), self.t.get("report.table"))
 
     def frequencies(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..instrument.questionnaire import in_language
 from . import apa
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
@@ -54,6 +55,17 @@ class SurveyChapter(Chapter):
         self.associations()
         self.likert()
 
+    def answer_scales(self) -> list[str]:
+        """Each answer scale of the scale items, from its choice list: levels and the labels of both ends."""
+        described = []
+        lists = dict.fromkeys(self.q.question(item).choices for scale in self.q.scales for item in scale.items)
+        for name in lists:
+            choices = self.q.choice_lists[name].choices
+            described.append(self.t.get("survey.answer_scale", n=len(choices),
+                                        low=in_language(choices[0].label, self.lang, choices[0].value),
+                                        high=in_language(choices[-1].label, self.lang, choices[-1].value)))
+        return described
+
     def method(self) -> None:
         t, lang = self.t, self.lang
         self.doc.heading(t.get("survey.method_heading"), 2)
@@ -63,7 +75,7 @@ class SurveyChapter(Chapter):
         min_share = " / ".join(apa.percent(100 * x, lang) for x in shares)
         self.doc.paragraph(t.get("survey.method_instrument", title=self.q.title.get(lang, self.q.id),
                                  version=self.q.version, n_scales=len(self.q.scales), scales=scales,
-                                 min_share=min_share))
+                                 min_share=min_share, answer_scales=self.join(self.answer_scales())))
         self.doc.paragraph(t.get("survey.method_reliability"))
         self.doc.paragraph(self.method_comparisons())
         if len(self.tested) >= 2:
