@@ -397,3 +397,36 @@ def test_a_sparse_r_by_c_table_gives_one_simulated_p_value():
     table = pd.DataFrame([[1, 0, 1, 0, 0, 0], [1, 2, 0, 2, 1, 0], [0, 0, 1, 1, 0, 2]])
     result = association(table)
     assert result.test == "fisher-monte-carlo" and isinstance(result.p, float) and 0 < result.p <= 1
+
+
+def test_many_differing_pairs_are_summarised_per_scale_and_few_are_listed():
+    """Five groups: on 'trust' 4 of 10 pairs differ (A higher in 3 of them) -> one clause; on 'load' 1 pair."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from mixedmethods.report.document import ReportDocument
+    from mixedmethods.report.survey_chapter import SurveyChapter
+    from mixedmethods.report.texts import Texts
+
+    groups = ["A", "B", "C", "D", "E"]
+    pairs = [(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]]
+    differing = {("A", "B"): 3.0, ("A", "C"): 2.5, ("A", "D"): 2.2, ("B", "E"): -2.4}  # z > 0: first is higher
+    rows = [{"scale": "trust", "group_a": a, "group_b": b, "statistic": differing.get((a, b), 0.3),
+             "p": .01 if (a, b) in differing else .6, "p_adjusted": .02 if (a, b) in differing else 1.0,
+             "effect_size": .3} for a, b in pairs]
+    rows += [{"scale": "load", "group_a": a, "group_b": b, "statistic": 2.9 if (a, b) == ("C", "E") else 0.2,
+              "p": .001 if (a, b) == ("C", "E") else .7, "p_adjusted": .01 if (a, b) == ("C", "E") else 1.0,
+              "effect_size": .4} for a, b in pairs]
+    chapter = object.__new__(SurveyChapter)
+    chapter.t, chapter.lang, chapter.k, chapter.groups = Texts("en"), "en", 3, groups
+    chapter.doc = ReportDocument(None, "en")
+    chapter.study = SimpleNamespace(group_label=lambda g, lang: f"{g} team")
+    chapter.q = SimpleNamespace(scales=[SimpleNamespace(id="trust", text=lambda lang: "Trust"),
+                                        SimpleNamespace(id="load", text=lambda lang: "Workload")])
+    chapter.results = SimpleNamespace(test="mann-whitney", tables={"posthoc": pd.DataFrame(rows)})
+    chapter.posthoc(pd.DataFrame({"scale": ["trust", "load"], "p_holm": [.01, .02]}))
+    text = " ".join(p.text for p in chapter.doc.doc.paragraphs)
+    # By hand: trust has 4 differing pairs of 10; A is higher in A-B, A-C, A-D (3), E in B-E (z < 0).
+    assert "on trust, 4 of 10 pairs of groups differed, and the A team scored higher in 3 of them" in text
+    assert "on workload, the C team scored higher than the E team" in text

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from ..survey.analysis import SurveyResults
 
 
+MAX_PAIRS_IN_A_SENTENCE = 3  # beyond, a scale's significant pairs are summarised in one clause
+
+
 class SurveyChapter(Chapter):
     """Writes the chapter; one method per section, in reading order."""
 
@@ -282,13 +285,23 @@ class SurveyChapter(Chapter):
         shown = table[table["scale"].isin(significant)]
         subscript = "*p*_[Holm]" if test == "dunn" else "*p*_[GH]"
         pairs = []
-        for _, r in shown[shown["p_adjusted"] < 0.05].iterrows():
-            higher, lower = (r.group_a, r.group_b) if r.statistic > 0 else (r.group_b, r.group_a)
-            scale = self.scale_label(r.scale)
+        for scale_id, block in shown.groupby("scale", sort=False):
+            scale = self.scale_label(scale_id)
             scale = scale[0].lower() + scale[1:] if len(scale) > 1 and scale[1].islower() else scale  # mid-sentence
-            pairs.append(t.get("survey.posthoc_pair", scale=scale, higher=self.group_label(higher),
-                               lower=self.group_label(lower),
-                               p=apa.p_value(r.p_adjusted, lang).replace("*p*", subscript)))
+            differing = block[block["p_adjusted"] < 0.05]
+            winners = [(r.group_a if r.statistic > 0 else r.group_b) for r in differing.itertuples()]
+            if len(differing) > MAX_PAIRS_IN_A_SENTENCE:
+                # Many groups: one clause per scale (how many pairs differ, which group most often scores higher);
+                # every pair is in the table.
+                top = max(dict.fromkeys(winners), key=winners.count)
+                pairs.append(t.get("survey.posthoc_scale_summary", scale=scale, n_sig=len(differing),
+                                   n_pairs=len(block), top=self.group_label(top), wins=winners.count(top)))
+                continue
+            for r, higher in zip(differing.itertuples(), winners):
+                lower = r.group_b if higher == r.group_a else r.group_a
+                pairs.append(t.get("survey.posthoc_pair", scale=scale, higher=self.group_label(higher),
+                                   lower=self.group_label(lower),
+                                   p=apa.p_value(r.p_adjusted, lang).replace("*p*", subscript)))
         summary = self.join(pairs) if pairs else t.get("survey.posthoc_no_pair")
         self.doc.paragraph(t.get(f"survey.posthoc_text_{test}", table=self.doc.tables + 1, summary=summary))
         columns = ("pair", "z", "p", "p_holm", "r_rb") if test == "dunn" else ("pair", "t", "df", "p", "p_gh", "g")
