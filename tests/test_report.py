@@ -150,3 +150,25 @@ def test_the_answer_scale_is_described_from_the_questionnaires_choice_list(built
     assert "Items were answered on a 5-point scale from “Strongly disagree” to “Strongly agree”;" in english
     french = " ".join(p.text for p in Document(str(built / "report" / "survey.fr.docx")).paragraphs)
     assert "sur une échelle en 5 points allant de « Pas du tout d'accord » à « Tout à fait d'accord »" in french
+
+
+def test_a_table_with_many_group_columns_goes_on_a_landscape_page_and_text_returns_to_portrait():
+    from docx.enum.section import WD_ORIENT
+
+    from mixedmethods.report.document import ReportDocument, TableSpec
+
+    doc = ReportDocument(None, "en")
+    doc.paragraph("Before.")
+    narrow = TableSpec("Two groups", ["Measure", "Northern team", "Southern team"], [["Messages", "60", "61"]])
+    doc.table(narrow)
+    assert len(doc.doc.sections) == 1  # a two-group table stays on the portrait page
+    groups = [f"Group number {i}" for i in range(1, 10)]
+    wide = TableSpec("Nine groups", ["Measure", *groups], [["Messages", *["1,234 (56%)"] * 9]])
+    doc.table(wide)
+    doc.table(wide)  # the next wide table shares the landscape pages
+    assert [s.orientation for s in doc.doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    landscape = doc.doc.sections[-1]
+    assert landscape.page_width > landscape.page_height
+    doc.paragraph("After.")
+    assert doc.doc.sections[-1].orientation == WD_ORIENT.PORTRAIT
+    assert doc.doc.sections[-1].page_width < doc.doc.sections[-1].page_height

@@ -75,6 +75,9 @@ def rule_element(edge: str):
     return element
 
 
+WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
+
+
 class ReportDocument:
     """One report document; tables and figures are numbered in order of appearance."""
 
@@ -85,14 +88,18 @@ class ReportDocument:
         self.doc = Document(str(template or templates_dir() / "report.docx"))
         self.tables = 0
         self.figures = 0
+        self.landscape = False  # inside a landscape section opened for wide tables
 
     def title(self, text: str) -> None:
+        self._portrait()
         self.doc.add_paragraph(text, style="Title")
 
     def heading(self, text: str, level: int = 1) -> None:
+        self._portrait()
         self.doc.add_paragraph(text, style=f"Heading {level}")
 
     def paragraph(self, text: str, style: str | None = None) -> None:
+        self._portrait()
         paragraph = self.doc.add_paragraph(style=style)
         add_marked_text(paragraph, text)
 
@@ -102,6 +109,11 @@ class ReportDocument:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         self.tables += 1
+        # A table with many columns (many groups) that a portrait page would squeeze goes on landscape pages,
+        # with the wide tables that follow it; the next text returns to portrait.
+        wide = len(spec.header) >= WIDE_TABLE_COLUMNS and sum(self._needs(spec)[1:]) > self._text_width() * 0.75
+        if wide != self.landscape:
+            self._orient(landscape=wide)
         caption = self.doc.add_paragraph(style="Caption")
         caption.add_run(f"{label} {self.tables}").bold = True
         title = self.doc.add_paragraph(style="Caption")
@@ -150,6 +162,53 @@ class ReportDocument:
             self.doc.add_paragraph(style="Table Note")
         return self.tables
 
+    def _portrait(self) -> None:
+        if self.landscape:
+            self._orient(landscape=False)
+
+    def _orient(self, landscape: bool) -> None:
+        """Start a new page section in landscape or back in portrait (margins kept)."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        previous = self.doc.sections[-1]
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        width, height = previous.page_width, previous.page_height
+        if (width > height) != landscape:
+            width, height = height, width
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
+        self.landscape = landscape
+
+    def _text_width(self) -> float:
+        """Width between the margins of a portrait page, in cm."""
+        section = self.doc.sections[-1]
+        width = min(section.page_width, section.page_height)
+        return (width - section.left_margin - section.right_margin) / 360000  # EMU -> cm
+
+    @staticmethod
+    def _needs(spec: TableSpec) -> list[float]:
+        """Each column's width in cm as its longest cell needs (10 pt text: ~0.21 cm a character plus padding).
+
+        Header cells may wrap between words; body cells should not; text columns after the first may wrap.
+        """
+        def plain(text: object) -> str:
+            return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
+
+        columns = len(spec.header)
+        needs = [0.6 + 0.21 * max([max((len(w) for w in plain(spec.header[i]).split()), default=1),
+                                   *(len(plain(r[i])) for r in spec.rows)]) for i in range(columns)]
+        align = spec.align or ["l"] + ["r"] * (columns - 1)
+        for i in range(1, columns):  # numbers get the room first
+            if align[i] == "l":
+                needs[i] = min(needs[i], 0.6 + 0.21 * 22)
+        for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
+            wanted = 0.6 + 0.21 * len(label) / 2
+            have = sum(needs[first:first + span])
+            if have < wanted:
+                for index in range(first, first + span):
+                    needs[index] *= wanted / have
+        return needs
+
     def _style_id(self, name: str) -> str:
         """The style id of a style name, looked up once per document (python-docx scans all styles each time)."""
         cache = self.__dict__.setdefault("_style_ids", {})
@@ -163,25 +222,8 @@ class ReportDocument:
 
         section = self.doc.sections[-1]
         total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU -> cm
-        columns = len(spec.header)
-        # Each column as wide as its longest cell needs (10 pt text: ~0.21 cm a character plus padding);
-        # the first (label) column takes what is left, wrapping if it must.
-        def plain(text: object) -> str:
-            return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
-
-        # Header cells may wrap between words; body cells should not.
-        needs = [0.6 + 0.21 * max([max((len(w) for w in plain(spec.header[i]).split()), default=1),
-                                   *(len(plain(r[i])) for r in spec.rows)]) for i in range(columns)]
-        align = spec.align or ["l"] + ["r"] * (columns - 1)
-        for i in range(1, columns):  # text columns after the first may wrap: numbers get the room first
-            if align[i] == "l":
-                needs[i] = min(needs[i], 0.6 + 0.21 * 22)
-        for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
-            wanted = 0.6 + 0.21 * len(label) / 2
-            have = sum(needs[first:first + span])
-            if have < wanted:
-                for index in range(first, first + span):
-                    needs[index] *= wanted / have
+        # Each column as wide as its longest cell needs; the first (label) column takes what is left.
+        needs = self._needs(spec)
         others = sum(needs[1:])
         if others > total * 0.75:  # too many columns: shrink them all proportionally
             widths = [total * 0.25] + [n * total * 0.75 / others for n in needs[1:]]
@@ -199,6 +241,7 @@ class ReportDocument:
         """Add an APA figure (image file); returns its number."""
         from docx.shared import Cm
 
+        self._portrait()
         self.figures += 1
         caption = self.doc.add_paragraph(style="Caption")
         caption.add_run(f"{label} {self.figures}").bold = True
@@ -216,6 +259,7 @@ class ReportDocument:
     def page_break(self) -> None:
         from docx.enum.text import WD_BREAK
 
+        self._portrait()
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def save(self, path: Path) -> Path:

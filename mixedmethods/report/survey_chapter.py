@@ -106,9 +106,13 @@ class SurveyChapter(Chapter):
             return  # no profile question: no profile table
         header = [self.col("variable")]
         spanners = []
+        compact = len(self.groups) > 3  # beyond three groups, one "n (%)" column each (as in the interviews)
         for index, g in enumerate(self.groups):
-            header += [self.col("n"), "%"]
-            spanners.append((self.group_label(g), 1 + 2 * index, 2))
+            if compact:
+                header.append(self.study.group_label(g, lang))
+            else:
+                header += [self.col("n"), "%"]
+                spanners.append((self.group_label(g), 1 + 2 * index, 2))
         rows: list[list[str]] = []
         bold: set[int] = set()
         for qid, block in profile.groupby("question", sort=False):
@@ -120,7 +124,8 @@ class SurveyChapter(Chapter):
                 cells = ["\u2003" + self.q.choice_list(question).label_of(row["value"], lang)]
                 for g in self.groups:
                     n = row[f"{g}_n"]
-                    cells += [self.count(n), "\u2014" if missing(n) else apa.percent(row[f"{g}_pct"], lang)]
+                    share = "\u2014" if missing(n) else apa.percent(row[f"{g}_pct"], lang)
+                    cells += [f"{self.count(n)} ({share})"] if compact else [self.count(n), share]
                 rows.append(cells)
         self.doc.table(TableSpec(t.get("survey.sample_table_title"), header, rows,
                                  t.get("survey.sample_table_note", k=self.k, k_minus=self.k - 1),
