@@ -68,7 +68,8 @@ class ChatChapter(Chapter):
                                 g_more=apa.bounded(ordered.loc[more, "gini"], 2, lang), ci_more=self._gini_ci(more),
                                 g_less=apa.bounded(ordered.loc[less, "gini"], 2, lang), ci_less=self._gini_ci(less),
                                 top_more=apa.percent(100 * ordered.loc[more, "top10_share"], lang))
-        self.doc.paragraph(self.text("participation_text", table=self.doc.tables + 1, summary=summary))
+        self.doc.paragraph(self.text("participation_text" if len(self.chat_groups) > 1 else "participation_text_one",
+                                     table=self.doc.tables + 1, summary=summary))
         if self.withheld:
             self.doc.paragraph(self.text("withheld", k=self.k,
                                          groups=self.join([self.group_label(g) for g in self.withheld])))

@@ -107,7 +107,7 @@ class TriangulationChapter(Chapter):
     def joint_displays(self) -> None:
         lang = self.lang
         self.doc.heading(self.text("joint_heading"), 2)
-        self.doc.paragraph(self.text("joint_text"))
+        self.doc.paragraph(self.text("joint_text" if len(self.groups) > 1 else "joint_text_one_group"))
         symbols = self.t.raw("triangulation.effects")
         many = len(self.groups) >= 3
         for construct in self.results.constructs:
