@@ -141,3 +141,14 @@ def test_chat_chapter_in_the_demo_report(demo_study: Path, run, tmp_path: Path):
     # The demo plants more unequal participation in the Sixth Committee group.
     assert groups["sixth-committee"]["gini"] > groups["caricom"]["gini"]
     assert 9000 < groups["caricom"]["messages"] < 11000
+
+
+def test_authors_not_on_the_list_are_counted_in_words_that_fit_zero_one_and_more():
+    from mixedmethods.report.chat_chapter import ChatChapter
+    from mixedmethods.report.texts import Texts
+
+    chapter = object.__new__(ChatChapter)
+    chapter.t, chapter.lang = Texts("en"), "en"
+    assert chapter.unlisted_phrase(0) == "every author was on the list"
+    assert chapter.unlisted_phrase(1) == "one author not on the list was kept under a keyed pseudonym"
+    assert chapter.unlisted_phrase(4) == "4 authors not on the list were kept under keyed pseudonyms"

@@ -47,10 +47,15 @@ class ChatChapter(Chapter):
         formats = "; ".join(f"{self.label(g)}: {self.table.loc[g, 'format']}" for g in self.chat_groups)
         self.doc.paragraph(self.text("method_material", groups_phrase=self.groups_phrase(len(self.chat_groups)),
                                      formats=formats,
-                                     unlisted=int(self.table["unlisted_authors"].sum())))
+                                     unlisted=self.unlisted_phrase(int(self.table["unlisted_authors"].sum()))))
         self.doc.paragraph(self.text("method_sessions", gap=self.results.session_gap_minutes))
         self.doc.paragraph(self.text("method_inequality"))
         self.doc.paragraph(self.text("method_language"))
+
+    def unlisted_phrase(self, n: int) -> str:
+        """How many authors were not on the participants list, in words that fit 0, 1 and more."""
+        return self.text("unlisted_none") if n == 0 else self.text("unlisted_one") if n == 1 else \
+            self.text("unlisted_some", n=n)
 
     def _gini_ci(self, group: str) -> str:
         low, high = self.table.loc[group, "gini_CI95_low"], self.table.loc[group, "gini_CI95_high"]

@@ -157,6 +157,8 @@ class SurveyChapter(Chapter):
             bold.add(len(rows))
             rows.append([self.scale_label(scale_id), "", "", "", "", ""])
             for _, r in block.iterrows():
+                if len(self.groups) == 1 and r.group != "all":
+                    continue  # one group: its row would repeat the all-respondents row
                 name = t.get("report.all") if r.group == "all" else self.group_label(r.group)
                 rows.append(["\u2003" + name, self.count(r.n), apa.number(r.M, 2, lang), apa.number(r.SD, 2, lang),
                              apa.number(r.Mdn, 2, lang), apa.number(r.IQR, 2, lang)])
