@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import __version__
@@ -43,6 +43,7 @@ class ImportOutcome:
     values_rejected: int = 0
     kind: str = "survey"
     why: str = ""  # replaced: what changed; retired: where the file went
+    redactions: dict[str, int] = field(default_factory=dict)  # names, phones, e-mails removed from its free text
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -107,7 +108,7 @@ def import_study(study: Study, reader: str | None = None,
     """
     key = load_key(study.private_dir)
     participants = Participants.load(study.private_dir, key, default_group=study.default_group)
-    redact = Redactor(participants)
+    redact = Redactor(participants, study.chats.default_country_code)
     if study.questionnaire_path is not None:
         study.questionnaire()  # a broken questionnaire is reported even before any survey file arrives
     files = source_files(study)
@@ -188,6 +189,7 @@ def _import_survey(conn, study: Study, state: FileState, participants: Participa
     chosen = next(s.reader for s in study.survey_sources if s.path == source.path)
     questionnaire = study.questionnaire()
     raw = read_survey(source.path, questionnaire, state.relative, reader or chosen)
+    redact.take_counts()  # count this file's redactions only
     responses, rejects = validate_survey(raw, questionnaire, participants, key, list(study.groups), redact,
                                          state.relative)
     previous = [state.stored] if state.stored else []
@@ -196,10 +198,11 @@ def _import_survey(conn, study: Study, state: FileState, participants: Participa
     accepted, rejected = store_survey(conn, import_id, responses, rejects)
     finish_import(conn, import_id, accepted, rejected)
     outcome = ImportOutcome(state.relative, status, raw.reader, accepted, rejected,
-                            sum(1 for r in rejects if r.kind == "value"), why=why)
+                            sum(1 for r in rejects if r.kind == "value"), why=why, redactions=redact.take_counts())
     _audit_import(conn, "survey", status, {"path": state.relative, "sha256": source.sha256, "reader": raw.reader,
                                            "accepted": accepted, "rejected_rows": rejected,
-                                           "rejected_values": outcome.values_rejected}, previous, why)
+                                           "rejected_values": outcome.values_rejected,
+                                           "redactions": outcome.redactions}, previous, why)
     return outcome
 
 
@@ -227,13 +230,15 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
     digest = hashlib.sha256(listing.encode("utf-8")).hexdigest()
     status, import_id = begin_import(conn, previous, "interviews", label.split(": ", 1)[1], digest, "interviews",
                                      present[0].source.governed_by, hashes)
+    redact.take_counts()
     counts = store_interviews(conn, import_id, transcripts, orphans, codebook, participants, redact, key)
     finish_import(conn, import_id, counts.segments, counts.rejected)
+    redactions = redact.take_counts()
     _audit_import(conn, "interviews", status, {"files": hashes, "transcripts": counts.transcripts,
-                                               "segments": counts.segments, "rejected_segments": counts.rejected},
-                  previous, why)
+                                               "segments": counts.segments, "rejected_segments": counts.rejected,
+                                               "redactions": redactions}, previous, why)
     return ImportOutcome(label, status, f"{counts.transcripts} transcripts", counts.segments, 0, counts.rejected,
-                         kind="interviews", why=why)
+                         kind="interviews", why=why, redactions=redactions)
 
 
 def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,
@@ -255,7 +260,8 @@ def _import_chat(conn, study: Study, state: FileState, participants: Participant
     counts = store_chat(conn, import_id, frame, chat_format, source.group, linker)
     finish_import(conn, import_id, counts.messages, counts.unknown_authors)
     why = _reason(state, force)
+    redactions = linker.redactor.take_counts()
     _audit_import(conn, "chats", status, {"path": state.relative, "sha256": digest, "group": source.group,
-                                          **counts.__dict__}, previous, why)
+                                          **counts.__dict__, "redactions": redactions}, previous, why)
     return ImportOutcome(state.relative, status, counts.format, counts.messages, counts.unknown_authors,
-                         kind="chats", why=why)
+                         kind="chats", why=why, redactions=redactions)

@@ -31,9 +31,20 @@ PHONE_MARK = "[phone]"
 EMAIL_MARK = "[e-mail]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Seven or more digits, optionally with +, spaces, dots, brackets and (non-breaking) hyphens between.
-_PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\d\s().\-\u2011\u00a0]{5,}\d)(?![\w])")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Cheap pre-filter: seven digits with at most three separators between each two. Most chat messages have
+# none, and only texts that do are given to the (much slower) phone-number matcher.
+_SEPARATORS = r"[\s().\-/\u2010\u2011\u2012\u2013\u00a0]"
+_DIGIT_RUN = re.compile(r"\d(?:" + _SEPARATORS + r"{0,3}\d){6}")
+# "00" opening an international number (the prefix of most of the world) as "+", so that a matcher set
+# to a country whose prefix is another (011 in North America) still reads it; same length, same offsets.
+_LEADING_00 = re.compile(r"(?<![^\s(:])00(?=\s?[1-9])")  # a word that starts with 00
+# Shapes a phone-number matcher accepts but a reader sees as something else.
+_DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}(?!\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
+_YEARS = re.compile(r"(?:19|20)\d\d\s?[\-\u2013/]\s?(?:19|20)?\d\d")  # 2019-2023, 2019/20
+_COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 20240117
+# Without a default country: seven or more digits with the separators a phone number is written with.
+_PHONE_SHAPE = re.compile(r"(?<![\w+\-./:])\+?\(?\d(?:[\d\s().\-/\u2011\u00a0]{5,}\d)(?!\w|[\-./:,]\d)")
 
 
 def create_key(private_dir: Path) -> Path:
@@ -183,9 +194,22 @@ class Redactor:
     found on the original text (e-mails first, then phone numbers, then
     names, never overlapping), so :meth:`with_offsets` can say where every
     original position went.
+
+    Phone numbers are found by libphonenumber's matcher (the ``phonenumbers``
+    port) for ``country_code`` (study.yaml ``chats.default_country_code``,
+    such as ``"+1"``): numbers written in that country's national format or
+    with ``+``/``00``. Its leniency is POSSIBLE (a plausible length for the
+    country), not VALID, because fictitious ranges such as 555-01xx are
+    still somebody's way of writing a number; dates, times, thousands-grouped
+    amounts and document symbols are then set aside. Without a country,
+    seven or more digits written like a phone number are removed, with the
+    same exceptions. ``counts`` adds up the redactions by kind (``name``,
+    ``phone``, ``e-mail``) until :meth:`take_counts`.
     """
 
-    def __init__(self, participants: Participants) -> None:
+    def __init__(self, participants: Participants, country_code: str | None = None) -> None:
+        from collections import Counter
+
         names: dict[str, str] = {}
         for p in participants.people:
             if not p.name:
@@ -198,6 +222,31 @@ class Redactor:
         self._ids = {n.casefold(): pid for n, pid in names.items()}
         self._names = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)",
                                  re.IGNORECASE) if ordered else None
+        self.region = _region(country_code)
+        self.counts: Counter[str] = Counter()
+
+    def take_counts(self) -> dict[str, int]:
+        """Redactions by kind since the last call (for one source's import), and start again from zero."""
+        counts = {kind: n for kind, n in sorted(self.counts.items()) if n}
+        self.counts.clear()
+        return counts
+
+    def phones(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every phone number in ``text``."""
+        if not _DIGIT_RUN.search(text):
+            return []
+        if self.region is None:
+            found = [(m.start(), m.end()) for m in _PHONE_SHAPE.finditer(text)]
+        else:
+            import phonenumbers
+
+            prepared = _LEADING_00.sub(" +", text)
+            found = []
+            for match in phonenumbers.PhoneNumberMatcher(prepared, self.region,
+                                                         leniency=phonenumbers.Leniency.POSSIBLE):
+                start = match.start - 1 if text[match.start - 1:match.start + 1] == "00" else match.start
+                found.append((start, match.end))
+        return [(start, end) for start, end in found if not _not_a_phone(text, start, end)]
 
     def replacements(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, replacement)`` spans of ``text``, in order."""
@@ -208,13 +257,16 @@ class Redactor:
 
         for match in _EMAIL.finditer(text):
             spans.append((match.start(), match.end(), EMAIL_MARK))
-        for match in _PHONE.finditer(text):
-            if not _ISO_DATE.match(match.group(0).strip()) and free(match.start(), match.end()):
-                spans.append((match.start(), match.end(), PHONE_MARK))
+            self.counts["e-mail"] += 1
+        for start, end in self.phones(text):
+            if free(start, end):
+                spans.append((start, end, PHONE_MARK))
+                self.counts["phone"] += 1
         if self._names is not None:
             for match in self._names.finditer(text):
                 if free(match.start(), match.end()):
                     spans.append((match.start(), match.end(), self._ids[match.group(0).casefold()]))
+                    self.counts["name"] += 1
         return sorted(spans)
 
     def __call__(self, text: str) -> str:
@@ -264,6 +316,31 @@ class OffsetMap:
     def end(self, position: int) -> int:
         """New position of a segment end (exclusive)."""
         return self._map(position, closing=True)
+
+
+def _region(country_code: str | None) -> str | None:
+    """The region libphonenumber reads national numbers for: "+1" -> "US", "+33" -> "FR"; None if unknown."""
+    if not country_code:
+        return None
+    import phonenumbers
+
+    digits = re.sub(r"\D", "", country_code)
+    region = phonenumbers.region_code_for_country_code(int(digits)) if digits else "ZZ"
+    return None if region == "ZZ" else region
+
+
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """Whether a phone-shaped match is a date, a time stamp, an amount or part of a longer number or symbol."""
+    found = text[start:end].strip()
+    if _DATE.search(found) or _YEARS.fullmatch(found) or _COMPACT_DATE.fullmatch(found):
+        return True
+    if not found.startswith("+") and _THOUSANDS.fullmatch(found):
+        return True
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    # Glued to a letter, digit or symbol separator: a piece of "2024-01-17T21:00", "A/C.6/78" or "18.4655".
+    if before[-1:].isalnum() or after[:1].isalnum():
+        return True
+    return bool(re.fullmatch(r"\d[\-./:]", before) or re.match(r"[\-./:,]\d", after))
 
 
 def suppress_small_counts(counts: "object", k: int) -> "object":

@@ -34,7 +34,7 @@ class AuthorLinker:
         self._phones = {normalise_phone(p.phone, self.country_code): p.participant_id
                         for p in self.participants.people if p.phone}
         self._names = {text_key(p.name): p.participant_id for p in self.participants.people if p.name}
-        self._redact = Redactor(self.participants)
+        self.redactor = Redactor(self.participants, self.country_code)  # counts what it removed
         names = sorted((p.name for p in self.participants.people if p.name), key=len, reverse=True)
         self._mention_names = re.compile("@(" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
                                          re.IGNORECASE) if names else None
@@ -76,4 +76,4 @@ class AuthorLinker:
         text = _MENTION_PHONE.sub(by_phone, text)
         if self._mention_names is not None:
             text = self._mention_names.sub(by_name, text)
-        return self._redact(text), mentioned
+        return self.redactor(text), mentioned

@@ -1,0 +1,86 @@
+"""Redaction of phone numbers without false positives (issue 10, deliverable 5).
+
+Every expected text is written by hand: what a reader of the sentence calls a
+phone number becomes ``[phone]``, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mixedmethods.privacy import Participant, Participants, Redactor
+
+PEOPLE = Participants([Participant("P-1", "Ana Pérez", "+1 246 555 0101", "ana.perez@example.org", "g1", "X")])
+
+KEPT = [  # (text) that must come out unchanged
+    "sent 2024-01-17T21:00:00 and again 2024-01-17T21:05:00Z",
+    "the meeting of 12.12.2022 was long",
+    "on 12/12/2022 at 21:00, then 17.01.2024 21:00",
+    "met at 2024-01-17 21:00:00",
+    "we were at 18.4655, -66.1057 (the venue)",
+    "location: 18.4655,-66.1057",
+    "see Art. 12.3 and Art. 12.3.1 of the draft",
+    "document A/C.6/78/L.1 and E/2024/15 were adopted",
+    "A/RES/77/1 of 2022",
+    "a budget of USD 1,250,000.00 and 1.250.000 EUR",
+    "2 500 000 people, 1 250 000 votes",
+    "ISBN 978-3-16-148410-0",
+    "pages 12-13, 2019-2023",
+    "the session on 2026-03-05 ran late",
+    "we were 15 delegations",
+    "20240117",
+]
+
+REDACTED = [  # (text, expected)
+    ("call 246/555/0060 tonight", "call [phone] tonight"),
+    ("call +1 (246) 555-0060.", "call [phone]."),
+    ("Paris: 00 33 1 42 68 53 00", "Paris: [phone]"),
+    ("Paris: +33 1 42 68 53 00", "Paris: [phone]"),
+    ("Call Ana Pérez on +1 (246) 555-0101.", "Call P-1 on [phone]."),
+    ("phone 246\u2011555\u20110101 or 0044 20 7946 0958", "phone [phone] or [phone]"),
+    ("(WhatsApp +1 246 555 0199) or write to ana.perez@example.org;",
+     "(WhatsApp [phone]) or write to [e-mail];"),
+    ("office (246) 555 0101, mobile 2465550101", "office [phone], mobile [phone]"),
+    ("sent 2024-01-17T21:00:00 from +1 246 555 0101", "sent 2024-01-17T21:00:00 from [phone]"),
+]
+
+
+@pytest.mark.parametrize("country", ["+1", None])
+@pytest.mark.parametrize("text", KEPT)
+def test_dates_times_coordinates_amounts_and_symbols_are_kept(text: str, country):
+    assert Redactor(PEOPLE, country)(text) == text
+
+
+@pytest.mark.parametrize("country", ["+1", None])
+@pytest.mark.parametrize("text, expected", REDACTED)
+def test_phone_numbers_are_redacted(text: str, expected: str, country):
+    assert Redactor(PEOPLE, country)(text) == expected
+
+
+def test_redactions_are_counted_by_kind_and_counting_starts_again():
+    redact = Redactor(PEOPLE, "+1")
+    redact("Ana Pérez: +1 246 555 0101, ana.perez@example.org; Pérez again")
+    redact("nothing here on 12.12.2022")
+    assert redact.take_counts() == {"e-mail": 1, "name": 2, "phone": 1}
+    assert redact.take_counts() == {}
+
+
+def test_offsets_follow_a_phone_redaction():
+    text = "Tel 246/555/0060 ok"  # "[phone]" (7) replaces 12 characters at 4..16
+    redacted, offsets = Redactor(PEOPLE, "+1").with_offsets(text)
+    assert redacted == "Tel [phone] ok"
+    assert (offsets.start(0), offsets.start(5), offsets.end(5), offsets.start(17), offsets.end(19)) == (0, 4, 11, 12, 14)
+
+
+def test_a_country_code_without_a_region_reads_international_numbers_only():
+    redact = Redactor(PEOPLE, "+999")  # no region has it
+    assert redact("call +33 1 42 68 53 00 on 12.12.2022") == "call [phone] on 12.12.2022"
+
+
+def test_each_import_records_its_redactions_in_the_audit(demo_study, query):
+    import json
+
+    rows = query(demo_study, "SELECT command, details FROM audit WHERE command LIKE 'import survey%'")
+    details = json.loads(rows[-1][1])
+    # Row 12 of the demo survey names a delegate, a WhatsApp number and an e-mail (see test_privacy.py).
+    assert {"name", "phone", "e-mail"} <= set(details["redactions"])
