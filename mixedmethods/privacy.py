@@ -41,6 +41,7 @@ _LEADING_00 = re.compile(r"(?<![^\s(:])00(?=\s?[1-9])")  # a word that starts wi
 # Shapes a phone-number matcher accepts but a reader sees as something else.
 _DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}(?!\d)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
+_DECIMAL = re.compile(r"-?\d{1,3}[.,]\d{3,}")
 _YEARS = re.compile(r"(?:19|20)\d\d\s?[\-\u2013/]\s?(?:19|20)?\d\d")  # 2019-2023, 2019/20
 _COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 20240117
 # Without a default country: seven or more digits with the separators a phone number is written with.
@@ -336,11 +337,14 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
         return True
     if not found.startswith("+") and _THOUSANDS.fullmatch(found):
         return True
-    before, after = text[max(0, start - 2):start], text[end:end + 2]
-    # Glued to a letter, digit or symbol separator: a piece of "2024-01-17T21:00", "A/C.6/78" or "18.4655".
+    if _DECIMAL.fullmatch(found):  # 40.7489: a coordinate or a measurement
+        return True
+    before, after = text[max(0, start - 2):start], text[end:end + 3]
+    # Glued to a letter, digit or symbol separator: a piece of "2024-01-17T21:00", "A/C.6/78", "18.4655, -66.1"
+    # or of a file name such as "00000042-PHOTO-2025-10-01.jpg".
     if before[-1:].isalnum() or after[:1].isalnum():
         return True
-    return bool(re.fullmatch(r"\d[\-./:]", before) or re.match(r"[\-./:,]\d", after))
+    return bool(re.fullmatch(r"\d[\-./:]", before) or re.match(r"[\-./:,]\d|[\-/:_]\w|,\s?-\d", after))
 
 
 def suppress_small_counts(counts: "object", k: int) -> "object":

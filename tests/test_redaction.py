@@ -29,6 +29,11 @@ KEPT = [  # (text) that must come out unchanged
     "the session on 2026-03-05 ran late",
     "we were 15 delegations",
     "20240117",
+    "location: https://maps.google.com/?q=40.7489,-73.9680",  # WhatsApp's shared location
+    "<attached: 00000042-PHOTO-2025-10-01.jpg>",  # iOS attachment name
+    "IMG-20240117-WA0001.jpg (file attached)",  # Android attachment name
+    "VID-20240117-WA0012.mp4",
+    "at 18.4655123 north",  # a coordinate given to seven decimals
 ]
 
 REDACTED = [  # (text, expected)
