@@ -90,6 +90,10 @@ def test_spanish_a_m_p_m_and_french_system_messages():
     ("13.03.2024 06:45 ÖS - Ana: x", datetime(2024, 3, 13, 18, 45)),       # Turkish afternoon
     ("13.03.2024 06:45 ÖÖ - Ana: x", datetime(2024, 3, 13, 6, 45)),        # Turkish morning
     ("١٣/٣/٢٠٢٤، ٦:٤٥ م - Ana: x", datetime(2024, 3, 13, 18, 45)),         # Arabic-Indic digits, Arabic comma, PM
+    # iOS in the Buddhist and Japanese calendars (shapes of starkdmi/whats_json test/data/calendars): 2565 BE and
+    # Reiwa 4 are 2022 (hand computed: 2565 - 543; Reiwa 1 = 2019).
+    ("[3/18/2565 BE, 14:56:01] Ana: x\n[3/27/2565 BE, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
+    ("[3/18/R4, 14:56:01] Ana: x\n[3/27/R4, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
 ])
 def test_date_and_time_shapes(header: str, expected: datetime):
     assert rows(header + "\n")[0][0] == expected
@@ -218,7 +222,10 @@ def test_group_name_before_the_encryption_notice_is_no_author():
 @pytest.mark.parametrize("notice", ["I messaggi e le chiamate sono crittografati end-to-end.",
                                     "Сообщения и звонки защищены сквозным шифрованием.",
                                     "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta.",
-                                    "Los mensajes y las llamadas están cifrados de extremo a extremo."])
+                                    "Los mensajes y las llamadas están cifrados de extremo a extremo.",
+                                    "Повідомлення й дзвінки захищено наскрізним шифруванням.",
+                                    "メッセージと通話はエンドツーエンド暗号化されています。",
+                                    "As mensagens e chamadas são encriptadas ponto a ponto."])
 def test_ios_encryption_notice_in_other_languages_is_a_system_event(notice: str):
     assert rows(f"[13/03/2024, 10:00:00] Grupo: {LRM}{notice}\n")[0][1:] == (None, notice, "system", "encryption")
 

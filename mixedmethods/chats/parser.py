@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
-from .patterns import ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, HALF_DAY, message_kind, system_event
+from .patterns import ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, message_kind, system_event
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +55,7 @@ _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # For re.split: the whole header, its date and its time (three groups); numbers are read per distinct string.
 # Dates: d/m/y in any order with "/", "." or "-", optionally "13. 6. 2018." (spaces after dots); between date and
 # time ", ", " ", Arabic "، " or Finnish " klo ". Times: "21:25", "21.25.15", 12-hour markers from HALF_DAY.
-_DATE_SPLIT = r"(\d{1,4}[./-] ?\d{1,2}[./-] ?\d{1,4}\.?)"
+_DATE_SPLIT = r"(\d{1,4}[./-] ?\d{1,2}[./-] ?[RHS]?\d{1,4}\.?(?: BE)?)"  # ERA_OFFSET: "2565 BE", "R4"
 # "p. m.", "p.m.", "PM", "ÖS": letters of a HALF_DAY key, each optionally followed by a dot and a space.
 _HALF = "(?i:" + "|".join(r"\.?\s?".join(map(re.escape, key)) + r"\.?" for key in HALF_DAY) + ")"
 _TIME_SPLIT = rf"(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?=[aApPöÖصم])(?:{_HALF}))?)"
@@ -103,6 +103,15 @@ def read_export(path: Path, shown: str) -> tuple[str, int]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
+
+
+def _date_numbers(text: str) -> tuple[int, int, int]:
+    """The three numbers of a date as written, a year of a non-Gregorian calendar made Gregorian."""
+    a, b, c = (int(x) for x in re.findall(r"\d+", text))
+    era = re.search(r"BE|[RHS]", text)
+    if era:
+        c += ERA_OFFSET[era.group()]
+    return a, b, c
 
 
 def _year(value: int) -> int:
@@ -205,7 +214,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     for position, text_date in enumerate(dates):
         first_at.setdefault(text_date, position)
     distinct_dates = list(first_at)
-    triples = [tuple(int(x) for x in re.findall(r"\d+", d)) for d in distinct_dates]
+    triples = [_date_numbers(d) for d in distinct_dates]
     seconds_of = {c: _seconds(c) for c in dict.fromkeys(clocks)}
     if date_order:
         order = date_order

@@ -49,7 +49,13 @@ _ENCRYPTION = (r"end-to-end encrypted|chiffrés de bout en bout|cifrados? de ext
                r"criptografia de ponta a ponta|Ende-zu-Ende-verschlüsselt|crittografa\w* end-to-end|"
                r"crittografia end-to-end|end-to-end versleuteld|сквозным шифрованием|uçtan uca şifreli|"
                r"koncovým šifrováním|šifrovány koncově|end-to-end šifrování|مشفرة تمامًا|端到端加密|"
-               r"päästä päähän|terenkripsi secara end-to-end|szyfrowane end-to-end")
+               r"päästä päähän|terenkripsi secara end-to-end|szyfrowane end-to-end|наскрізним шифруванням|"
+               r"एंड-टू-एंड एन्क्रिप्टेड|エンドツーエンド暗号化|เข้ารหัสจากต้นทางถึงปลายทาง|encriptadas ponto a ponto|"
+               r"mã hóa đầu cuối")
+
+# iOS writes years of non-Gregorian calendars: "2565 BE" (Buddhist) and "R4" (Japanese era, Reiwa 4):
+# the number added to the written year to give the Gregorian one.
+ERA_OFFSET = {"BE": -543, "R": 2018, "H": 1988, "S": 1925}
 ENCRYPTION = re.compile(_ENCRYPTION, re.IGNORECASE)
 
 SYSTEM_EVENTS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in [
