@@ -51,7 +51,7 @@ _ENCRYPTION = (r"end-to-end encrypted|chiffrés de bout en bout|cifrados? de ext
                r"koncovým šifrováním|šifrovány koncově|end-to-end šifrování|مشفرة تمامًا|端到端加密|"
                r"päästä päähän|terenkripsi secara end-to-end|szyfrowane end-to-end|наскрізним шифруванням|"
                r"एंड-टू-एंड एन्क्रिप्टेड|エンドツーエンド暗号化|เข้ารหัสจากต้นทางถึงปลายทาง|encriptadas ponto a ponto|"
-               r"mã hóa đầu cuối")
+               r"mã hóa đầu cuối|secured with end-to-end encryption")
 
 # iOS writes years of non-Gregorian calendars: "2565 BE" (Buddhist) and "R4" (Japanese era, Reiwa 4):
 # the number added to the written year to give the Gregorian one.
