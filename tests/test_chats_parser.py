@@ -233,3 +233,14 @@ def test_ios_encryption_notice_in_other_languages_is_a_system_event(notice: str)
 def test_a_deleted_message_in_spanish_keeps_its_author_on_ios():
     got = rows(f"[13/03/2024, 10:00:00] Ana: {LRM}Se eliminó este mensaje.\n")
     assert got[0][1:4] == ("Ana", "Se eliminó este mensaje.", "deleted")
+
+
+def test_inspect_json_counts_system_events_by_kind_and_names_the_locale(tmp_path: Path, run):
+    text = ("13.03.2024, 09:15 - Сообщения и звонки защищены сквозным шифрованием.\n"
+            "13.03.2024, 09:16 - Ana создал(-а) группу «X»\n13.03.2024, 09:17 - Ana: привет\n"
+            "14.03.2024, 09:18 - Bruno left\n")
+    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
+    facts = json.loads(run("chats", "inspect", tmp_path / "chat.txt", "--json").output)
+    # Hand count: the notice (encryption), a Russian line no table names (other), "left".
+    assert facts["by_event"] == {"encryption": 1, "left": 1, "other": 1}
+    assert facts["locale"] == "ru"

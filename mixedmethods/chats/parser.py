@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
-from .patterns import ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, message_kind, system_event
+from .patterns import (ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, encryption_locale, message_kind,
+                       system_event)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,3 +305,12 @@ def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]
             "last": frame["timestamp"].max().isoformat() if len(frame) else None}
 
 
+
+
+def event_details(frame: "pd.DataFrame") -> dict[str, object]:
+    """What ``chats inspect --json`` adds: ``by_event`` (system events per kind) and ``locale`` (the language of
+    the encryption notice, None when the export has none or its language is not in the table)."""
+    system = frame[frame["kind"] == "system"]
+    notices = system.loc[system["event"] == "encryption", "text"]
+    return {"by_event": {str(k): int(v) for k, v in system["event"].value_counts().sort_index().items()},
+            "locale": encryption_locale(notices.iloc[0]) if len(notices) else None}

@@ -44,14 +44,41 @@ LOCATION = re.compile(r"^(?:location|localisation|position|ubicación|localizaç
 # "p. m.", "p.m.", "PM"): True for the afternoon.
 HALF_DAY = {"am": False, "pm": True, "öö": False, "ös": True, "ص": False, "م": True}
 
-# The end-to-end encryption notice, the first line of most exports, per locale.
-_ENCRYPTION = (r"end-to-end encrypted|chiffrés de bout en bout|cifrados? de extremo a extremo|"
-               r"criptografia de ponta a ponta|Ende-zu-Ende-verschlüsselt|crittografa\w* end-to-end|"
-               r"crittografia end-to-end|end-to-end versleuteld|сквозным шифрованием|uçtan uca şifreli|"
-               r"koncovým šifrováním|šifrovány koncově|end-to-end šifrování|مشفرة تمامًا|端到端加密|"
-               r"päästä päähän|terenkripsi secara end-to-end|szyfrowane end-to-end|наскрізним шифруванням|"
-               r"एंड-टू-एंड एन्क्रिप्टेड|エンドツーエンド暗号化|เข้ารหัสจากต้นทางถึงปลายทาง|encriptadas ponto a ponto|"
-               r"mã hóa đầu cuối|secured with end-to-end encryption")
+# The end-to-end encryption notice, the first line of most exports, per language (also the hint for the
+# export's language that ``chats inspect --json`` reports as ``locale``).
+ENCRYPTION_BY_LOCALE = {
+    "en": r"end-to-end encrypted|secured with end-to-end encryption",
+    "fr": r"chiffrés de bout en bout",
+    "es": r"cifrados? de extremo a extremo",
+    "pt": r"criptografia de ponta a ponta|encriptadas ponto a ponto",
+    "de": r"Ende-zu-Ende-verschlüsselt",
+    "it": r"crittografa\w* end-to-end|crittografia end-to-end",
+    "nl": r"end-to-end versleuteld",
+    "ru": r"сквозным шифрованием",
+    "uk": r"наскрізним шифруванням",
+    "tr": r"uçtan uca şifreli",
+    "cs": r"koncovým šifrováním|šifrovány koncově|end-to-end šifrování",
+    "ar": r"مشفرة تمامًا",
+    "zh": r"端到端加密",
+    "ja": r"エンドツーエンド暗号化",
+    "hi": r"एंड-टू-एंड एन्क्रिप्टेड",
+    "th": r"เข้ารหัสจากต้นทางถึงปลายทาง",
+    "vi": r"mã hóa đầu cuối",
+    "fi": r"päästä päähän",
+    "id": r"terenkripsi secara end-to-end",
+    "pl": r"szyfrowane end-to-end",
+}
+_ENCRYPTION = "|".join(ENCRYPTION_BY_LOCALE.values())
+_LOCALE_OF = {locale: re.compile(pattern, re.IGNORECASE) for locale, pattern in ENCRYPTION_BY_LOCALE.items()}
+
+
+def encryption_locale(text: str) -> str | None:
+    """The language of an end-to-end encryption notice, or None."""
+    for locale, pattern in _LOCALE_OF.items():
+        if pattern.search(text):
+            return locale
+    return None
+
 
 # iOS writes years of non-Gregorian calendars: "2565 BE" (Buddhist) and "R4" (Japanese era, Reiwa 4):
 # the number added to the written year to give the Gregorian one.
