@@ -94,6 +94,8 @@ def test_spanish_a_m_p_m_and_french_system_messages():
     # Reiwa 4 are 2022 (hand computed: 2565 - 543; Reiwa 1 = 2019).
     ("[3/18/2565 BE, 14:56:01] Ana: x\n[3/27/2565 BE, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
     ("[3/18/R4, 14:56:01] Ana: x\n[3/27/R4, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
+    # iOS in Vietnamese: time before date (shape of starkdmi/whats_json test/data/ios/iOS Vietnamese.txt)
+    ("[14:56:01, 3/18/22] Ana: x\n[21:41:35, 3/27/22] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
 ])
 def test_date_and_time_shapes(header: str, expected: datetime):
     assert rows(header + "\n")[0][0] == expected

@@ -11,7 +11,7 @@ registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
 
 Shapes read: Android ``d/m/y, H:MM - Name: text`` and iOS
-``[d/m/y, H:MM:SS] Name: text``; 12-hour clocks with ``AM``/``PM``,
+``[d/m/y, H:MM:SS] Name: text`` (Vietnamese: ``[H:MM:SS, d/m/y]``); 12-hour clocks with ``AM``/``PM``,
 ``a. m.``/``p. m.``, Turkish ``ÖÖ``/``ÖS``, Arabic ``ص``/``م`` (table
 ``HALF_DAY``), with a space, U+202F or U+00A0 before them; 24-hour clocks,
 also dotted (``21.25``) and after Finnish ``klo``; day-month-year,
@@ -62,6 +62,8 @@ _HALF = "(?i:" + "|".join(r"\.?\s?".join(map(re.escape, key)) + r"\.?" for key i
 _TIME_SPLIT = rf"(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?=[aApPöÖصم])(?:{_HALF}))?)"
 _BETWEEN = r"(?:[,،]?\s|\sklo\s)"
 IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]\s)", re.MULTILINE)
+# iOS in Vietnamese writes the time first: "[14:56:01, 3/18/22] Name: text".
+IOS_TIME_FIRST_SPLIT = re.compile(rf"^(\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]\s)", re.MULTILINE)
 ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
 _TIME_PARTS = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:\s?({_HALF}))?")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -191,15 +193,17 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
     if _ARABIC_DIGIT.search(text, 0, 5000):  # Arabic-Indic digits in the headers: read as 0-9
         text = text.translate(_DIGITS)
-    platform = "ios" if IOS_SPLIT.search(_clean(text[:5000])) else "android"
+    start = _clean(text[:5000])
+    split = IOS_SPLIT if IOS_SPLIT.search(start) else ANDROID_SPLIT if ANDROID_SPLIT.search(start) else \
+        IOS_TIME_FIRST_SPLIT if IOS_TIME_FIRST_SPLIT.search(start) else ANDROID_SPLIT
+    platform = "android" if split is ANDROID_SPLIT else "ios"
     if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
-    parts = (IOS_SPLIT if platform == "ios" else ANDROID_SPLIT).split(_clean(text))
+    parts = split.split(_clean(text))
     del text
     prefix = parts[0]
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
-    dates = parts[2::4]
-    clocks = parts[3::4]
+    dates, clocks = (parts[3::4], parts[2::4]) if split is IOS_TIME_FIRST_SPLIT else (parts[2::4], parts[3::4])
     bodies = parts[4::4]
     del parts
     if not bodies:
