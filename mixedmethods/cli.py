@@ -319,7 +319,8 @@ def chats_inspect(export: Path, as_json: bool, date_order: str | None, chat_form
     Shows the format that read it and how the file is written (WhatsApp:
     Android or iOS, date order, 12- or 24-hour clock), messages by kind,
     distinct authors, system events, media files in the export, and the
-    first and last time stamp.
+    first and last time stamp. --json adds system events by kind
+    (by_event) and the language of the encryption notice (locale).
 
     \b
     Examples:
@@ -329,13 +330,13 @@ def chats_inspect(export: Path, as_json: bool, date_order: str | None, chat_form
     """
     import json
 
-    from .chats.parser import summary
+    from .chats.parser import event_details, summary
     from .chats.readers import read_chat
 
     frame, found = read_chat(export, str(export), date_order, chat_format)
     facts = summary(frame, found)
     if as_json:
-        click.echo(json.dumps(facts, ensure_ascii=False))
+        click.echo(json.dumps({**facts, **event_details(frame)}, ensure_ascii=False))
         return
     click.echo(f"format: {facts['reader']} ({facts['format']})")
     kinds = ", ".join(f"{k} {v}" for k, v in facts["by_kind"].items())

@@ -82,6 +82,20 @@ def test_spanish_a_m_p_m_and_french_system_messages():
     ("[13.03.2024, 18:45:09] Ana: x", datetime(2024, 3, 13, 18, 45, 9)),   # iOS with dots
     ("3/13/2024, 6:45 PM - Ana: x", datetime(2024, 3, 13, 18, 45)),        # month first, 12-hour
     ("13-03-2024 18:45 - Ana: x", datetime(2024, 3, 13, 18, 45)),          # dashes, no comma
+    # Shapes from Pustur/whatsapp-chat-parser's tests/parser.test.ts (expected 2018-06-03T13:55 / 2018-06-13T21:25:15)
+    ("03-06-2018, 01.55 PM - a: m\n13-06-2018, 01.55 PM - a: m", datetime(2018, 6, 3, 13, 55)),  # dotted time
+    ("13.6.2018 klo 21.25.15 - a: m", datetime(2018, 6, 13, 21, 25, 15)),  # Finnish "klo"
+    ("[3/6/18 1:55:00 p. m.] a: m\n[13/6/18 1:55:00 p. m.] a: m", datetime(2018, 6, 3, 13, 55)),
+    ("13.03.24 18:45 - Ana: x", datetime(2024, 3, 13, 18, 45)),            # Czech, no comma
+    ("13.03.2024 06:45 ÖS - Ana: x", datetime(2024, 3, 13, 18, 45)),       # Turkish afternoon
+    ("13.03.2024 06:45 ÖÖ - Ana: x", datetime(2024, 3, 13, 6, 45)),        # Turkish morning
+    ("١٣/٣/٢٠٢٤، ٦:٤٥ م - Ana: x", datetime(2024, 3, 13, 18, 45)),         # Arabic-Indic digits, Arabic comma, PM
+    # iOS in the Buddhist and Japanese calendars (shapes of starkdmi/whats_json test/data/calendars): 2565 BE and
+    # Reiwa 4 are 2022 (hand computed: 2565 - 543; Reiwa 1 = 2019).
+    ("[3/18/2565 BE, 14:56:01] Ana: x\n[3/27/2565 BE, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
+    ("[3/18/R4, 14:56:01] Ana: x\n[3/27/R4, 21:41:35] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
+    # iOS in Vietnamese: time before date (shape of starkdmi/whats_json test/data/ios/iOS Vietnamese.txt)
+    ("[14:56:01, 3/18/22] Ana: x\n[21:41:35, 3/27/22] Ana: y", datetime(2022, 3, 18, 14, 56, 1)),
 ])
 def test_date_and_time_shapes(header: str, expected: datetime):
     assert rows(header + "\n")[0][0] == expected
@@ -91,6 +105,12 @@ def test_day_month_order_from_the_sequence_when_numbers_do_not_decide():
     text = "01/02/2024, 10:00 - Ana: a\n02/02/2024, 10:00 - Ana: b\n01/03/2024, 10:00 - Ana: c\n"
     # Day first runs forward (1 Feb, 2 Feb, 1 Mar); month first would go back (2 Jan, 2 Feb, 3 Jan).
     assert [r[0] for r in rows(text)] == [datetime(2024, 2, 1, 10), datetime(2024, 2, 2, 10), datetime(2024, 3, 1, 10)]
+
+
+def test_day_month_order_with_the_shorter_span_when_both_run_forward():
+    text = "05/12/2024, 10:00 - Ana: a\n06/12/2024, 10:00 - Ana: b\n09/12/2024, 10:00 - Ana: c\n"
+    # Day first: 5, 6, 9 December (4 days); month first: 12 May, 12 June, 12 September (4 months).
+    assert [r[0].day for r in rows(text)] == [5, 6, 9]
 
 
 def test_undecidable_date_order_asks_for_the_option_and_the_option_decides():
@@ -166,3 +186,63 @@ def test_message_kinds_in_five_languages(text: str, kind: str):
 ])
 def test_system_events_in_several_languages(line: str, event: str):
     assert rows(f"13/03/2024, 10:00 - {line}\n")[0][3:] == ("system", event)
+
+
+@pytest.mark.parametrize("first", [
+    "Сообщения и звонки защищены сквозным шифрованием. Никто за пределами этого чата не может их прочитать.",
+    "Berichten en gesprekken worden end-to-end versleuteld.",
+    "Mesajlar ve aramalar uçtan uca şifrelidir.",
+    "Zprávy a hovory jsou zabezpečené koncovým šifrováním.",
+    "Un texte système qu'aucune table ne connaît",
+])
+def test_an_authorless_first_line_in_any_language_is_a_system_event(first: str):
+    got = rows(f"13/03/2024, 10:00 - {first}\n13/03/2024, 10:01 - Ana: hi\n")
+    assert [(r[1], r[3]) for r in got] == [(None, "system"), ("Ana", "text")]
+
+
+def test_authorless_lines_are_never_glued_into_the_message_above():
+    text = ("13/03/2024, 10:00 - Ana: zwei Wörter\n13/03/2024, 10:01 - Bruno ist jetzt Admin\n"
+            "13/03/2024, 10:02 - Ana: noch eins\n")
+    assert [(r[1], r[2], r[3], r[4]) for r in rows(text)] == [
+        ("Ana", "zwei Wörter", "text", None), (None, "Bruno ist jetzt Admin", "system", "other"),
+        ("Ana", "noch eins", "text", None)]
+
+
+def test_a_name_with_empty_text_is_a_message():
+    text = "13/03/2024, 10:00 - Ana: a\n13/03/2024, 10:01 - Bruno:\n13/03/2024, 10:02 - Ana: b\n"
+    assert [(r[1], r[2]) for r in rows(text)] == [("Ana", "a"), ("Bruno", ""), ("Ana", "b")]
+
+
+def test_group_name_before_the_encryption_notice_is_no_author():
+    text = (f"[13/03/2024, 10:00:00] Pokemon Chat: {LRM}Messages and calls are end-to-end encrypted.\n"
+            "[13/03/2024, 10:01:00] Ana: hi\nthe group's messages are end-to-end encrypted\n")
+    assert [(r[1], r[3], r[4]) for r in rows(text)] == [(None, "system", "encryption"), ("Ana", "text", None)]
+    android = "13/03/2024, 10:00 - Pokemon Chat: Messages and calls are end-to-end encrypted.\n"
+    assert [(r[1], r[4]) for r in rows(android)] == [(None, "encryption")]
+
+
+@pytest.mark.parametrize("notice", ["I messaggi e le chiamate sono crittografati end-to-end.",
+                                    "Сообщения и звонки защищены сквозным шифрованием.",
+                                    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta.",
+                                    "Los mensajes y las llamadas están cifrados de extremo a extremo.",
+                                    "Повідомлення й дзвінки захищено наскрізним шифруванням.",
+                                    "メッセージと通話はエンドツーエンド暗号化されています。",
+                                    "As mensagens e chamadas são encriptadas ponto a ponto."])
+def test_ios_encryption_notice_in_other_languages_is_a_system_event(notice: str):
+    assert rows(f"[13/03/2024, 10:00:00] Grupo: {LRM}{notice}\n")[0][1:] == (None, notice, "system", "encryption")
+
+
+def test_a_deleted_message_in_spanish_keeps_its_author_on_ios():
+    got = rows(f"[13/03/2024, 10:00:00] Ana: {LRM}Se eliminó este mensaje.\n")
+    assert got[0][1:4] == ("Ana", "Se eliminó este mensaje.", "deleted")
+
+
+def test_inspect_json_counts_system_events_by_kind_and_names_the_locale(tmp_path: Path, run):
+    text = ("13.03.2024, 09:15 - Сообщения и звонки защищены сквозным шифрованием.\n"
+            "13.03.2024, 09:16 - Ana создал(-а) группу «X»\n13.03.2024, 09:17 - Ana: привет\n"
+            "14.03.2024, 09:18 - Bruno left\n")
+    (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
+    facts = json.loads(run("chats", "inspect", tmp_path / "chat.txt", "--json").output)
+    # Hand count: the notice (encryption), a Russian line no table names (other), "left".
+    assert facts["by_event"] == {"encryption": 1, "left": 1, "other": 1}
+    assert facts["locale"] == "ru"

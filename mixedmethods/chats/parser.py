@@ -11,20 +11,29 @@ registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
 
 Shapes read: Android ``d/m/y, H:MM - Name: text`` and iOS
-``[d/m/y, H:MM:SS] Name: text``; 12-hour clocks with ``AM``/``PM``,
-``a. m.``/``p. m.``, with a space, U+202F or U+00A0 before them; 24-hour
-clocks; day-month-year, month-day-year and year-month-day dates with 2- or
-4-digit years and ``/``, ``.`` or ``-``; U+200E/U+200F marks; ``~ `` before
-names of non-contacts; phone numbers as authors (U+2011 hyphens kept as ``-``);
+``[d/m/y, H:MM:SS] Name: text`` (Vietnamese: ``[H:MM:SS, d/m/y]``); 12-hour clocks with ``AM``/``PM``,
+``a. m.``/``p. m.``, Turkish ``ÖÖ``/``ÖS``, Arabic ``ص``/``م`` (table
+``HALF_DAY``), with a space, U+202F or U+00A0 before them; 24-hour clocks,
+also dotted (``21.25``) and after Finnish ``klo``; day-month-year,
+month-day-year and year-month-day dates with 2- or 4-digit years and ``/``,
+``.`` or ``-``, with or without a comma (Arabic ``،`` too) before the time;
+Arabic-Indic digits; U+200E/U+200F marks; ``~ `` before names of
+non-contacts; phone numbers as authors (U+2011 hyphens kept as ``-``);
 multi-line messages. The date order is decided from the whole file: a first
 number above 12 means day first, a second above 12 month first; if neither
-decides, the order under which the messages run forward in time; else the
-caller must say (``date_order``).
+decides, the order under which the time stamps never go back, and when both
+do, the one whose first-to-last span is shorter; else the caller must say
+(``date_order``).
 
-A line that starts like a message header but carries neither ``Name: `` nor a
-known system event is a continuation of the message above, so a quoted date
-in a message body never starts a message. A line before the first header is
-an error naming the line.
+Every line that starts with a header starts a row: ``Name: text`` (or
+``Name:`` with nothing after it, an empty message) is a message; any other
+text is a system event, in any language, named from the table in
+:mod:`.patterns` or ``other``; it is never glued into the message above. On
+iOS the group's name stands as the author of system texts, which then start
+with a left-to-right mark and are told apart by the table; "Group: Messages
+and calls are end-to-end encrypted" in the first lines is the encryption
+event on both systems. A line before the first header is an error naming the
+line.
 """
 
 from __future__ import annotations
@@ -37,19 +46,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
-from .patterns import ANY_SYSTEM, COLON_SYSTEM, message_kind, system_event
+from .patterns import (ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, encryption_locale, message_kind,
+                       system_event)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-# For re.split: the whole header, then d1, separator, d2, d3, hour, minute, second, a/p.
 # For re.split: the whole header, its date and its time (three groups); numbers are read per distinct string.
-_DATE_SPLIT = r"(\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
-_TIME_SPLIT = r"(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[aApP]\.?\s?[mM]\.?)?)"
-IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT},?\s{_TIME_SPLIT}\]\s)", re.MULTILINE)
-ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT},?\s{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
-_TIME_PARTS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s?([aApP]))?")
+# Dates: d/m/y in any order with "/", "." or "-", optionally "13. 6. 2018." (spaces after dots); between date and
+# time ", ", " ", Arabic "، " or Finnish " klo ". Times: "21:25", "21.25.15", 12-hour markers from HALF_DAY.
+_DATE_SPLIT = r"(\d{1,4}[./-] ?\d{1,2}[./-] ?[RHS]?\d{1,4}\.?(?: BE)?)"  # ERA_OFFSET: "2565 BE", "R4"
+# "p. m.", "p.m.", "PM", "ÖS": letters of a HALF_DAY key, each optionally followed by a dot and a space.
+_HALF = "(?i:" + "|".join(r"\.?\s?".join(map(re.escape, key)) + r"\.?" for key in HALF_DAY) + ")"
+_TIME_SPLIT = rf"(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?=[aApPöÖصم])(?:{_HALF}))?)"
+_BETWEEN = r"(?:[,،]?\s|\sklo\s)"
+IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]\s)", re.MULTILINE)
+# iOS in Vietnamese writes the time first: "[14:56:01, 3/18/22] Name: text".
+IOS_TIME_FIRST_SPLIT = re.compile(rf"^(\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]\s)", re.MULTILINE)
+ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
+_TIME_PARTS = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:\s?({_HALF}))?")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 
@@ -90,6 +108,15 @@ def read_export(path: Path, shown: str) -> tuple[str, int]:
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
 
 
+def _date_numbers(text: str) -> tuple[int, int, int]:
+    """The three numbers of a date as written, a year of a non-Gregorian calendar made Gregorian."""
+    a, b, c = (int(x) for x in re.findall(r"\d+", text))
+    era = re.search(r"BE|[RHS]", text)
+    if era:
+        c += ERA_OFFSET[era.group()]
+    return a, b, c
+
+
 def _year(value: int) -> int:
     return value + 2000 if value < 100 else value
 
@@ -104,32 +131,38 @@ def _decide_order(triples: list[tuple[int, int, int]], times: list[tuple[int, in
     if month_first and not day_first:
         return "mdy"
     if not day_first and not month_first:
-        forward = [order for order in ("dmy", "mdy") if _runs_forward(triples, times, order)]
-        if len(forward) == 1:
-            return forward[0]
+        # The order under which the time stamps never go back; if both do, the one with the shorter span
+        # (05/12 ... 09/12 one day apart each is December, not five months).
+        spans = {order: _forward_span(triples, times, order) for order in ("dmy", "mdy")}
+        forward = sorted((span, order) for order, span in spans.items() if span is not None)
+        if len(forward) == 1 or (len(forward) == 2 and forward[0][0] < forward[1][0]):
+            return forward[0][1]
     raise InputFileError("cannot tell whether dates are day/month or month/day; pass --date-order dmy or mdy",
                          file=shown)
 
 
-def _runs_forward(triples: list[tuple[int, int, int]], times: list[tuple[int, int, int]], order: str) -> bool:
-    """True when the dates (in file order) never go back in time under ``order``."""
-    previous = None
+def _forward_span(triples: list[tuple[int, int, int]], times: list[tuple[int, int, int]], order: str
+                  ) -> float | None:
+    """Seconds from the first to the last date when the dates (in file order) never go back under ``order``,
+    else None."""
+    first = previous = None
     for (a, b, c), (h, m, s) in zip(triples, times):
         day, month = (a, b) if order == "dmy" else (b, a)
         try:
             stamp = datetime(_year(c), month, day, h, m, s)
         except ValueError:
-            return False
+            return None
         if previous is not None and stamp < previous:
-            return False
+            return None
+        first = first or stamp
         previous = stamp
-    return True
+    return (previous - first).total_seconds() if first else None
 
 
 def _seconds(clock: str) -> int:
     """Seconds after midnight of a clock time such as ``9:05``, ``21:05:09`` or ``9:05 p. m.``."""
     hour, minute, second, half = _TIME_PARTS.match(clock).groups()
-    hour = int(hour) % 12 + (12 if half in ("p", "P") else 0) if half else int(hour)
+    hour = int(hour) % 12 + (12 if HALF_DAY[re.sub(r"[\s.]", "", half).lower()] else 0) if half else int(hour)
     return hour * 3600 + int(minute) * 60 + int(second or 0)
 
 
@@ -158,27 +191,20 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
 
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
-    platform = "ios" if IOS_SPLIT.search(_clean(text[:5000])) else "android"
+    if _ARABIC_DIGIT.search(text, 0, 5000):  # Arabic-Indic digits in the headers: read as 0-9
+        text = text.translate(_DIGITS)
+    start = _clean(text[:5000])
+    split = IOS_SPLIT if IOS_SPLIT.search(start) else ANDROID_SPLIT if ANDROID_SPLIT.search(start) else \
+        IOS_TIME_FIRST_SPLIT if IOS_TIME_FIRST_SPLIT.search(start) else ANDROID_SPLIT
+    platform = "android" if split is ANDROID_SPLIT else "ios"
     if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
-    parts = (IOS_SPLIT if platform == "ios" else ANDROID_SPLIT).split(_clean(text))
+    parts = split.split(_clean(text))
     del text
     prefix = parts[0]
-    dates: list[str] = []
-    clocks: list[str] = []
-    bodies: list[str] = []
-    for index in range(1, len(parts), 4):  # header, date, time, body
-        body = parts[index + 3]
-        colon = body.find(":", 0, 102)
-        if (colon > 0 and body[colon + 1:colon + 2] == " ") or \
-                ANY_SYSTEM.search(body[:body.find("\n")] if "\n" in body else body):
-            dates.append(parts[index + 1])
-            clocks.append(parts[index + 2])
-            bodies.append(body)
-        elif bodies:  # a body line that merely looks like a header: part of the message above
-            bodies[-1] += parts[index] + body
-        else:
-            prefix += parts[index] + body
+    # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
+    dates, clocks = (parts[3::4], parts[2::4]) if split is IOS_TIME_FIRST_SPLIT else (parts[2::4], parts[3::4])
+    bodies = parts[4::4]
     del parts
     if not bodies:
         raise InputFileError("no WhatsApp message header found (expected lines like '12/03/2024, 10:15 - Name: "
@@ -193,7 +219,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     for position, text_date in enumerate(dates):
         first_at.setdefault(text_date, position)
     distinct_dates = list(first_at)
-    triples = [tuple(int(x) for x in re.split(r"[./-]", d)) for d in distinct_dates]
+    triples = [_date_numbers(d) for d in distinct_dates]
     seconds_of = {c: _seconds(c) for c in dict.fromkeys(clocks)}
     if date_order:
         order = date_order
@@ -217,7 +243,8 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     for index, body in enumerate(bodies):
         body = body.rstrip("\n")
         colon = body.find(":", 0, 102)
-        author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] == " " else None
+        # "Name: text", or "Name:" with nothing after it (an empty message; trailing spaces trimmed).
+        author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] in (" ", "\n", "") else None
         event = None
         if author is not None:
             known = seen.get(author)
@@ -226,24 +253,25 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         if author is None or known[0]:
             # No author (Android system line), or a system line whose own text holds ': '.
             author, message = None, body.replace(_SYSTEM_MARK, "")
-            event = system_event(message)
+            event = system_event(message) or "other"
         else:
             message = body[colon + 2:]
             if message[:1] == _SYSTEM_MARK:
-                # iOS writes system events as messages of the group, the text after a left-to-right mark.
+                # iOS writes system events as messages of the group, the text after a left-to-right mark;
+                # media and deleted messages carry the mark too, so those are decided first.
                 message = message[1:]
-                if ANY_SYSTEM.search(message):
+                if ANY_SYSTEM.search(message) and message_kind(message)[0] == "text":
                     event = system_event(message)
                     author = None
+            elif index < 3 and ENCRYPTION.search(message, 0, min(200, (message + "\n").find("\n"))):
+                # "Group name: Messages and calls are end-to-end encrypted", the first lines only.
+                event, author, message = "encryption", None, body
         if event is not None:
             authors.append(None)
             texts.append(message)
             kinds.append("system")
             events.append(event)
             continue
-        if author is None:
-            raise InputFileError("a message header without 'Name: ' that is no known system event", file=shown,
-                                 line=lines[index])
         kind, message = message_kind(message)
         authors.append(known[1])
         texts.append(message)
@@ -251,7 +279,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         events.append(None)
     frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
                           "line": lines})
-    clock = "12h" if any(ch in "aApP" for c in seconds_of for ch in c) else "24h"
+    clock = "12h" if any(_TIME_PARTS.match(c).group(4) for c in seconds_of) else "24h"
     return frame, ChatFormat(platform, order, clock, media_files)
 
 
@@ -281,3 +309,12 @@ def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]
             "last": frame["timestamp"].max().isoformat() if len(frame) else None}
 
 
+
+
+def event_details(frame: "pd.DataFrame") -> dict[str, object]:
+    """What ``chats inspect --json`` adds: ``by_event`` (system events per kind) and ``locale`` (the language of
+    the encryption notice, None when the export has none or its language is not in the table)."""
+    system = frame[frame["kind"] == "system"]
+    notices = system.loc[system["event"] == "encryption", "text"]
+    return {"by_event": {str(k): int(v) for k, v in system["event"].value_counts().sort_index().items()},
+            "locale": encryption_locale(notices.iloc[0]) if len(notices) else None}

@@ -20,6 +20,6 @@ def detect(path: Path) -> bool:
 @register("chats", NAME, detect=detect, suffixes=SUFFIXES, priority=-100, stores="chat messages and system events",
           recognised_by="`.txt` or `.zip` (tried last)",
           description=("Android `13/03/2024, 10:15 - Name: text` and iOS `[13/03/2024, 10:15:22] Name: text`, "
-                       "12/24-hour clocks, any date order, five interface languages"))
+                       "12/24-hour clocks, any date order, system lines in any language"))
 def read(path: Path, shown: str, date_order: str | None = None):
     return parse_export(path, shown, date_order)
