@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InstrumentError
-from .questionnaire import QUESTION_TYPES, RAW_TYPES, Questionnaire, questionnaire_from_dict
+from .questionnaire import QUESTION_TYPES, RAW_TYPES, Question, Questionnaire, questionnaire_from_dict
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "pt": "Portuguese", "ar": "Arabic",
                   "de": "German", "ru": "Russian", "zh": "Chinese"}
@@ -46,30 +46,69 @@ def _constraint(minimum: float | None, maximum: float | None) -> str:
     return " and ".join(parts)
 
 
+# Types written under another name than the one stored (``phone`` is XLSForm's ``phone number``).
+_WRITTEN_AS = {"phone": "phone number"}
+
+
+def _type_cell(q: Question) -> str:
+    if q.type in ("select_one", "select_multiple"):
+        return f"{q.type} {q.choices}"
+    if q.type == "likert":
+        return f"select_one {q.choices}"
+    written = _WRITTEN_AS.get(q.type, q.type)
+    return f"{written} {q.xlsform['list']}" if "list" in q.xlsform else written
+
+
+def _group_rows(current: list[str], target: list[str], repeats: set[str], width: int) -> list[list[Any]]:
+    """begin/end rows that take the open groups from ``current`` to ``target`` (both lists of names)."""
+    shared = 0
+    while shared < min(len(current), len(target)) and current[shared] == target[shared]:
+        shared += 1
+    rows: list[list[Any]] = []
+    for depth in range(len(current), shared, -1):
+        kind = "repeat" if "/".join(current[:depth]) in repeats else "group"
+        rows.append([f"end_{kind}", None] + [None] * width)
+    for depth in range(shared + 1, len(target) + 1):
+        kind = "repeat" if "/".join(target[:depth]) in repeats else "group"
+        rows.append([f"begin_{kind}", target[depth - 1]] + [None] * width)
+    return rows
+
+
 def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
-    """Write ``questionnaire`` as an XLSForm workbook that pyxform accepts."""
+    """Write ``questionnaire`` as an XLSForm workbook that pyxform accepts.
+
+    Groups and repeats become begin/end rows; the XLSForm columns kept in ``Question.xlsform`` are written
+    back as they were read.
+    """
     from openpyxl import Workbook
 
     langs = questionnaire.languages
+    kept = [c for c in _KEPT_COLUMNS if c != "appearance" and any(c in q.xlsform for q in questionnaire.questions)]
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(["type", "name", *[_column("label", x) for x in langs], *[_column("hint", x) for x in langs],
-                   *[_column("short", x) for x in langs],
-                   "required", "relevant", "constraint", "appearance", "reverse", "role"])
+    header = ["type", "name", *[_column("label", x) for x in langs], *[_column("hint", x) for x in langs],
+              *[_column("short", x) for x in langs],
+              "required", "relevant", "constraint", "appearance", "reverse", "role", *kept]
+    survey.append(header)
+    repeats = {q.repeat for q in questionnaire.questions if q.repeat}
+    open_groups: list[str] = []
     for q in questionnaire.questions:
-        if q.type in ("select_one", "select_multiple"):
-            qtype = f"{q.type} {q.choices}"
-        elif q.type == "likert":
-            qtype = f"select_one {q.choices}"
-        else:
-            qtype = q.type
+        target = q.group.split("/") if q.group else []
+        for row in _group_rows(open_groups, target, repeats, len(header) - 2):
+            survey.append(row)
+        open_groups = target
+        appearance = "likert" if q.type == "likert" else q.xlsform.get("appearance", "")
         survey.append([
-            qtype, q.id, *[q.label.get(x, "") for x in langs], *[q.hint.get(x, "") for x in langs],
-            *[q.short.get(x, "") for x in langs],
-            "yes" if q.required else "", q.relevant or "", _constraint(q.min, q.max),
-            "likert" if q.type == "likert" else "", "yes" if q.reverse else "", q.role or "",
+            _type_cell(q), q.id.rsplit("/", 1)[-1], *[q.label.get(x, "") for x in langs],
+            *[q.hint.get(x, "") for x in langs], *[q.short.get(x, "") for x in langs],
+            "yes" if q.required else "", q.relevant or q.xlsform.get("relevant", ""),
+            _constraint(q.min, q.max) or q.xlsform.get("constraint", ""),
+            appearance, "yes" if q.reverse else "", q.role or "",
+            *[q.xlsform.get(c, "") for c in kept],
         ])
+    for row in _group_rows(open_groups, [], repeats, len(header) - 2):
+        survey.append(row)
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", *[_column("label", x) for x in langs]])
     for name, choice_list in questionnaire.choice_lists.items():
