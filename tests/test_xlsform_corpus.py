@@ -65,7 +65,7 @@ def test_every_form_survives_xlsform_yaml_xlsform(form: Path, tmp_path: Path):
 
 
 # select_one_external needs the external_choices sheet, which the questionnaire does not keep.
-WRITABLE = [f for f in FORMS if f.stem != "case_insensitivity"]
+WRITABLE = [f for f in FORMS if f.stem not in ("case_insensitivity", "old_select_one_external")]
 
 
 @pytest.mark.parametrize("form", WRITABLE, ids=[f.stem for f in WRITABLE])

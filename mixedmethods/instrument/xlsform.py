@@ -303,6 +303,9 @@ def _question_type(text: str, row: int, where: _Where) -> tuple[str, str | None,
     key = " ".join(text.split()).lower()
     if key in _NO_ANSWER or key in _IDENTIFYING_METADATA:
         return None
+    # pyxform's older aliases: "add integer prompt", "q picture"
+    key = re.sub(r"^add (.+) prompt$", r"\1", key)
+    key = {"q picture": "image", "q location": "geopoint"}.get(key, key)
     kind = _TYPE_ALIASES.get(key, key)
     if kind in QUESTION_TYPES + RAW_TYPES:
         return kind, None, False, None
