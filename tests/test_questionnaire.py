@@ -212,3 +212,14 @@ def test_raw_answers_are_stored_as_given():
     question = Question("loc", "geopoint", {"en": "Where"})
     questionnaire = Questionnaire("x", "1", ["en"], {}, {}, [question], [])
     assert parse_value(questionnaire, question, " 12.5 -61.2 0 5 ", {}) == "12.5 -61.2 0 5"
+
+
+def test_xlsform_skip_logic_on_a_row_that_is_no_question_is_kept_as_written(tmp_path: Path):
+    form = _xlsform(tmp_path / "f.xlsx", {"survey": [
+        ["type", "name", "label", "relevant"],
+        ["deviceid", "device", None, None],  # identifying metadata: not a question here
+        ["text", "a", "A", "${device} != ''"],
+        ["text", "b", "B", "${a} = 'x'"]]})
+    q = read_xlsform(form)
+    assert (q.question("a").relevant, q.question("a").xlsform) == (None, {"relevant": "${device} != ''"})
+    assert q.question("b").relevant == "${a} = 'x'"

@@ -474,6 +474,7 @@ def _read_questions(survey: list[tuple[int, dict[str, Any]]], choice_lists: dict
         raise where.error(f"begin {stack[-1][0]} {stack[-1][1]!r} has no end {stack[-1][0]}", "survey",
                           column="type")
     _unique_ids(questions)
+    _keep_unresolved_relevance(questions)
     return questions
 
 
@@ -497,4 +498,14 @@ def _unique_ids(questions: list[dict[str, Any]]) -> None:
     for q in questions:
         if counts[q["id"]] > 1 and q.get("group"):
             q["id"] = f"{q['group']}/{q['id']}"
-            q.pop("relevant", None) if "${" in str(q.get("relevant", "")) else None
+
+
+def _keep_unresolved_relevance(questions: list[dict[str, Any]]) -> None:
+    """Skip logic naming a row that is not a question here (a note, a group, metadata, a renamed loop
+    question) cannot be evaluated: it is kept as written in ``xlsform`` instead."""
+    from .relevance import compile_relevance
+
+    ids = {q["id"] for q in questions}
+    for q in questions:
+        if "relevant" in q and any(r not in ids for r in compile_relevance(q["relevant"]).references):
+            q.setdefault("xlsform", {})["relevant"] = q.pop("relevant")
