@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InstrumentError
-from .questionnaire import QUESTION_TYPES, RAW_TYPES, Question, Questionnaire, questionnaire_from_dict
+from .questionnaire import Question, Questionnaire, questionnaire_from_dict
+from .xlsform_types import BEGIN_END, question_type
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "pt": "Portuguese", "ar": "Arabic",
                   "de": "German", "ru": "Russian", "zh": "Chinese"}
@@ -134,25 +135,6 @@ def write_xlsform(questionnaire: Questionnaire, path: Path) -> None:
     book.save(path)
 
 
-# XLSForm type names and their aliases (pyxform's question_type_dictionary) -> the names this tool stores.
-_TYPE_ALIASES = {
-    "int": "integer", "string": "text", "date time": "datetime", "datetime": "datetime", "location": "geopoint",
-    "gps": "geopoint", "photo": "image", "picture": "image", "trigger": "acknowledge", "phone number": "phone",
-    "start time": "start", "end time": "end", "get today": "today", "get start time": "start",
-    "get end time": "end", "q date": "date", "q int": "integer", "q decimal": "decimal", "q string": "text",
-}
-# Metadata that identifies a device or a person: not kept as questions (Kobo's reader ignores their columns).
-_IDENTIFYING_METADATA = {"deviceid", "device id", "get device id", "uri:deviceid", "imei", "simserial", "sim id",
-                         "get sim id", "uri:simserial", "subscriberid", "subscriber id", "get subscriber id",
-                         "uri:subscriberid", "phonenumber", "get phone number", "uri:phonenumber", "username",
-                         "uri:username", "email", "uri:email", "audit"}
-# Rows that hold no answer: display text and external data sources.
-_NO_ANSWER = {"note", "q note", "xml-external", "csv-external"}
-_BEGIN_END = re.compile(r"(?i)^(begin|end)[ _](group|repeat|loop|lgroup|looped group)(?:\s+over\s+(\S+))?\s*$")
-_SELECT = re.compile(r"(?i)^(select[ _]one|select[ _]multiple|select all that apply|rank)(?:\s+from)?\s+(\S+)"
-                     r"(?:\s+(or[ _]other|or specify other))?\s*$")
-_SELECT_RAW = re.compile(r"(?i)^(select[ _]one[ _]from[ _]file|select[ _]multiple[ _]from[ _]file|"
-                         r"select[ _]one[ _]external|osm)\s+(\S+)\s*$")
 _HEADER = re.compile(r"(?i)^(label|hint|title|short|guidance_hint|constraint_message|required_message)\s*::?\s*(.+)$")
 # Columns kept as written in ``Question.xlsform`` (neither checked nor evaluated by the tool).
 _KEPT_COLUMNS = ("appearance", "choice_filter", "calculation", "parameters", "default", "read_only",
@@ -287,32 +269,6 @@ def _relevant_and_range(item: dict[str, Any], rec: dict[str, Any]) -> None:
             item["max"] = _number(high or only_high)
 
 
-def _question_type(text: str, row: int, where: _Where) -> tuple[str, str | None, bool, str | None] | None:
-    """(type, choice list, or_other, list kept raw) of a survey row's ``type``; None for rows without answers."""
-    m = _SELECT.match(text)
-    if m:
-        kind = m.group(1).lower().replace(" ", "_")
-        kind = {"select_all_that_apply": "select_multiple"}.get(kind, kind)
-        if kind == "rank":
-            return "rank", None, False, m.group(2)
-        return kind, m.group(2), bool(m.group(3)), None
-    m = _SELECT_RAW.match(text)
-    if m:
-        kind = m.group(1).lower().replace(" ", "_")
-        return kind, None, False, m.group(2)
-    key = " ".join(text.split()).lower()
-    if key in _NO_ANSWER or key in _IDENTIFYING_METADATA:
-        return None
-    # pyxform's older aliases: "add integer prompt", "q picture"
-    key = re.sub(r"^add (.+) prompt$", r"\1", key)
-    key = {"q picture": "image", "q location": "geopoint"}.get(key, key)
-    kind = _TYPE_ALIASES.get(key, key)
-    if kind in QUESTION_TYPES + RAW_TYPES:
-        return kind, None, False, None
-    raise where.error(f"unknown question type {text!r}; expected an XLSForm type (xlsform.org)", "survey",
-                      row=row, column="type")
-
-
 def _add_other(choice_lists: dict[str, list[dict[str, Any]]], name: str, languages: list[str]) -> None:
     """``or_other``: pyxform adds the choice ``other`` to the list."""
     if not any(c["value"] == "other" for c in choice_lists.get(name, [])):
@@ -392,7 +348,7 @@ def _read_questions(survey: list[tuple[int, dict[str, Any]]], choice_lists: dict
             if rec.get("name") or any(k.startswith("label") for k in rec):
                 raise where.error("a row with a name or label needs a type", "survey", row=row, column="type")
             continue
-        m = _BEGIN_END.match(text)
+        m = BEGIN_END.match(text)
         if m:
             kind = {"lgroup": "repeat", "looped group": "repeat"}.get(m.group(2).lower(), m.group(2).lower())
             if m.group(1).lower() == "begin":
@@ -421,7 +377,10 @@ def _read_questions(survey: list[tuple[int, dict[str, Any]]], choice_lists: dict
                 if began[0] == "loop":
                     _unroll(questions, loops.pop(), choice_lists, [n for _, n, _ in stack])
             continue
-        parsed = _question_type(text, row, where)
+        try:
+            parsed = question_type(text)
+        except ValueError as exc:
+            raise where.error(str(exc), "survey", row=row, column="type") from None
         if parsed is None:
             continue
         qtype, list_name, or_other, raw_list = parsed
