@@ -128,3 +128,98 @@ def test_bundled_profile_marks_survive_the_xlsform_round_trip(tmp_path: Path):
     assert [x.short for x in back.profile_questions()] == [x.short for x in q.profile_questions()]
     assert back.question("role").short == {"en": "Role", "fr": "Fonction"}
     assert len(q.profile_questions()) == 4
+
+
+def _xlsform(path: Path, sheets: dict[str, list[list]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsform_groups_repeats_raw_types_and_upper_case_names(tmp_path: Path):
+    # Hand-built to the XLSForm spec (xlsform.org): upper-case sheet and column names are allowed.
+    form = _xlsform(tmp_path / "f.xlsx", {
+        "SURVEY": [["TYPE", "NAME", "LABEL"],
+                   ["begin_group", "hh", "Household"],
+                   ["geopoint", "loc", "Where?"],
+                   ["begin repeat", "member", "Member"],
+                   ["select_one yn or_other", "works", "Works?"],
+                   ["end repeat", None, None],
+                   ["end_group", None, None],
+                   ["date time", "visit", "Visit"],
+                   ["note", "thanks", "Thank you"]],
+        "Choices": [["LIST NAME", "NAME", "LABEL"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
+    })
+    q = read_xlsform(form)
+    assert [(x.path, x.type, x.repeat) for x in q.questions] == [
+        ("hh/loc", "geopoint", None), ("hh/member/works", "select_one", "hh/member"),
+        ("hh/member/works_other", "text", "hh/member"), ("visit", "datetime", None)]
+    assert q.choice_lists["yn"].values() == ["yes", "no", "other"]  # or_other adds 'other', as pyxform does
+    assert [x.analysed for x in q.questions] == [False, True, True, False]
+
+
+def test_xlsform_partial_translation_falls_back_to_the_default_label(tmp_path: Path):
+    form = _xlsform(tmp_path / "f.xlsx", {
+        "survey": [["type", "name", "label::English (en)", "label::French (fr)"],
+                   ["text", "a", "Name", "Nom"], ["integer", "b", "Age", None]],
+        "settings": [["form_id", "default_language"], ["f", "English (en)"]],
+    })
+    q = read_xlsform(form)
+    assert q.languages == ["en", "fr"]
+    assert (q.question("a").text("fr"), q.question("b").text("fr")) == ("Nom", "Age")
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([["type", "name", "label"], ["text", "a", "A"], ["slider", "b", "B"]],
+     "row 3, column 'type': sheet 'survey': unknown question type 'slider'"),
+    ([["type", "name", "label"], ["select_one nope", "a", "A"]],
+     "row 2, column 'type': sheet 'survey': choice list 'nope' is not on the choices sheet"),
+    ([["type", "name", "label"], ["begin_group", "g", "G"], ["text", "a", "A"]],
+     "column 'type': sheet 'survey': begin group 'g' has no end group"),
+    ([["type", "name", "label"], ["text", None, "A"]], "row 2, column 'name': sheet 'survey': a question needs a name"),
+])
+def test_xlsform_refusals_name_sheet_row_and_column(tmp_path: Path, run, rows, message):
+    form = _xlsform(tmp_path / "f.xlsx", {"survey": rows})
+    result = run("instrument", "convert", form, tmp_path / "out.yaml")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_yaml_questionnaire_takes_raw_types_groups_and_kept_xlsform_columns(tmp_path: Path):
+    path = tmp_path / "q.yaml"
+    path.write_text("id: x\nlanguages: [en]\nquestions:\n"
+                    "  - {id: loc, type: geopoint, label: Where, group: hh, repeat: hh}\n"
+                    "  - {id: n, type: calculate, label: n, xlsform: {calculation: '1 + 1'}}\n", encoding="utf-8")
+    q = load_questionnaire(path)
+    assert (q.question("loc").path, q.question("n").xlsform) == ("hh/loc", {"calculation": "1 + 1"})
+    path.write_text("id: x\nlanguages: [en]\nquestions:\n  - {id: a, type: text, group: 3}\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="line 4: question 'a': group must be a text"):
+        load_questionnaire(path)
+
+
+def test_raw_answers_are_stored_as_given():
+    from mixedmethods.instrument.questionnaire import Question, Questionnaire
+    from mixedmethods.survey.validate import parse_value
+
+    question = Question("loc", "geopoint", {"en": "Where"})
+    questionnaire = Questionnaire("x", "1", ["en"], {}, {}, [question], [])
+    assert parse_value(questionnaire, question, " 12.5 -61.2 0 5 ", {}) == "12.5 -61.2 0 5"
+
+
+def test_xlsform_skip_logic_on_a_row_that_is_no_question_is_kept_as_written(tmp_path: Path):
+    form = _xlsform(tmp_path / "f.xlsx", {"survey": [
+        ["type", "name", "label", "relevant"],
+        ["deviceid", "device", None, None],  # identifying metadata: not a question here
+        ["text", "a", "A", "${device} != ''"],
+        ["text", "b", "B", "${a} = 'x'"]]})
+    q = read_xlsform(form)
+    assert (q.question("a").relevant, q.question("a").xlsform) == (None, {"relevant": "${device} != ''"})
+    assert q.question("b").relevant == "${a} = 'x'"

@@ -17,6 +17,13 @@ from ..yamlio import LineDict, load_yaml
 from .relevance import Relevance, RelevanceSyntaxError, compile_relevance
 
 QUESTION_TYPES = ("select_one", "select_multiple", "likert", "integer", "decimal", "text", "date")
+# XLSForm types the tool keeps but does not analyse: answers are stored as given (typed raw values), checked
+# against nothing, and shown as such in ``status``. Names follow xlsform.org; ``phone`` is XLSForm's
+# ``phone number`` (redacted like text, as it identifies a person).
+RAW_TYPES = ("time", "datetime", "geopoint", "geotrace", "geoshape", "range", "image", "audio", "video", "file",
+             "barcode", "calculate", "acknowledge", "hidden", "phone", "rank", "osm", "start", "end", "today",
+             "select_one_from_file", "select_multiple_from_file", "select_one_external", "start-geopoint",
+             "background-geopoint", "background-audio")
 # What a question is for in the report. ``profile``: describes the respondents (the profile table,
 # tests of association with group, facts for the recommendation rules).
 QUESTION_ROLES = ("profile",)
@@ -76,6 +83,22 @@ class Question:
     hint: Label = field(default_factory=dict)
     short: Label = field(default_factory=dict)  # a short name for table rows ("Role"), per language
     relevance: Relevance | None = field(default=None, repr=False, compare=False)
+    group: str | None = None  # XLSForm group path ("household/adults"), as Kobo names its columns
+    repeat: str | None = None  # path of the innermost repeat the question is in: many answers per submission
+    # XLSForm columns kept as written but neither checked nor evaluated (choice_filter, calculation, appearance,
+    # parameters, a constraint or relevant outside the supported subset ...), so that they convert back.
+    xlsform: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """The question's XLSForm path, group prefix included (``household/age``)."""
+        name = self.id.rsplit("/", 1)[-1]
+        return f"{self.group}/{name}" if self.group else name
+
+    @property
+    def analysed(self) -> bool:
+        """False for types kept as raw values (:data:`RAW_TYPES`)."""
+        return self.type in QUESTION_TYPES
 
     def text(self, language: str) -> str:
         return in_language(self.label, language, self.id)
@@ -169,6 +192,11 @@ class Questionnaire:
                 item["reverse"] = True
             if q.role:
                 item["role"] = q.role
+            for key in ("group", "repeat"):
+                if getattr(q, key):
+                    item[key] = getattr(q, key)
+            if q.xlsform:
+                item["xlsform"] = dict(q.xlsform)
             questions.append(item)
         data: dict[str, Any] = {
             "id": self.id, "version": self.version, "languages": list(self.languages), "title": dict(self.title),
@@ -263,19 +291,22 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
     if not isinstance(raw_questions, list):
         raise InstrumentError("questions: expected a list", file=file, line=top.line_of("questions"))
     question_keys = {"id", "type", "label", "hint", "short", "choices", "required", "min", "max", "relevant", "reverse",
-                     "role"}
+                     "role", "group", "repeat", "xlsform"}
     for item in raw_questions:
         line = item.line if isinstance(item, LineDict) else None
         if not isinstance(item, dict) or "id" not in item or "type" not in item:
             raise InstrumentError("each question needs an id and a type", file=file, line=line)
         qid = str(item["id"])
+        if not isinstance(item, LineDict):  # plain dicts (from an XLSForm) carry no line numbers
+            item = LineDict(item)
         for key in item:
             if key not in question_keys:
                 raise InstrumentError(f"question {qid!r}: unknown key {key!r}; expected one of "
                                       f"{sorted(question_keys)}", file=file, line=item.line_of(key))
         qtype = item["type"]
-        if qtype not in QUESTION_TYPES:
-            raise InstrumentError(f"question {qid!r}: type {qtype!r} is not one of {', '.join(QUESTION_TYPES)}",
+        if qtype not in QUESTION_TYPES + RAW_TYPES:
+            raise InstrumentError(f"question {qid!r}: type {qtype!r} is not one of {', '.join(QUESTION_TYPES)} "
+                                  f"(or a type kept as raw values: {', '.join(RAW_TYPES)})",
                                   file=file, line=item.line_of("type"))
         choices = item.get("choices")
         if qtype in ("select_one", "select_multiple", "likert"):
@@ -292,6 +323,14 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             if key in item and not isinstance(item[key], bool):
                 raise InstrumentError(f"question {qid!r}: {key} must be true or false", file=file,
                                       line=item.line_of(key))
+        for key in ("group", "repeat"):
+            if key in item and not isinstance(item[key], str):
+                raise InstrumentError(f"question {qid!r}: {key} must be a text such as 'household/adults'",
+                                      file=file, line=item.line_of(key))
+        kept = item.get("xlsform", {})
+        if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+            raise InstrumentError(f"question {qid!r}: xlsform must be a mapping column -> text", file=file,
+                                  line=item.line_of("xlsform"))
         role = item.get("role")
         if role is not None and role not in QUESTION_ROLES:
             raise InstrumentError(f"question {qid!r}: role {role!r} is not one of {', '.join(QUESTION_ROLES)}",
@@ -305,6 +344,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             choices=choices, required=bool(item.get("required", False)),
             min=item.get("min"), max=item.get("max"), relevant=item.get("relevant") or None,
             reverse=bool(item.get("reverse", False)),
+            group=item.get("group"), repeat=item.get("repeat"), xlsform={str(k): v for k, v in kept.items()},
         )
         if question.relevant:
             try:
@@ -336,6 +376,8 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
         line = item.line if isinstance(item, LineDict) else None
         if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("items"), list):
             raise InstrumentError("each scale needs an id and a list of items", file=file, line=line)
+        if not isinstance(item, LineDict):
+            item = LineDict(item)
         sid = str(item["id"])
         for qid in item["items"]:
             if qid not in by_id or by_id[qid].type != "likert":

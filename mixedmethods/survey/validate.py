@@ -178,7 +178,9 @@ def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[s
         except ValueError as exc:
             rejects.append(Reject(raw_row.row, raw_row.columns.get(qid, qid), redact(raw_value), str(exc)))
             continue
-        answers[qid] = redact(value) if question.type == "text" and qid != questionnaire.participant_key else value
+        # phone (XLSForm "phone number", kept raw) identifies a person like free text can
+        personal = question.type in ("text", "phone") and qid != questionnaire.participant_key
+        answers[qid] = redact(value) if personal else value
     typed = {qid: _typed(questionnaire.question(qid), v) for qid, v in answers.items()}
     for question in questionnaire.questions:  # questionnaire order, so earlier answers decide later relevance
         relevant = question.relevance(typed) if question.relevance else True
