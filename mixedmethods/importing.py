@@ -195,7 +195,7 @@ def _import_survey(conn, study: Study, state: FileState, participants: Participa
     previous = [state.stored] if state.stored else []
     status, import_id = begin_import(conn, previous, "survey", state.relative, source.sha256, raw.reader,
                                      source.governed_by, {state.relative: source.sha256})
-    accepted, rejected = store_survey(conn, import_id, responses, rejects)
+    accepted, rejected = store_survey(conn, import_id, responses, rejects, raw.repeats, redact)
     finish_import(conn, import_id, accepted, rejected)
     outcome = ImportOutcome(state.relative, status, raw.reader, accepted, rejected,
                             sum(1 for r in rejects if r.kind == "value"), why=why, redactions=redact.take_counts())

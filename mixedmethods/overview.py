@@ -46,6 +46,10 @@ def study_status(study: Study) -> str:
                                  "WHERE status = 'kept' GROUP BY grp ORDER BY grp").fetchall()
         if responses:
             lines.append("Survey respondents: " + ", ".join(f"{g or 'no group'} {n}" for g, n in responses))
+        repeats = conn.execute("SELECT COUNT(DISTINCT import_id || ':' || repeat || ':' || row_index), "
+                               "COUNT(DISTINCT repeat) FROM survey_repeat_rows").fetchone()
+        if repeats[0]:
+            lines.append(f"Survey repeat-group rows: {repeats[0]} in {repeats[1]} repeat groups")
         kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM rejects GROUP BY kind").fetchall())
         lines.append(f"Rejects: {kinds.get('value', 0)} values, {kinds.get('row', 0)} rows, "
                      f"{kinds.get('note', 0)} notes (see: mixedmethods rejects)")

@@ -149,6 +149,19 @@ MIGRATIONS: list[str] = [
         JOIN json_each(a.details, '$.files') f
         WHERE i.source_kind = 'interviews';
     """,
+    # 5: survey repeat groups (KoboToolbox repeat sheets), one row per answer, linked to the submission
+    """
+    CREATE TABLE IF NOT EXISTS survey_repeat_rows (   -- IF NOT EXISTS: tests fake older stores from new ones
+        import_id INTEGER NOT NULL REFERENCES imports(import_id) ON DELETE CASCADE,
+        response_id INTEGER NOT NULL REFERENCES survey_responses(response_id) ON DELETE CASCADE,
+        repeat TEXT NOT NULL,                     -- repeat group (sheet) name
+        row_index INTEGER NOT NULL,               -- row in the repeat sheet (header = 1)
+        question_id TEXT NOT NULL,                -- question id, else the column's last path segment
+        value TEXT NOT NULL,                      -- raw text as exported, redacted unless a number
+        PRIMARY KEY (import_id, repeat, row_index, question_id)
+    );
+    CREATE INDEX IF NOT EXISTS survey_repeat_rows_response ON survey_repeat_rows(response_id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -81,6 +81,47 @@ def test_google_forms_csv_with_french_question_labels(study: Path, run, query):
     assert query(study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == [(0,)]
 
 
+GF_HEADER = ('{stamp},"Code d’invitation (figurant dans votre courriel d’invitation)",'
+             '"QUELLE EST VOTRE FONCTION AU SEIN DE LA DÉLÉGATION"\n')
+
+
+def kept_role(query, root: Path) -> list[tuple[int, str]]:
+    return query(root, "SELECT r.source_row, a.value FROM survey_answers a JOIN survey_responses r "
+                       "USING (response_id) WHERE r.status = 'kept' AND a.question_id = 'role'")
+
+
+def test_google_forms_horodateur_is_day_first_so_the_later_duplicate_is_kept(study: Path, run, query):
+    # Both readings are possible (no number above 12): the French header decides. Day first, row 2 is
+    # 1 March and row 3 is 2 January, so row 2 is the later submission; month first would keep row 3.
+    text = GF_HEADER.format(stamp="Horodateur") + ("01/03/2026 10:00:00,AAA111,Conseiller juridique\n"
+                                                     "02/01/2026 10:00:00,AAA111,Chef de délégation\n")
+    (study / "data/survey/google.csv").write_text(text, encoding="utf-8")
+    result = run("import", study)
+    assert "imported (googleforms): 1 responses" in result.output, result.output + result.stderr
+    assert kept_role(query, study) == [(2, "legal")]
+    assert query(study, "SELECT submitted_at FROM survey_responses ORDER BY source_row") == [
+        ("2026-03-01T10:00:00",), ("2026-01-02T10:00:00",)]
+
+
+def test_google_forms_date_order_comes_from_the_data_when_a_day_is_above_12(study: Path, run, query):
+    # English header (month first by default) but 25/02 can only be day first: row 3 (25 Feb) is later
+    # than row 2 (3 Feb read day first; it would be 2 March month first).
+    text = GF_HEADER.format(stamp="Timestamp") + ("03/02/2026 10:00:00,AAA111,Conseiller juridique\n"
+                                                    "25/02/2026 09:00:00,AAA111,Chef de délégation\n")
+    (study / "data/survey/google.csv").write_text(text, encoding="utf-8")
+    assert run("import", study).exit_code == 0
+    assert kept_role(query, study) == [(3, "head")]
+
+
+def test_google_forms_header_with_a_near_miss_names_the_closest_question(study: Path, run):
+    text = ('Horodateur,"Quelle est votre fonction dans la délégation ?"\n'
+            '01/03/2026 10:00:00,Conseiller juridique\n')
+    (study / "data/survey/google.csv").write_text(text, encoding="utf-8")
+    result = run("import", study)
+    assert result.exit_code == 2
+    assert ("closest question: 'Quelle est votre fonction au sein de la délégation ?'" in result.stderr)
+
+
 def test_reader_option_overrides_detection(study: Path, run):
     text = "invitation_code,group,_uuid\nAAA111,caricom,u-1\n"
     (study / "data/survey/export.csv").write_text(text, encoding="utf-8")
@@ -189,3 +230,60 @@ def test_a_new_reader_is_one_new_module_in_the_readers_package(study: Path, run,
         import sys
 
         sys.modules.pop("mixedmethods.survey.readers.acme", None)
+
+
+# --- Google Forms corpus (tests/fixtures/googleforms/README.md; expected values counted by hand) ---------
+
+GOOGLE_FORMS = Path(__file__).parent / "fixtures" / "googleforms"
+# file: (kept, duplicates, respondents not in participants.csv, the kept rows' (file row, role, speed_4))
+GOOGLE_EXPECTED = {
+    "fr_horodateur.csv": (3, 1, 1, [(2, "legal", "4"), (4, "negotiator", "5"), (5, "junior", "3")]),
+    "en_timestamp.csv": (2, 1, 0, [(3, "head", "2"), (4, "legal", "5")]),
+    "fr_sheets.xlsx": (2, 1, 0, [(2, "legal", "4"), (4, "negotiator", "5")]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOOGLE_EXPECTED))
+def test_google_forms_corpus(study: Path, run, query, name: str):
+    import shutil
+
+    kept, duplicates, unlisted, rows = GOOGLE_EXPECTED[name]
+    shutil.copy(GOOGLE_FORMS / name, study / "data/survey" / name)
+    result = run("import", study)
+    assert f"imported (googleforms): {kept} responses" in result.output, result.output + result.stderr
+    assert query(study, "SELECT COUNT(*) FROM survey_responses WHERE status = 'duplicate'") == [(duplicates,)]
+    assert query(study, "SELECT COUNT(*) FROM participants WHERE listed = 0") == [(unlisted,)]
+    got = query(study, "SELECT r.source_row, MAX(CASE a.question_id WHEN 'role' THEN a.value END), "
+                       "MAX(CASE a.question_id WHEN 'speed_4' THEN a.value END) FROM survey_responses r "
+                       "JOIN survey_answers a USING (response_id) WHERE r.status = 'kept' GROUP BY r.source_row "
+                       "ORDER BY r.source_row")
+    assert got == rows
+
+
+# --- LimeSurvey corpus (tests/fixtures/limesurvey/README.md): the same three responses in both headings ----
+
+LIMESURVEY = Path(__file__).parent / "fixtures" / "limesurvey"
+# Read by hand from the files: codes as exported, labels looked up in the questionnaire's choice lists.
+LIME_ANSWERS = {
+    (2, "role"): "legal", (2, "years_service"): "7", (2, "wa_purposes"): "coordination negotiation",
+    (2, "speed_1"): "4", (2, "speed_4"): "2",
+    (3, "role"): "negotiator", (3, "years_service"): "20", (3, "wa_purposes"): "information",
+    (3, "speed_1"): "3", (3, "speed_4"): "5",
+    (4, "role"): "junior",
+}
+
+
+@pytest.mark.parametrize("name", ["codes.csv", "fulltext.csv"])
+def test_limesurvey_corpus(study: Path, run, query, name: str):
+    import shutil
+
+    shutil.copy(LIMESURVEY / name, study / "data/survey" / name)
+    result = run("import", study)
+    assert "imported (limesurvey): 3 responses" in result.output, result.output + result.stderr
+    got = {(row, qid): value for row, qid, value in query(
+        study, "SELECT r.source_row, a.question_id, a.value FROM survey_answers a JOIN survey_responses r "
+               "USING (response_id) WHERE a.question_id NOT IN ('group', 'invitation_code')")}
+    assert got == LIME_ANSWERS
+    assert query(study, "SELECT r.grp, p.listed FROM participants p JOIN survey_responses r USING (participant_id) "
+                        "ORDER BY source_row") == [("caricom", 1), ("sixth-committee", 1), ("caricom", 0)]
+    assert query(study, "SELECT row FROM rejects WHERE reason LIKE 'incomplete response%'") == [(4,)]

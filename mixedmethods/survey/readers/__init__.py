@@ -34,9 +34,21 @@ class RawRow:
 
 
 @dataclass
+class RepeatRow:
+    """One answer in a repeat group (KoboToolbox: a row of a repeat sheet), linked to its submission's file row."""
+
+    parent_row: int | None  # file row of the submission in the main sheet; None: no submission has its index
+    repeat: str  # repeat group name (the sheet's name)
+    row: int  # file row in the repeat sheet (header = 1)
+    question_id: str
+    value: str
+
+
+@dataclass
 class RawSurvey:
     reader: str
     rows: list[RawRow]
+    repeats: list[RepeatRow] = field(default_factory=list)
 
 
 def normal_name(text: str) -> str:

@@ -1,10 +1,15 @@
-"""LimeSurvey CSV export ("question code" headings, answer codes).
+"""LimeSurvey CSV export ("question code" or "full question text" headings; answer codes or full answers).
 
 LimeSurvey question codes are letters and digits only, so ``trust_1`` is
 matched as ``trust1``. Multiple-choice answers come as one column per option,
 ``wapurposes[coordination]``, holding ``Y`` when chosen. An array question
 whose sub-question codes equal our item ids (``trust[trust1]``) is read item by
 item. The ``token`` column, if present, is the participant's invitation code.
+With "full question text" headings the metadata columns are named in words
+(``Response ID``, ``Date submitted``, ``Last page``...) and the questions by
+their text, sub-questions as ``Question text [Option or item text]``; they
+are matched to the question labels in any language, and multiple-choice cells
+hold ``Yes`` instead of ``Y`` when answers are exported in full.
 Reference: LimeSurvey manual, "Exporting results"
 (https://manual.limesurvey.org/Exporting_results).
 """
@@ -16,16 +21,26 @@ import re
 from ...errors import InputFileError
 from ...sources import register
 from . import RawRow, RawSurvey, normal_name
-from .tabular import Sheet
+from .tabular import Sheet, header_key
 
 NAME = "limesurvey"
 META = {"id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl",
         "token", "interviewtime"}
-_SUB = re.compile(r"^(?P<code>[^\[]+)\[(?P<sub>[^\]]+)\]$")
+# "Full question text" headings of the metadata columns (English interface) -> their codes.
+META_TEXT = {"response id": "id", "date submitted": "submitdate", "last page": "lastpage",
+             "start language": "startlanguage", "seed": "seed", "date started": "startdate",
+             "date last action": "datestamp", "ip address": "ipaddr", "referrer url": "refurl", "token": "token",
+             "access code": "token", "total time": "interviewtime"}
+CHOSEN = {"y", "yes", "oui", "sí", "1"}
+_SUB = re.compile(r"^(?P<code>[^\[]+?)\s*\[(?P<sub>[^\]]+)\]$")
+
+
+def _meta(header: str) -> str:
+    return META_TEXT.get(header_key(header), header.casefold())
 
 
 def detect(sheet: Sheet, questionnaire) -> bool:
-    names = {h.casefold() for h in sheet.header}
+    names = {_meta(h) for h in sheet.header}
     return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)
 
 
@@ -36,32 +51,39 @@ def detect(sheet: Sheet, questionnaire) -> bool:
                        'code'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q for q in questionnaire.questions}
+    texts = {header_key(text): q for q in questionnaire.questions for text in q.label.values()}
+
+    def question(name: str):
+        return ids.get(normal_name(name)) or texts.get(header_key(name))
     direct: dict[int, str] = {}
     options: dict[int, tuple[str, str]] = {}
     for index, column in enumerate(sheet.header):
-        if not column or column.casefold() in META:
+        if not column or _meta(column) in META:
             continue
         sub = _SUB.match(column)
         if sub is None:
-            question = ids.get(normal_name(column))
-            if question is None:
+            found = question(column)
+            if found is None:
                 raise InputFileError("unknown question code; expected a question id of the questionnaire without "
-                                     "underscores", file=shown, row=1, column=column)
-            direct[index] = question.id
+                                     "underscores, or its text", file=shown, row=1, column=column)
+            direct[index] = found.id
             continue
-        parent, child = ids.get(normal_name(sub["code"])), ids.get(normal_name(sub["sub"]))
+        parent, child = question(sub["code"]), question(sub["sub"])
         if child is not None:
             direct[index] = child.id
         elif parent is not None and parent.type == "select_multiple":
             values = {normal_name(v): v for v in questionnaire.choice_list(parent).values()}
-            if normal_name(sub["sub"]) not in values:
+            by_label = {header_key(text): c.value for c in questionnaire.choice_list(parent).choices
+                        for text in c.label.values()}
+            option = values.get(normal_name(sub["sub"])) or by_label.get(header_key(sub["sub"]))
+            if option is None:
                 raise InputFileError(f"option {sub['sub']!r} is not in choice list {parent.choices!r}", file=shown,
                                      row=1, column=column)
-            options[index] = (parent.id, values[normal_name(sub["sub"])])
+            options[index] = (parent.id, option)
         else:
             raise InputFileError("unknown sub-question column; expected CODE[option] of a multiple-choice question "
                                  "or ARRAY[item id]", file=shown, row=1, column=column)
-    lower = {h.casefold(): i for i, h in enumerate(sheet.header)}
+    lower = {_meta(h): i for i, h in enumerate(sheet.header)}
     key_question = questionnaire.participant_key
     rows = []
     for number, values in zip(sheet.numbers, sheet.rows):
@@ -69,7 +91,7 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
         columns = {qid: sheet.header[i] for i, qid in direct.items()}
         for i, (qid, option) in options.items():
             columns.setdefault(qid, sheet.header[i].split("[")[0])
-            if values[i].strip().upper() == "Y":
+            if values[i].strip().casefold() in CHOSEN:
                 answers[qid] = (answers.get(qid, "") + " " + option).strip()
         if key_question and key_question not in answers and "token" in lower and values[lower["token"]]:
             answers[key_question] = values[lower["token"]]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Sheet:
     numbers: list[int]
     encoding: str = "utf-8"
     delimiter: str | None = None
+    others: dict[str, "Sheet"] = field(default_factory=dict)  # further worksheets of an .xlsx, by name
 
 
 def _cell(value: object) -> str:
@@ -63,7 +65,8 @@ def decode(data: bytes, shown: str) -> tuple[str, str]:
 def read_csv(path: Path, shown: str) -> Sheet:
     """Read a CSV export; the delimiter is the most frequent of , ; TAB in the header line."""
     text, encoding = decode(path.read_bytes(), shown)
-    first = text.split("\n", 1)[0]
+    # Quoted header cells may hold commas (KoboToolbox quotes every cell and separates them with ";").
+    first = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
     counts = {d: first.count(d) for d in DELIMITERS}
     delimiter = max(counts, key=lambda d: counts[d])
     if counts[delimiter] == 0:
@@ -95,7 +98,11 @@ def read_csv(path: Path, shown: str) -> Sheet:
 
 
 def read_xlsx(path: Path, shown: str) -> Sheet:
-    """Read the first worksheet of an .xlsx export."""
+    """Read the first worksheet of an .xlsx export; the other non-empty ones go to ``others``.
+
+    Other sheets matter for KoboToolbox, which writes each repeat group to
+    its own sheet; readers that expect one sheet ignore them.
+    """
     from openpyxl import load_workbook
 
     try:
@@ -104,22 +111,32 @@ def read_xlsx(path: Path, shown: str) -> Sheet:
         raise InputFileError(f"cannot open as an Excel workbook ({type(exc).__name__}); is the file complete?",
                              file=shown) from None
     try:
-        sheet = book.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        try:
-            header = [_cell(v) for v in next(iterator)]
-        except StopIteration:
-            raise InputFileError("the first sheet is empty; expected a header row", file=shown, row=1) from None
-        while header and not header[-1]:
-            header.pop()
-        rows, numbers = [], []
-        for number, values in enumerate(iterator, start=2):
-            cells = [_cell(v) for v in values[: len(header)]]
-            if any(cells):
-                rows.append(cells + [""] * (len(header) - len(cells)))
-                numbers.append(number)
+        first = _worksheet(book.worksheets[0], shown, required=True)
+        for worksheet in book.worksheets[1:]:
+            other = _worksheet(worksheet, shown, required=False)
+            if other is not None and other.header:
+                first.others[worksheet.title] = other
     finally:
         book.close()
+    return first
+
+
+def _worksheet(worksheet, shown: str, required: bool) -> Sheet | None:
+    iterator = worksheet.iter_rows(values_only=True)
+    try:
+        header = [_cell(v) for v in next(iterator)]
+    except StopIteration:
+        if not required:
+            return None
+        raise InputFileError("the first sheet is empty; expected a header row", file=shown, row=1) from None
+    while header and not header[-1]:
+        header.pop()
+    rows, numbers = [], []
+    for number, values in enumerate(iterator, start=2):
+        cells = [_cell(v) for v in values[: len(header)]]
+        if any(cells):
+            rows.append(cells + [""] * (len(header) - len(cells)))
+            numbers.append(number)
     return Sheet(header, rows, numbers)
 
 
@@ -142,3 +159,24 @@ def read_sheet(path: Path, shown: str) -> Sheet:
         if not name and any(row[index] for row in sheet.rows):
             raise InputFileError(f"column {index + 1} has values but no header", file=shown, row=1)
     return sheet
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
+                         "\u00bb": '"', "\u00a0": " ", "\u202f": " "})
+
+
+def header_key(text: str) -> str:
+    """A column header or question text compared loosely: typographic quotes made straight, case and runs of
+    spaces ignored, trailing punctuation (``?:*.``) dropped, so a header a tool retyped still matches."""
+    from ...normalise import text_key
+
+    return text_key(text.translate(_QUOTES)).rstrip(" ?:*.!;,").strip()
+
+
+def closest(text: str, candidates) -> str | None:
+    """The candidate most like ``text`` (difflib), for a "did you mean" hint; None when nothing is close."""
+    import difflib
+
+    keys = {header_key(c): c for c in candidates}
+    found = difflib.get_close_matches(header_key(text), list(keys), n=1, cutoff=0.6)
+    return keys[found[0]] if found else None
