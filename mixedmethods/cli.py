@@ -152,7 +152,9 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
 
 @cli.command()
 @STUDY_DIR
-def status(study_dir: Path) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the store's counts per source kind and the new, changed and missing files as JSON.")
+def status(study_dir: Path, as_json: bool) -> None:
     """Show what the store holds and which source files are new, changed or missing.
 
     Lists the imports, the participants, the rejects, and for each kind of
@@ -164,11 +166,18 @@ def status(study_dir: Path) -> None:
     \b
     Example:
       mixedmethods status my-study
+      mixedmethods status my-study --json
     """
-    from .overview import study_status
+    from .overview import store_counts, study_status
     from .study import load_study
 
-    click.echo(study_status(load_study(study_dir)))
+    study = load_study(study_dir)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(store_counts(study), indent=2, ensure_ascii=False))
+        return
+    click.echo(study_status(study))
 
 
 @cli.command()

@@ -61,6 +61,52 @@ def study_status(study: Study) -> str:
     return "\n".join(lines)
 
 
+def store_counts(study: Study) -> dict:
+    """The store's counts per source kind, and each source file's state, for ``status --json`` and scripts.
+
+    Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows),
+    ``interviews`` (sources, segments), ``chats`` (exports, messages without system events,
+    system_events), ``rejects`` (value, row, note) and ``files``: for each source kind, the paths that
+    are new, changed (bytes or what governs them) or missing. Counts only: no name, no text.
+    """
+    from .sync import compare, source_files, stored_imports
+
+    files = source_files(study)
+    counts: dict = {"participants": {"listed": 0, "unlisted": 0},
+                    "survey": {"responses": 0, "duplicates": 0, "repeat_rows": 0},
+                    "interviews": {"sources": 0, "segments": 0},
+                    "chats": {"exports": 0, "messages": 0, "system_events": 0},
+                    "rejects": {"value": 0, "row": 0, "note": 0}}
+    stored = []
+    if study.store_path.exists():
+        conn = connect(study.store_path, create=False)
+        try:
+            one = lambda sql: conn.execute(sql).fetchone()[0] or 0  # noqa: E731 - a local shorthand
+            counts["participants"] = {"listed": one("SELECT COUNT(*) FROM participants WHERE listed = 1"),
+                                      "unlisted": one("SELECT COUNT(*) FROM participants WHERE listed = 0")}
+            counts["survey"] = {
+                "responses": one("SELECT COUNT(*) FROM survey_responses WHERE status = 'kept'"),
+                "duplicates": one("SELECT COUNT(*) FROM survey_responses WHERE status != 'kept'"),
+                "repeat_rows": one("SELECT COUNT(DISTINCT import_id || ':' || repeat || ':' || row_index) "
+                                   "FROM survey_repeat_rows")}
+            counts["interviews"] = {"sources": one("SELECT COUNT(*) FROM transcripts"),
+                                    "segments": one("SELECT COUNT(*) FROM coded_segments")}
+            counts["chats"] = {"exports": one("SELECT COUNT(*) FROM chats"),
+                               "messages": one("SELECT COUNT(*) FROM chat_messages WHERE kind != 'system'"),
+                               "system_events": one("SELECT COUNT(*) FROM chat_messages WHERE kind = 'system'")}
+            kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM rejects GROUP BY kind").fetchall())
+            counts["rejects"] = {kind: int(kinds.get(kind, 0)) for kind in ("value", "row", "note")}
+            stored = stored_imports(conn)
+        finally:
+            conn.close()
+    states = compare(files, stored)
+    counts["files"] = {kind: {state: sorted(s.relative for s in states if s.kind == kind and
+                                            (s.state == state or (state == "changed" and s.state == "re-read")))
+                              for state in ("new", "changed", "missing")}
+                       for kind in ("survey", "interviews", "chats")}
+    return counts
+
+
 # How each state reads in ``status``, in the order shown.
 STATE_WORDS = {
     "new": "new, not imported yet",

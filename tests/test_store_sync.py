@@ -350,3 +350,16 @@ def test_a_store_from_schema_3_opens_and_is_read_again_once(interview_study: Pat
     assert one(query, interview_study, "SELECT COUNT(*) FROM survey_responses") == 2
     assert one(query, interview_study, "SELECT COUNT(*) FROM coded_segments") == 2
     assert run("import", interview_study).output.count("unchanged, skipped") == 2
+
+
+def test_status_json_gives_the_demo_counts_and_the_files_to_import(fresh_demo: Path, run):
+    result = run("status", fresh_demo, "--json")
+    assert result.exit_code == 0
+    counts = json.loads(result.output)
+    # The demo's design: 120 respondents, 24 transcripts, two chats of 10,359 and 9,392 messages (issue 9's count).
+    assert counts["survey"]["responses"] == 120 and counts["interviews"]["sources"] == 24
+    assert counts["chats"] == {"exports": 2, "messages": 19751, "system_events": counts["chats"]["system_events"]}
+    assert counts["files"]["survey"] == {"new": [], "changed": [], "missing": []}
+    (fresh_demo / "data" / "survey" / "wave3.csv").write_text(WAVE2, encoding="utf-8")
+    counts = json.loads(run("status", fresh_demo, "--json").output)
+    assert counts["files"]["survey"]["new"] == ["data/survey/wave3.csv"]
