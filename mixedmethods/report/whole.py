@@ -128,12 +128,13 @@ class WholeReport(Chapter):
 
     def _survey_differences(self, survey) -> str:
         """The scales on which the groups differed (Holm-adjusted p < .05), each with its highest group."""
+        from ..survey.analysis import SKIPPED_ONE_GROUP
+
         comparisons = survey.statistics.get("comparisons") or {}
-        if not comparisons:
-            tested = [g for g, n in (survey.statistics.get("n_by_group") or {}).items() if n]
-            key = "summary_no_comparison_one_group" if len(self.groups) < 2 else "summary_no_comparison_small"
-            return self.text(key, k=self.k) if len(tested) < 2 or len(self.groups) < 2 else \
-                self.text("summary_no_difference")
+        skipped = survey.statistics.get("comparisons_skipped")  # why the analysis compared no groups, if so
+        if skipped:
+            key = "summary_no_comparison_one_group" if skipped == SKIPPED_ONE_GROUP else "summary_no_comparison_small"
+            return self.text(key, k=self.k)
         desc = survey.tables["descriptives"]
         scales = {s.id: s for s in self.study.questionnaire().scales}
         differences = []
