@@ -251,7 +251,9 @@ def _import_chat(conn, study: Study, state: FileState, participants: Participant
     if state.state == UNCHANGED and not force:
         return ImportOutcome(state.relative, "unchanged", "-", kind="chats")
     source = next(s for s in study.chat_sources if s.path == state.source.path)
-    frame, chat_format = read_chat(source.path, state.relative, source.date_order, source.format)
+    # Listed names are passed so that a name holding ": " is read as one author, not as "Name: text".
+    frame, chat_format = read_chat(source.path, state.relative, source.date_order, source.format,
+                                   [p.name for p in participants.people if p.name])
     linker = AuthorLinker(participants, key, study.chats.default_country_code)
     previous = [state.stored] if state.stored else []
     digest = state.source.sha256

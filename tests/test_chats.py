@@ -152,3 +152,39 @@ def test_authors_not_on_the_list_are_counted_in_words_that_fit_zero_one_and_more
     assert chapter.unlisted_phrase(0) == "every author was on the list"
     assert chapter.unlisted_phrase(1) == "one author not on the list was kept under a keyed pseudonym"
     assert chapter.unlisted_phrase(4) == "4 authors not on the list were kept under keyed pseudonyms"
+
+
+COLON_NAME_CHAT = ("13/03/2024, 09:15 - Amb. Ana Pérez: Barbados: Good morning\n"
+                   "13/03/2024, 09:16 - Bruno Lefèvre: Morning: all set?\n"
+                   "13/03/2024, 09:17 - ~ AMB. ANA PÉREZ: BARBADOS: Yes\n"
+                   "13/03/2024, 09:18 - Amb. Ana Pérez: Barbados:\n")
+
+
+def test_an_author_whose_name_holds_a_colon_is_read_from_the_participants_list():
+    from mixedmethods.chats.parser import parse_chat
+
+    # Without the list, the text alone gives "Amb. Ana Pérez" and a message "Barbados: Good morning".
+    frame, _ = parse_chat(COLON_NAME_CHAT, "tiny.txt")
+    assert frame["author"].tolist()[0] == "Amb. Ana Pérez"
+    frame, _ = parse_chat(COLON_NAME_CHAT, "tiny.txt", known_authors=["Amb. Ana Pérez: Barbados", "Bruno Lefèvre"])
+    assert frame[["author", "text"]].values.tolist() == [
+        ["Amb. Ana Pérez: Barbados", "Good morning"],
+        ["Bruno Lefèvre", "Morning: all set?"],  # a name without ':' is split at its first colon, as always
+        ["AMB. ANA PÉREZ: BARBADOS", "Yes"],     # as the export writes it (case, "~ " of a non-contact)
+        ["Amb. Ana Pérez: Barbados", ""],        # "Name:" with nothing after it is an empty message
+    ]
+
+
+def test_an_imported_author_with_a_colon_is_linked_to_the_listed_participant(small_study: Path, run, query):
+    people = small_study / "private" / "participants.csv"
+    people.write_text(people.read_text(encoding="utf-8").replace("Ana Pérez", "Amb. Ana Pérez: Barbados"),
+                      encoding="utf-8")
+    (small_study / "data/chats/colon.txt").write_text(COLON_NAME_CHAT, encoding="utf-8")
+    config = small_study / "study.yaml"
+    config.write_text(config.read_text().replace("  chats: []", "  chats:\n  - {path: data/chats/colon.txt, "
+                                                 "group: caricom}"), encoding="utf-8")
+    result = run("import", small_study)
+    assert result.exit_code == 0, result.output
+    assert query(small_study, "SELECT participant_id, text FROM chat_messages ORDER BY message_id") == [
+        ("P-ANA00001", "Good morning"), ("P-BRUNO002", "Morning: all set?"), ("P-ANA00001", "Yes"),
+        ("P-ANA00001", "")]

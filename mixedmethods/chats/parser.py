@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputFileError
 from .patterns import (ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, encryption_locale, message_kind,
@@ -177,9 +177,14 @@ def _clean(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def parse_chat(text: str, shown: str, date_order: str | None = None, media_files: int = 0
-               ) -> tuple["pd.DataFrame", ChatFormat]:
+def parse_chat(text: str, shown: str, date_order: str | None = None, media_files: int = 0,
+               known_authors: Iterable[str] = ()) -> tuple["pd.DataFrame", ChatFormat]:
     """Parse export text into the frame described in the module docstring, and the detected format.
+
+    ``known_authors``: the study's participant names (private/participants.csv).
+    A name that itself contains ``:`` ("Amb. Smith: Barbados") cannot be told
+    from "Name: text" by the text alone; when a line starts with such a listed
+    name followed by ``:``, the name is the author and the rest the message.
 
     Written for speed: one ``re.split`` on the header pattern cuts the whole
     text into headers and bodies in C; dates and clock times are read once per
@@ -240,9 +245,14 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     authors: list[str | None] = []
     texts, kinds, events = [], [], []
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
+    colon_names = _colon_names(known_authors)
     for index, body in enumerate(bodies):
         body = body.rstrip("\n")
         colon = body.find(":", 0, 102)
+        if colon_names is not None and colon > 0:
+            listed = colon_names.match(body)
+            if listed:
+                colon = listed.end()
         # "Name: text", or "Name:" with nothing after it (an empty message; trailing spaces trimmed).
         author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] in (" ", "\n", "") else None
         event = None
@@ -283,6 +293,16 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     return frame, ChatFormat(platform, order, clock, media_files)
 
 
+def _colon_names(names: Iterable[str]) -> "re.Pattern[str] | None":
+    """A pattern matching, at the start of a line's text, a listed name that contains ':' (cleaned like the
+    export's text, optional "~ " of non-contacts), up to the colon that ends it; None when no name has one."""
+    with_colon = sorted({_clean(n).strip() for n in names if n and ":" in n}, key=len, reverse=True)
+    if not with_colon:
+        return None
+    return re.compile(r"(?:~\s?)?(?:" + "|".join(re.escape(n) for n in with_colon) + r")(?=:(?: |\n|$))",
+                      re.IGNORECASE)
+
+
 def _author(raw: str) -> str:
     name = raw.strip()
     if name.startswith("~"):
@@ -290,12 +310,12 @@ def _author(raw: str) -> str:
     return name.replace("\u2011", "-")
 
 
-def parse_export(path: Path, shown: str | None = None, date_order: str | None = None
-                 ) -> tuple["pd.DataFrame", ChatFormat]:
-    """Read and parse a .txt or .zip WhatsApp export."""
+def parse_export(path: Path, shown: str | None = None, date_order: str | None = None,
+                 known_authors: Iterable[str] = ()) -> tuple["pd.DataFrame", ChatFormat]:
+    """Read and parse a .txt or .zip WhatsApp export (``known_authors``: see :func:`parse_chat`)."""
     label = shown or str(path)
     text, media = read_export(path, label)
-    return parse_chat(text, label, date_order, media)
+    return parse_chat(text, label, date_order, media, known_authors)
 
 
 def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """Chat export formats, one module per format (WhatsApp: :mod:`.whatsapp`).
 
 Each module defines ``detect(path) -> bool`` and ``read(path, shown,
-date_order) -> (frame, ChatFormat)`` and registers ``read`` with
+date_order, known_authors) -> (frame, ChatFormat)`` (``known_authors``: the
+participants' names, for formats where a name can be mistaken for text) and registers ``read`` with
 :func:`mixedmethods.sources.register` (source ``"chats"``). The frame has the
 columns described in :mod:`mixedmethods.chats.parser` (``timestamp``,
 ``author``, ``text``, ``kind``, ``event``, ``line``), so metrics and the
@@ -12,7 +13,7 @@ one new module here plus its tests.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from ...errors import InputFileError
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from ..parser import ChatFormat
 
 
-def read_chat(path: Path, shown: str | None = None, date_order: str | None = None, chat_format: str = "auto"
-              ) -> tuple["pd.DataFrame", "ChatFormat"]:
+def read_chat(path: Path, shown: str | None = None, date_order: str | None = None, chat_format: str = "auto",
+              known_authors: Sequence[str] = ()) -> tuple["pd.DataFrame", "ChatFormat"]:
     """Read one chat export with the named format, or the first registered format that recognises it.
 
     ``chat_format`` is ``auto`` or a registered name (study.yaml's ``format:``,
@@ -45,6 +46,6 @@ def read_chat(path: Path, shown: str | None = None, date_order: str | None = Non
         if chosen is None:
             raise InputFileError(f"unknown chat format {chat_format!r}; expected one of auto, "
                                  f"{', '.join(sources.names('chats'))}", file=label)
-    frame, found = chosen.read(path, label, date_order)
+    frame, found = chosen.read(path, label, date_order, known_authors)
     found.name = chosen.name  # what the import records as the file's format, and status shows
     return frame, found

@@ -32,6 +32,7 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 from ...errors import InputFileError
 from ...sources import register
@@ -219,8 +220,9 @@ def _media_present(message: dict, media: set[str] | Path) -> bool:
           recognised_by="`.json` holding a JSON object, or a `.zip` with a `result.json`",
           description=("Telegram Desktop > Export chat history > JSON: `result.json` (messages, service events, "
                        "media and polls), or the export folder zipped"))
-def read(path: Path, shown: str, date_order: str | None = None):
-    """The chat frame and format of a Telegram export; ``date_order`` does not apply (dates are ISO 8601)."""
+def read(path: Path, shown: str, date_order: str | None = None, known_authors: Sequence[str] = ()):
+    """The chat frame and format of a Telegram export; ``date_order`` does not apply (dates are ISO 8601) and
+    ``known_authors`` is not needed (authors are a field of their own)."""
     import pandas as pd
 
     text, media = _load(path, shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from ...sources import register
 from ..parser import parse_export
@@ -21,5 +22,5 @@ def detect(path: Path) -> bool:
           recognised_by="`.txt` or `.zip` (tried last)",
           description=("Android `13/03/2024, 10:15 - Name: text` and iOS `[13/03/2024, 10:15:22] Name: text`, "
                        "12/24-hour clocks, any date order, system lines in any language"))
-def read(path: Path, shown: str, date_order: str | None = None):
-    return parse_export(path, shown, date_order)
+def read(path: Path, shown: str, date_order: str | None = None, known_authors: Sequence[str] = ()):
+    return parse_export(path, shown, date_order, known_authors)
