@@ -153,11 +153,12 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
 @cli.command()
 @STUDY_DIR
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the store's counts per source kind and the new, changed and missing files as JSON.")
+              help="Print the store's counts per source kind, redactions, and the new, changed and missing files as JSON.")
 def status(study_dir: Path, as_json: bool) -> None:
     """Show what the store holds and which source files are new, changed or missing.
 
-    Lists the imports, the participants, the rejects, and for each kind of
+    Lists the imports (with the names, phone numbers and e-mails redacted
+    from each), the participants, the rejects, and for each kind of
     source (survey, interviews, chats) the files not imported yet, the files
     (or their instruments) changed since they were imported, and the files
     imported earlier that are no longer in the study. `mixedmethods import`

@@ -92,9 +92,10 @@ def begin_import(conn, previous: list[StoredImport], kind: str, path: str, diges
     return status, import_id
 
 
-def finish_import(conn, import_id: int, accepted: int, rejected: int) -> None:
-    conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ? WHERE import_id = ?",
-                 (accepted, rejected, import_id))
+def finish_import(conn, import_id: int, accepted: int, rejected: int, redactions: dict[str, int]) -> None:
+    """Record the import's counts, with what redaction replaced in its free text (shown by ``status``)."""
+    conn.execute("UPDATE imports SET rows_accepted = ?, rows_rejected = ?, redactions = ? WHERE import_id = ?",
+                 (accepted, rejected, json.dumps(redactions, sort_keys=True), import_id))
 
 
 def import_study(study: Study, reader: str | None = None,
@@ -196,9 +197,10 @@ def _import_survey(conn, study: Study, state: FileState, participants: Participa
     status, import_id = begin_import(conn, previous, "survey", state.relative, source.sha256, raw.reader,
                                      source.governed_by, {state.relative: source.sha256})
     accepted, rejected = store_survey(conn, import_id, responses, rejects, raw.repeats, redact)
-    finish_import(conn, import_id, accepted, rejected)
+    redactions = redact.take_counts()
+    finish_import(conn, import_id, accepted, rejected, redactions)
     outcome = ImportOutcome(state.relative, status, raw.reader, accepted, rejected,
-                            sum(1 for r in rejects if r.kind == "value"), why=why, redactions=redact.take_counts())
+                            sum(1 for r in rejects if r.kind == "value"), why=why, redactions=redactions)
     _audit_import(conn, "survey", status, {"path": state.relative, "sha256": source.sha256, "reader": raw.reader,
                                            "accepted": accepted, "rejected_rows": rejected,
                                            "rejected_values": outcome.values_rejected,
@@ -232,8 +234,8 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
                                      present[0].source.governed_by, hashes)
     redact.take_counts()
     counts = store_interviews(conn, import_id, transcripts, orphans, codebook, participants, redact, key)
-    finish_import(conn, import_id, counts.segments, counts.rejected)
     redactions = redact.take_counts()
+    finish_import(conn, import_id, counts.segments, counts.rejected, redactions)
     _audit_import(conn, "interviews", status, {"files": hashes, "transcripts": counts.transcripts,
                                                "segments": counts.segments, "rejected_segments": counts.rejected,
                                                "redactions": redactions}, previous, why)
@@ -260,9 +262,9 @@ def _import_chat(conn, study: Study, state: FileState, participants: Participant
     status, import_id = begin_import(conn, previous, "chats", state.relative, digest, chat_format.name,
                                      state.source.governed_by, {state.relative: digest})
     counts = store_chat(conn, import_id, frame, chat_format, source.group, linker)
-    finish_import(conn, import_id, counts.messages, counts.unknown_authors)
-    why = _reason(state, force)
     redactions = linker.redactor.take_counts()
+    finish_import(conn, import_id, counts.messages, counts.unknown_authors, redactions)
+    why = _reason(state, force)
     _audit_import(conn, "chats", status, {"path": state.relative, "sha256": digest, "group": source.group,
                                           **counts.__dict__, "redactions": redactions}, previous, why)
     return ImportOutcome(state.relative, status, counts.format, counts.messages, counts.unknown_authors,

@@ -34,7 +34,8 @@ def study_status(study: Study) -> str:
         for row in rows:
             if row["retired_at"] is None:  # reader: the registered reader or chat format that read the file
                 lines.append(f"  {row['source_kind']:8} {row['path']} ({row['reader']}, {row['imported_at']}): "
-                             f"{row['rows_accepted']} accepted, {row['rows_rejected']} rows rejected")
+                             f"{row['rows_accepted']} accepted, {row['rows_rejected']} rows rejected"
+                             f"{_redacted(row['redactions'])}")
         if all(row["retired_at"] is not None for row in rows):
             lines.append("  none")
         retired = [row for row in rows if row["retired_at"] is not None]
@@ -61,14 +62,28 @@ def study_status(study: Study) -> str:
     return "\n".join(lines)
 
 
+def _redacted(stored: str | None) -> str:
+    """'; redacted: 3 names, 1 phone' for an import's redaction counts (JSON), '' when there were none."""
+    import json
+
+    counts = json.loads(stored) if stored else {}
+    words = {"name": ("name", "names"), "phone": ("phone number", "phone numbers"), "e-mail": ("e-mail", "e-mails")}
+    parts = [f"{n} {words.get(kind, (kind, kind))[n != 1]}" for kind, n in sorted(counts.items()) if n]
+    return "; redacted: " + ", ".join(parts) if parts else ""
+
+
 def store_counts(study: Study) -> dict:
     """The store's counts per source kind, and each source file's state, for ``status --json`` and scripts.
 
     Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows),
     ``interviews`` (sources, segments), ``chats`` (exports, messages without system events,
-    system_events), ``rejects`` (value, row, note) and ``files``: for each source kind, the paths that
-    are new, changed (bytes or what governs them) or missing. Counts only: no name, no text.
+    system_events), ``rejects`` (value, row, note), ``redactions`` (for each source kind, the names,
+    phone numbers and e-mails replaced in the free text of its current imports, in total and ``by_file``)
+    and ``files``: for each source kind, the paths that are new, changed (bytes or what governs them) or
+    missing. Counts only: no name, no text.
     """
+    import json
+
     from .sync import compare, source_files, stored_imports
 
     files = source_files(study)
@@ -76,7 +91,9 @@ def store_counts(study: Study) -> dict:
                     "survey": {"responses": 0, "duplicates": 0, "repeat_rows": 0},
                     "interviews": {"sources": 0, "segments": 0},
                     "chats": {"exports": 0, "messages": 0, "system_events": 0},
-                    "rejects": {"value": 0, "row": 0, "note": 0}}
+                    "rejects": {"value": 0, "row": 0, "note": 0},
+                    "redactions": {kind: {"name": 0, "phone": 0, "e-mail": 0, "by_file": {}}
+                                   for kind in ("survey", "interviews", "chats")}}
     stored = []
     if study.store_path.exists():
         conn = connect(study.store_path, create=False)
@@ -96,6 +113,13 @@ def store_counts(study: Study) -> dict:
                                "system_events": one("SELECT COUNT(*) FROM chat_messages WHERE kind = 'system'")}
             kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM rejects GROUP BY kind").fetchall())
             counts["rejects"] = {kind: int(kinds.get(kind, 0)) for kind in ("value", "row", "note")}
+            for kind, path, redactions in conn.execute(
+                    "SELECT source_kind, path, redactions FROM imports WHERE retired_at IS NULL ORDER BY path"):
+                found = json.loads(redactions) if redactions else {}
+                total = counts["redactions"].setdefault(kind, {"by_file": {}})
+                for what, n in found.items():
+                    total[what] = total.get(what, 0) + int(n)
+                total["by_file"][path] = {what: int(n) for what, n in sorted(found.items())}
             stored = stored_imports(conn)
         finally:
             conn.close()

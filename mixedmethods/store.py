@@ -162,6 +162,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS survey_repeat_rows_response ON survey_repeat_rows(response_id);
     """,
+    # 6: what redaction removed from each import's free text, for status (NULL: imported before schema 6)
+    """
+    ALTER TABLE imports ADD COLUMN redactions TEXT;    -- JSON {kind: count}: name, phone, e-mail replaced
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

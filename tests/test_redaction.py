@@ -89,3 +89,23 @@ def test_each_import_records_its_redactions_in_the_audit(demo_study, query):
     details = json.loads(rows[-1][1])
     # Row 12 of the demo survey names a delegate, a WhatsApp number and an e-mail (see test_privacy.py).
     assert {"name", "phone", "e-mail"} <= set(details["redactions"])
+
+
+def test_status_counts_each_import_s_redactions(small_study, run):
+    import json
+
+    chat = ("13/03/2024, 09:15 - Ana Pérez: Call Bruno Lefèvre on +1 246 555 0199 or write to b@example.org\n"
+            "13/03/2024, 09:16 - Ana Pérez: The draft of 12.12.2022, article 12.3, is at 13.0975, -59.6167\n"
+            "13/03/2024, 09:17 - Bruno Lefèvre: Thanks Ana Pérez, I'll call +1 212 555 0177\n")
+    (small_study / "data/chats/tiny.txt").write_text(chat, encoding="utf-8")
+    config = small_study / "study.yaml"
+    config.write_text(config.read_text().replace("  chats: []", "  chats:\n  - {path: data/chats/tiny.txt, "
+                                                 "group: caricom}"), encoding="utf-8")
+    assert run("import", small_study).exit_code == 0
+    # By hand: two listed names, two phone numbers, one e-mail; the date, article number and coordinates stay.
+    assert "data/chats/tiny.txt (whatsapp, " in run("status", small_study).output
+    assert "redacted: 1 e-mail, 2 names, 2 phone numbers" in run("status", small_study).output
+    counts = json.loads(run("status", small_study, "--json").output)["redactions"]
+    assert counts["chats"] == {"name": 2, "phone": 2, "e-mail": 1,
+                               "by_file": {"data/chats/tiny.txt": {"e-mail": 1, "name": 2, "phone": 2}}}
+    assert counts["survey"] == {"name": 0, "phone": 0, "e-mail": 0, "by_file": {}}

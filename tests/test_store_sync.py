@@ -335,7 +335,8 @@ def test_a_store_from_schema_3_opens_and_is_read_again_once(interview_study: Pat
     assert run("import", interview_study).exit_code == 0
     conn = sqlite3.connect(interview_study / "store.sqlite")
     conn.executescript("DROP TABLE import_files; ALTER TABLE imports DROP COLUMN governed_by; "
-                       "ALTER TABLE imports DROP COLUMN retired_at; PRAGMA user_version = 3;")
+                       "ALTER TABLE imports DROP COLUMN retired_at; ALTER TABLE imports DROP COLUMN redactions; "
+                       "PRAGMA user_version = 3;")
     conn.close()
     status = run("status", interview_study)
     assert status.exit_code == 0, status.output
