@@ -47,6 +47,10 @@ def study_status(study: Study) -> str:
                                  "WHERE status = 'kept' GROUP BY grp ORDER BY grp").fetchall()
         if responses:
             lines.append("Survey respondents: " + ", ".join(f"{g or 'no group'} {n}" for g, n in responses))
+        kept_raw = raw_answers(conn, study)
+        if kept_raw:
+            lines.append("Kept as raw values, not analysed (types the tool stores as given): " +
+                         ", ".join(f"{qid} ({qtype}, {n} answers)" for qid, (qtype, n) in kept_raw.items()))
         repeats = conn.execute("SELECT COUNT(DISTINCT import_id || ':' || repeat || ':' || row_index), "
                                "COUNT(DISTINCT repeat) FROM survey_repeat_rows").fetchone()
         if repeats[0]:
@@ -62,6 +66,20 @@ def study_status(study: Study) -> str:
     return "\n".join(lines)
 
 
+def raw_answers(conn, study: Study) -> dict[str, tuple[str, int]]:
+    """Questions of a type the tool keeps but does not analyse (geopoint, datetime, ...): id -> (type, number of
+    stored answers, main table and repeat groups together). Empty without a questionnaire."""
+    if study.questionnaire_path is None:
+        return {}
+    raw = {q.id: q.type for q in study.questionnaire().questions if not q.analysed}
+    counts = dict.fromkeys(raw, 0)
+    for table in ("survey_answers", "survey_repeat_rows"):
+        for qid, n in conn.execute(f"SELECT question_id, COUNT(*) FROM {table} GROUP BY question_id"):
+            if qid in counts:
+                counts[qid] += n
+    return {qid: (raw[qid], counts[qid]) for qid in raw}
+
+
 def _redacted(stored: str | None) -> str:
     """'; redacted: 3 names, 1 phone' for an import's redaction counts (JSON), '' when there were none."""
     import json
@@ -75,7 +93,8 @@ def _redacted(stored: str | None) -> str:
 def store_counts(study: Study) -> dict:
     """The store's counts per source kind, and each source file's state, for ``status --json`` and scripts.
 
-    Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows),
+    Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows and,
+    with a store, ``raw_questions``: questions kept as raw values, with their type and stored answers),
     ``interviews`` (sources, segments), ``chats`` (exports, messages without system events,
     system_events), ``rejects`` (value, row, note), ``redactions`` (for each source kind, the names,
     phone numbers and e-mails replaced in the free text of its current imports, in total and ``by_file``)
@@ -111,6 +130,8 @@ def store_counts(study: Study) -> dict:
             counts["chats"] = {"exports": one("SELECT COUNT(*) FROM chats"),
                                "messages": one("SELECT COUNT(*) FROM chat_messages WHERE kind != 'system'"),
                                "system_events": one("SELECT COUNT(*) FROM chat_messages WHERE kind = 'system'")}
+            counts["survey"]["raw_questions"] = {qid: {"type": qtype, "answers": n}
+                                                 for qid, (qtype, n) in raw_answers(conn, study).items()}
             kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM rejects GROUP BY kind").fetchall())
             counts["rejects"] = {kind: int(kinds.get(kind, 0)) for kind in ("value", "row", "note")}
             for kind, path, redactions in conn.execute(

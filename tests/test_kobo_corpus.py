@@ -133,3 +133,17 @@ def test_an_unknown_kobo_column_names_the_closest_question(tmp_path: Path, run):
     result = run("import", root)
     assert result.exit_code == 2
     assert "column 'hh/hh_sise': unknown column" in result.stderr and "did you mean 'hh_size'?" in result.stderr
+
+
+def test_a_geopoint_is_kept_as_its_raw_value_and_status_says_so(tmp_path: Path, run, query):
+    import json
+
+    root = kobo_study(tmp_path, "household_xml.xlsx")
+    assert run("import", root).exit_code == 0
+    # make_kobo_exports.py writes H001's location as "13.1 -59.6 0 5" (lat lon altitude precision): stored as given,
+    # not taken for a phone number; every one of the 5 households has one.
+    assert query(root, "SELECT a.value FROM survey_answers a JOIN survey_responses r USING (response_id) "
+                       "WHERE a.question_id = 'location' ORDER BY r.source_row")[0] == ("13.1 -59.6 0 5",)
+    assert "location (geopoint, 5 answers)" in run("status", root).output
+    counts = json.loads(run("status", root, "--json").output)
+    assert counts["survey"]["raw_questions"] == {"location": {"type": "geopoint", "answers": 5}}
