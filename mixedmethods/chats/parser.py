@@ -11,7 +11,9 @@ registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
 
 Shapes read: Android ``d/m/y, H:MM - Name: text`` and iOS
-``[d/m/y, H:MM:SS] Name: text`` (Vietnamese: ``[H:MM:SS, d/m/y]``); 12-hour clocks with ``AM``/``PM``,
+``[d/m/y, H:MM:SS] Name: text`` (Vietnamese: ``[H:MM:SS, d/m/y]``), and, when
+neither is found, the bare ``d.m.y H.MM.SS: Name: text`` and ``d. m. y. H:MM:SS
+Name: text`` of some older phones (platform ``other``); 12-hour clocks with ``AM``/``PM``,
 ``a. m.``/``p. m.``, Turkish ``ÖÖ``/``ÖS``, Arabic ``ص``/``م`` (table
 ``HALF_DAY``), with a space, U+202F or U+00A0 before them; 24-hour clocks,
 also dotted (``21.25``) and after Finnish ``klo``; day-month-year,
@@ -65,6 +67,9 @@ IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]\s)", re.MUL
 # iOS in Vietnamese writes the time first: "[14:56:01, 3/18/22] Name: text".
 IOS_TIME_FIRST_SPLIT = re.compile(rf"^(\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]\s)", re.MULTILINE)
 ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
+# Headers with neither brackets nor " - ", as some older phones wrote them: "13.06.18 21.25.15: Name: text",
+# "13. 6. 2018. 21:25:15 Name: text". Tried last: in a file of another shape such a line is message text.
+BARE_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}:?\s)", re.MULTILINE)
 _TIME_PARTS = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:\s?({_HALF}))?")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
@@ -74,7 +79,8 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 @dataclass
 class ChatFormat:
-    platform: str  # android or ios (another format: what it is, e.g. "telegram desktop json")
+    platform: str  # android, ios or other (WhatsApp headers without brackets or " - "); another format: what
+    # it is, e.g. "telegram desktop json"
     date_order: str
     clock: str  # 12h or 24h
     media_files: int = 0
@@ -199,9 +205,9 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     if _ARABIC_DIGIT.search(text, 0, 5000):  # Arabic-Indic digits in the headers: read as 0-9
         text = text.translate(_DIGITS)
     start = _clean(text[:5000])
-    split = IOS_SPLIT if IOS_SPLIT.search(start) else ANDROID_SPLIT if ANDROID_SPLIT.search(start) else \
-        IOS_TIME_FIRST_SPLIT if IOS_TIME_FIRST_SPLIT.search(start) else ANDROID_SPLIT
-    platform = "android" if split is ANDROID_SPLIT else "ios"
+    split = next((s for s in (IOS_SPLIT, ANDROID_SPLIT, IOS_TIME_FIRST_SPLIT, BARE_SPLIT) if s.search(start)),
+                 ANDROID_SPLIT)
+    platform = {ANDROID_SPLIT: "android", BARE_SPLIT: "other"}.get(split, "ios")
     if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
     parts = split.split(_clean(text))
