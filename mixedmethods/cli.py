@@ -206,7 +206,9 @@ def build(study_dir: Path, language: str | None) -> None:
     """Write the whole report and its chapters (.docx), tables.xlsx, results.json and participants.csv/.sav.
 
     The whole report is report/report.docx in English and report/rapport.docx
-    in French; each chapter is also its own .docx.
+    in French; each chapter is also its own .docx. Files are replaced only
+    when the whole build succeeded: a build that fails or is stopped leaves
+    the previous report as it was.
 
     \b
     Example:

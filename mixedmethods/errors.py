@@ -75,3 +75,7 @@ class PrivacyError(UserError):
 
 class StoreError(UserError):
     """The study store is missing, newer than this tool, or otherwise unusable."""
+
+
+class OutputError(UserError):
+    """An output cannot be written (disk full, read-only folder, a file locked by another program)."""

@@ -9,10 +9,18 @@ English, ``rapport.docx`` in French). Once: ``figures/``, ``tables.xlsx``
 participant-level frame with SPSS labels). A chapter whose source has no
 data yet is skipped. A team may put its own ``templates/report.docx`` in the
 study folder (or name one in study.yaml ``report.template``) to restyle it.
+
+Every file is first written into a staging folder inside ``report/``
+(``.building-<process id>``) and moved into place (``os.replace``, atomic on
+one file system) only once the whole build succeeded: a build that is killed,
+runs out of disk space or meets a read-only file leaves the previous report
+whole, and says so in one line.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -89,10 +97,69 @@ def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[An
     }
 
 
+STAGING_PREFIX = ".building-"
+
+
 def build_report(study: Study, language: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
-    """Build the report of ``study`` (all its languages, or ``language``); returns the files written."""
-    from ..errors import ConfigError
+    """Build the report of ``study`` (all its languages, or ``language``); returns the files written.
+
+    Written into a staging folder first and published only when every file is written (module docstring).
+    """
+    from ..errors import ConfigError, OutputError
+
+    for lang in [language] if language else []:
+        if lang not in study.languages:
+            raise ConfigError(f"language {lang!r} is not among the study's languages {study.languages}",
+                              file=study.root / "study.yaml")
+    out = study.report_dir
+    staging = out / f"{STAGING_PREFIX}{os.getpid()}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(out)
+        staging.mkdir()
+        written = _build_into(staging, study, language, progress)
+        return _publish(staging, out, written)
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else out
+        if staging in where.parents:  # name the file as the user will know it, not the staging copy
+            where = out / where.relative_to(staging)
+        raise OutputError(f"cannot write the report ({exc.strerror or exc}); the previous report files are "
+                          "left as they were", file=study.relative(where)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned_staging(out: Path) -> None:
+    """Staging folders of builds that were killed (their process no longer runs)."""
+    for folder in out.glob(STAGING_PREFIX + "*"):
+        pid = folder.name[len(STAGING_PREFIX):]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _publish(staging: Path, out: Path, written: list[Path]) -> list[Path]:
+    """Move every staged file to its place in ``out`` (each move atomic); returns the written files' new paths."""
+    for staged in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = out / staged.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+    return list(dict.fromkeys(out / p.relative_to(staging) for p in written))
+
+
+def _build_into(out: Path, study: Study, language: str | None,
+                progress: Callable[[Iterable], Iterable] | None) -> list[Path]:
+    """Write every output of the build into ``out`` (the staging folder); returns the files written."""
     from ..triangulation.recommendations import draft_recommendations, facts
     from .document import ReportDocument
     from .exports import write_participants
@@ -101,12 +168,6 @@ def build_report(study: Study, language: str | None = None,
     from .whole import WholeReport, insert_contents
 
     languages = [language] if language else list(study.languages)
-    for lang in languages:
-        if lang not in study.languages:
-            raise ConfigError(f"language {lang!r} is not among the study's languages {study.languages}",
-                              file=study.root / "study.yaml")
-    out = study.report_dir
-    out.mkdir(parents=True, exist_ok=True)
     figures = out / "figures"
     analyses = analyse_all(study, progress)
     written: list[Path] = []
