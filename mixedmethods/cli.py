@@ -70,8 +70,9 @@ def init(study_dir: Path) -> None:
     """Create a new study folder DIR with the default instruments.
 
     Writes study.yaml, instruments/ (copies you can edit), data/, private/
-    with a new secret key and an empty participants.csv, and a .gitignore that
-    keeps private/ out of version control. An existing study is never touched.
+    with a new secret key and an empty participants.csv (owner-only), and a
+    .gitignore that keeps private/, the raw data/ and the store out of version
+    control. An existing study is never touched.
 
     \b
     Example:
@@ -130,6 +131,7 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
     are replaced. A file gone from data/ or study.yaml is retired: its records
     and rejects are removed, so a renamed file is never counted twice.
     `--force` reads every file again. If anything fails nothing is changed.
+    One import runs at a time per study (a second one stops with a message).
     Values that fail validation are kept in the rejects list (see
     `mixedmethods rejects`); `mixedmethods status` shows what an import would do.
 

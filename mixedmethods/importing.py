@@ -21,8 +21,8 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .errors import InputFileError
-from .privacy import Participants, Redactor, load_key
-from .store import audit, connect, forget_unseen_participants, now, retire_import, transaction
+from .privacy import Participants, Redactor, load_key, secure_private
+from .store import audit, connect, forget_unseen_participants, now, retire_import, transaction, writer_lock
 from .study import Study
 from .sync import (CHANGED, MISSING, NEW, REREAD, UNCHANGED, FileState, StoredImport, compare, copies,
                    sha256_of, source_files, stored_imports)
@@ -107,6 +107,7 @@ def import_study(study: Study, reader: str | None = None,
     reads every file again even if nothing changed. Returns one outcome per
     file (interviews: one for the whole set), retired files included.
     """
+    secure_private(study.private_dir)  # also files put there by hand since the last run
     key = load_key(study.private_dir)
     participants = Participants.load(study.private_dir, key, default_group=study.default_group)
     redact = Redactor(participants, study.chats.default_country_code)
@@ -119,6 +120,13 @@ def import_study(study: Study, reader: str | None = None,
         raise InputFileError(f"the same content as {first.relative}; remove one of the two copies (a file is "
                              "counted once)", file=copy.relative)
     outcomes: list[ImportOutcome] = []
+    with writer_lock(study.store_path):
+        return _import_locked(study, files, participants, redact, key, reader, progress, force, outcomes)
+
+
+def _import_locked(study: Study, files, participants: Participants, redact: Redactor, key: bytes,
+                   reader: str | None, progress, force: bool, outcomes: list[ImportOutcome]) -> list[ImportOutcome]:
+    """The import itself, under the study's writer lock (:func:`mixedmethods.store.writer_lock`)."""
     conn = connect(study.store_path)
     try:
         with transaction(conn):

@@ -175,6 +175,19 @@ class Participants:
         return [v for p in self.people for v in (p.name, p.phone, p.email) if v]
 
 
+def secure_private(private_dir: Path) -> None:
+    """private/ readable by its owner only (0700) and every file in it 0600, whatever the umask or the way a
+    file got there (a participants.csv copied in by hand). Run by ``init``, ``demo`` and each ``import``.
+    Permission bits are POSIX; on Windows ``chmod`` can only set read-only, so it is left alone there."""
+    if os.name != "posix" or not private_dir.is_dir():
+        return
+    os.chmod(private_dir, 0o700)
+    for path in private_dir.rglob("*"):
+        if path.is_symlink():
+            continue
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
 def write_participants(private_dir: Path, people: list[Participant]) -> Path:
     """Write participants.csv (used by init and demo; never over an existing list)."""
     path = private_dir / PARTICIPANTS_FILE
@@ -183,6 +196,7 @@ def write_participants(private_dir: Path, people: list[Participant]) -> Path:
         writer.writerow(PARTICIPANT_COLUMNS)
         for p in people:
             writer.writerow([getattr(p, c) for c in PARTICIPANT_COLUMNS])
+    secure_private(private_dir)
     return path
 
 

@@ -176,15 +176,22 @@ def now() -> str:
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and create or migrate) the store at ``path``."""
+    """Open (and create or migrate) the store at ``path``.
+
+    Safe when two commands open the store at once: the schema version is read
+    again inside the migration's ``BEGIN IMMEDIATE``, so the second one finds
+    the store migrated and does nothing.
+    """
     if not create and not path.exists():
         raise StoreError("no store yet; run 'mixedmethods import' first", file=path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None)  # we manage transactions explicitly
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)  # we manage transactions
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise _store_error(exc, path) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"not a readable SQLite store ({exc})", file=path) from None
     if version > SCHEMA_VERSION:
@@ -192,12 +199,65 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         raise StoreError(f"store schema {version} is newer than this mixedmethods ({SCHEMA_VERSION}); upgrade "
                          "mixedmethods", file=path)
     if version < SCHEMA_VERSION:
-        with transaction(conn):
-            for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        try:
+            with transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]  # another command may have migrated
+                for number in range(version, SCHEMA_VERSION):
+                    for statement in _statements(MIGRATIONS[number]):
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except StoreError:
+            conn.close()
+            raise
     return conn
+
+
+# How long a command waits for another one's write to finish before it says the store is busy.
+BUSY_SECONDS = 10.0
+
+
+def _store_error(exc: sqlite3.OperationalError, path: Path | str | None = None) -> StoreError:
+    """One line for what SQLite reports when the store is busy, the disk is full or the folder read-only."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        message = "the store is busy: another mixedmethods command is writing it; run this again when it is done"
+    elif "full" in text:
+        message = "the disk is full: the store could not be written (nothing was changed); free some space"
+    elif "readonly" in text or "read-only" in text or "unable to open" in text:
+        message = "the store cannot be written here (read-only folder or file?); nothing was changed"
+    else:
+        message = f"the store could not be written ({text}); nothing was changed"
+    return StoreError(message, file=path)
+
+
+@contextmanager
+def writer_lock(store_path: Path) -> Iterator[None]:
+    """One writer at a time: an exclusive, non-blocking lock on ``<store>.lock`` next to the store.
+
+    A second ``import`` of the same study stops at once with one line instead
+    of waiting on SQLite or failing half-way. The lock is released when the
+    process ends, even if it is killed (``flock``). Where ``fcntl`` does not
+    exist (Windows) SQLite's own ``BEGIN IMMEDIATE`` still keeps writers apart.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    lock_path = store_path.with_name(store_path.name + ".lock")
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise StoreError(f"cannot create the lock file ({exc.strerror})", file=lock_path) from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError("another import of this study is running; run this again when it is done",
+                             file=store_path) from None
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -213,14 +273,34 @@ def _statements(script: str) -> Iterator[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception.
+
+    SQLite's busy, disk-full and read-only errors become one-line
+    :class:`StoreError` s; a ROLLBACK that fails too (SQLite may already have
+    rolled back after a full disk) never hides the first error.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise _store_error(exc) from None
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        if isinstance(exc, sqlite3.OperationalError):
+            raise _store_error(exc) from None
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        raise _store_error(exc) from None
 
 
 def audit(conn: sqlite3.Connection, command: str, details: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import sources as registry
 from .errors import ConfigError
-from .privacy import PARTICIPANT_COLUMNS, create_key
+from .privacy import PARTICIPANT_COLUMNS, create_key, secure_private
 from .resources import instruments_dir
 from .yamlio import LineDict, dump_yaml, load_yaml
 
@@ -26,7 +26,18 @@ RESERVED_GROUP_IDS = ("all",)  # "all" is the all-groups row of the descriptive 
 STORE_FILE = "store.sqlite"
 GROUP_TESTS = ("mann-whitney", "welch")
 LANGUAGES = ("en", "fr")
-GITIGNORE = "# Identities and the secret key never leave this folder's private/.\nprivate/\n"
+GITIGNORE = """\
+# Written by `mixedmethods init`. What must never be committed or shared (docs/privacy.md):
+# private/  the secret key and participants.csv: names, phone numbers and e-mails of the participants.
+# data/     the raw exports and transcripts, as the tools wrote them: names, numbers and messages unredacted.
+# store.sqlite*  the store: pseudonymised, but the key links it back to people.
+# To share results, share report/ (pseudonymised, small cells suppressed) and the instruments/.
+private/
+data/
+store.sqlite
+store.sqlite-*
+store.sqlite.lock
+"""
 
 
 @dataclass
@@ -422,6 +433,7 @@ def init_study(root: Path, config: dict[str, Any] | None = None) -> Path:
     participants = root / "private" / "participants.csv"
     if not participants.exists():
         participants.write_text(",".join(PARTICIPANT_COLUMNS) + "\n", encoding="utf-8")
+    secure_private(root / "private")
     gitignore = root / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE, encoding="utf-8")

@@ -102,3 +102,42 @@ def test_study_gitignore_keeps_private_out_of_git(demo_study: Path, tmp_path: Pa
         subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
         result = subprocess.run(["git", "check-ignore", "-q", "private/participants.csv"], cwd=copy)
     assert result.returncode == 0
+
+
+def test_private_folder_is_owner_only_whatever_the_umask(tmp_path: Path, run):
+    import os
+    import stat
+
+    if os.name != "posix":
+        pytest.skip("POSIX permission bits")
+    old = os.umask(0o000)  # the most permissive umask: everything would be world-readable
+    try:
+        root = tmp_path / "study"
+        assert run("init", root).exit_code == 0
+    finally:
+        os.umask(old)
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(root / "private") == 0o700
+    assert {p.name: mode(p) for p in (root / "private").iterdir()} == {"secret.key": 0o600,
+                                                                       "participants.csv": 0o600}
+    # A list copied in by hand with a group-readable mode is made owner-only at the next import.
+    people = root / "private" / "participants.csv"
+    os.chmod(people, 0o644)
+    assert run("import", root).exit_code == 0
+    assert mode(people) == 0o600
+
+
+def test_study_gitignore_keeps_raw_data_store_and_private_out_of_git(tmp_path: Path, run):
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    root = tmp_path / "study"
+    assert run("init", root).exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    paths = ["private/participants.csv", "data/chats/WhatsApp Chat with Ana.txt", "data/survey/export.xlsx",
+             "store.sqlite", "store.sqlite-wal", "store.sqlite.lock", "report/report.docx", "study.yaml",
+             "instruments/survey.yaml"]
+    ignored = subprocess.run(["git", "check-ignore", "--stdin"], cwd=root, input="\n".join(paths),
+                             capture_output=True, text=True).stdout.split("\n")
+    assert [p for p in ignored if p] == paths[:6]  # the pseudonymised report and the instruments may be shared
