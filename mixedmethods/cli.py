@@ -154,6 +154,34 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
 
 @cli.command()
 @STUDY_DIR
+def rekey(study_dir: Path) -> None:
+    """Pseudonymise the whole store again under the current private/secret.key.
+
+    The store remembers a fingerprint of the key its pseudonyms were made
+    with, and `import` refuses another key (every person would otherwise get
+    a second participant id). If the key was lost or must be replaced: put
+    the new key in private/secret.key and run `rekey`. Every source file is
+    read again from data/ (all files imported before must still be there);
+    the audit trail is kept and records the change. If anything fails the
+    store is left as it was. Participant ids filled in participants.csv stay
+    as they are; ids the tool derived change.
+
+    \b
+    Example:
+      mixedmethods rekey my-study
+    """
+    from .importing import import_study
+    from .study import load_study
+
+    study = load_study(study_dir)
+    outcomes = import_study(study, progress=lambda items: progress(items, "Importing"), rekey=True)
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+    click.echo("The store is now pseudonymised under the current key.")
+
+
+@cli.command()
+@STUDY_DIR
 @click.option("--json", "as_json", is_flag=True,
               help="Print the store's counts per source kind, redactions, and the new, changed and missing files as JSON.")
 def status(study_dir: Path, as_json: bool) -> None:

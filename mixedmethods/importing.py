@@ -21,8 +21,9 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .errors import InputFileError
-from .privacy import Participants, Redactor, load_key, secure_private
-from .store import audit, connect, forget_unseen_participants, now, retire_import, transaction, writer_lock
+from .privacy import KEY_FILE, Participants, Redactor, key_fingerprint, load_key, secure_private
+from .store import (audit, check_key, clear_store, connect, forget_unseen_participants, now, retire_import,
+                    transaction, writer_lock)
 from .study import Study
 from .sync import (CHANGED, MISSING, NEW, REREAD, UNCHANGED, FileState, StoredImport, compare, copies,
                    sha256_of, source_files, stored_imports)
@@ -99,13 +100,19 @@ def finish_import(conn, import_id: int, accepted: int, rejected: int, redactions
 
 
 def import_study(study: Study, reader: str | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None, force: bool = False) -> list[ImportOutcome]:
+                 progress: Callable[[Iterable], Iterable] | None = None, force: bool = False,
+                 rekey: bool = False) -> list[ImportOutcome]:
     """Bring the store in line with the survey exports, interviews and chat exports of ``study``.
 
     ``reader`` overrides study.yaml's survey reader for all survey files (and
     reads them again, since the user asked for another reading). ``force``
     reads every file again even if nothing changed. Returns one outcome per
     file (interviews: one for the whole set), retired files included.
+
+    The store remembers its key's fingerprint: another key is refused. With
+    ``rekey`` the store is emptied and every source read again under the
+    current key, in the same transaction (so a failure leaves the old store);
+    every file imported before must still be in the study.
     """
     secure_private(study.private_dir)  # also files put there by hand since the last run
     key = load_key(study.private_dir)
@@ -121,15 +128,19 @@ def import_study(study: Study, reader: str | None = None,
                              "counted once)", file=copy.relative)
     outcomes: list[ImportOutcome] = []
     with writer_lock(study.store_path):
-        return _import_locked(study, files, participants, redact, key, reader, progress, force, outcomes)
+        return _import_locked(study, files, participants, redact, key, reader, progress, force, outcomes, rekey)
 
 
 def _import_locked(study: Study, files, participants: Participants, redact: Redactor, key: bytes,
-                   reader: str | None, progress, force: bool, outcomes: list[ImportOutcome]) -> list[ImportOutcome]:
+                   reader: str | None, progress, force: bool, outcomes: list[ImportOutcome],
+                   rekey: bool) -> list[ImportOutcome]:
     """The import itself, under the study's writer lock (:func:`mixedmethods.store.writer_lock`)."""
     conn = connect(study.store_path)
     try:
         with transaction(conn):
+            if rekey:
+                _clear_for_rekey(conn, files, key)
+            check_key(conn, key_fingerprint(key), study.relative(study.private_dir / KEY_FILE))
             # Whoever is no longer in participants.csv is unlisted (and forgotten below if no record names them).
             conn.execute("UPDATE participants SET listed = 0 WHERE listed = 1")
             for person in participants.people:
@@ -156,6 +167,21 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
     finally:
         conn.close()
     return outcomes
+
+
+def _clear_for_rekey(conn, files, key: bytes) -> None:
+    """Empty the store for ``rekey``, refusing when an imported file is gone (its data could not come back)."""
+    gone = [s for s in compare(files, stored_imports(conn)) if s.state == MISSING]
+    if gone:
+        raise InputFileError("rekey reads every source again, but this file was imported and is no longer in "
+                             "the study; put it back first (or remove it from the store with an import)",
+                             file=gone[0].relative)
+    counts = {kind: n for kind, n in conn.execute("SELECT source_kind, COUNT(*) FROM imports WHERE retired_at IS "
+                                                  "NULL GROUP BY source_kind")}
+    old = conn.execute("SELECT value FROM store_facts WHERE name = 'key_fingerprint'").fetchone()
+    clear_store(conn)
+    audit(conn, "rekey", {"imports_cleared": counts, "old_key_fingerprint": old[0] if old else None,
+                          "new_key_fingerprint": key_fingerprint(key)})
 
 
 def _retire_gone(conn, states: list[FileState], stored: list[StoredImport]) -> list[ImportOutcome]:

@@ -76,6 +76,12 @@ def load_key(private_dir: Path) -> bytes:
     return bytes.fromhex(text)
 
 
+def key_fingerprint(key: bytes) -> str:
+    """16 hex characters that tell keys apart without revealing them: HMAC-SHA256 of a fixed label under
+    the key (RFC 2104), so the fingerprint gives nothing towards the key or any pseudonym."""
+    return hmac.new(key, b"mixedmethods key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
 def pseudonym(key: bytes, identity: str, prefix: str = "P") -> str:
     """Keyed pseudonym of ``identity``: ``prefix-`` and 8 base32 characters of HMAC-SHA256.
 

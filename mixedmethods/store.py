@@ -166,6 +166,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE imports ADD COLUMN redactions TEXT;    -- JSON {kind: count}: name, phone, e-mail replaced
     """,
+    # 7: facts about the whole store; first: the fingerprint of the key its pseudonyms were made with
+    """
+    CREATE TABLE IF NOT EXISTS store_facts (      -- IF NOT EXISTS: tests fake older stores from new ones
+        name TEXT PRIMARY KEY,                    -- key_fingerprint
+        value TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -329,6 +336,33 @@ def retire_import(conn: sqlite3.Connection, import_id: int) -> None:
     """Remove an import's records and rejects and mark it retired (its file left the study)."""
     clear_import(conn, import_id)
     conn.execute("UPDATE imports SET retired_at = ? WHERE import_id = ?", (now(), import_id))
+
+
+def check_key(conn: sqlite3.Connection, fingerprint: str, key_file: Path | str) -> None:
+    """Refuse a key other than the one the store's pseudonyms were made with; record it the first time.
+
+    With another key every person would get a second participant id and the
+    links between sources would silently break (call inside the import's
+    transaction).
+    """
+    row = conn.execute("SELECT value FROM store_facts WHERE name = 'key_fingerprint'").fetchone()
+    if row is None:
+        conn.execute("INSERT INTO store_facts (name, value) VALUES ('key_fingerprint', ?)", (fingerprint,))
+    elif row[0] != fingerprint:
+        from .errors import PrivacyError
+
+        raise PrivacyError(f"this is not the key the store was made with (key fingerprint {fingerprint}, store "
+                           f"{row[0]}): restore the original key from your backup, or run 'mixedmethods rekey' "
+                           "to pseudonymise everything again under this one", file=key_file)
+
+
+def clear_store(conn: sqlite3.Connection) -> None:
+    """Remove every import, record, reject and participant (``rekey``); the audit trail stays."""
+    for (import_id,) in conn.execute("SELECT import_id FROM imports").fetchall():
+        clear_import(conn, import_id)
+    conn.execute("DELETE FROM imports")
+    conn.execute("DELETE FROM participants")
+    conn.execute("DELETE FROM store_facts WHERE name = 'key_fingerprint'")
 
 
 def forget_unseen_participants(conn: sqlite3.Connection) -> int:
