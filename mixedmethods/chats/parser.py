@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError
-from .patterns import (ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, encryption_locale, message_kind,
+from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, message_kind,
                        system_event)
 
 if TYPE_CHECKING:
@@ -240,16 +240,20 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     authors: list[str | None] = []
     texts, kinds, events = [], [], []
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
+    unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
+    marked_ios = platform == "ios"
     for index, body in enumerate(bodies):
         body = body.rstrip("\n")
         colon = body.find(":", 0, 102)
+        if marked_ios and _SYSTEM_MARK in body:  # iOS system text: the group's name (which may hold ': ') ends here
+            colon = body.find(": " + _SYSTEM_MARK)
         # "Name: text", or "Name:" with nothing after it (an empty message; trailing spaces trimmed).
         author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] in (" ", "\n", "") else None
         event = None
         if author is not None:
             known = seen.get(author)
             if known is None:
-                known = seen[author] = (" " in author and bool(COLON_SYSTEM.search(author)), _author(author))
+                known = seen[author] = (colon_system(author), _author(author))
         if author is None or known[0]:
             # No author (Android system line), or a system line whose own text holds ': '.
             author, message = None, body.replace(_SYSTEM_MARK, "")
@@ -260,9 +264,12 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
                 # iOS writes system events as messages of the group, the text after a left-to-right mark;
                 # media and deleted messages carry the mark too, so those are decided first.
                 message = message[1:]
-                if ANY_SYSTEM.search(message) and message_kind(message)[0] == "text":
+                if message_kind(message)[0] == "text":
                     event = system_event(message)
-                    author = None
+                    if event is None:  # unknown text after the mark: decided once all authors are known
+                        unknown_marked.append(len(kinds))
+                    else:
+                        author = None
             elif index < 3 and ENCRYPTION.search(message, 0, min(200, (message + "\n").find("\n"))):
                 # "Group name: Messages and calls are end-to-end encrypted", the first lines only.
                 event, author, message = "encryption", None, body
@@ -277,10 +284,24 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         texts.append(message)
         kinds.append(kind)
         events.append(None)
+    _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
     frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
                           "line": lines})
     clock = "12h" if any(_TIME_PARTS.match(c).group(4) for c in seconds_of) else "24h"
     return frame, ChatFormat(platform, order, clock, media_files)
+
+
+def _unknown_marked_as_events(rows: list[int], authors: list, texts: list, kinds: list, events: list) -> None:
+    """iOS texts after the left-to-right mark that no table names (another language, a newer wording): system
+    events (``other``) when their author never writes an unmarked message, as a group's name never does; else
+    messages (a person's media or call notice in a language the table lacks)."""
+    if not rows:
+        return
+    pending = set(rows)
+    writers = {a for i, (a, k) in enumerate(zip(authors, kinds)) if k != "system" and i not in pending}
+    for row in rows:
+        if authors[row] not in writers:
+            authors[row], kinds[row], events[row] = None, "system", "other"
 
 
 def _author(raw: str) -> str:
