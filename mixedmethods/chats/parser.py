@@ -3,9 +3,12 @@
 Output: a pandas DataFrame, one row per message or system event, columns
 ``timestamp``, ``author``, ``text``, ``kind`` (text, media, deleted, edited,
 poll, location, system), ``event`` (for system rows: created, added,
-removed, left, joined, subject_changed, icon_changed, description_changed,
-security_code, encryption; formats that report more also pinned, call and
-other) and ``line`` (1-based line in the export).
+removed, left, joined, subject_changed, icon_changed, icon_deleted,
+description_changed, description_deleted, security_code, number_changed,
+admin, admin_revoked, settings_changed, invite_link_revoked, encryption,
+missed_call, as named by the table of WhatsApp's own strings in
+``whatsapp_events.json``; other formats also pinned and call; ``other`` for a
+system line no table names) and ``line`` (1-based line in the export).
 Analysis takes this frame and never re-reads the file. The format is
 registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
@@ -30,7 +33,9 @@ Every line that starts with a header starts a row: ``Name: text`` (or
 text is a system event, in any language, named from the table in
 :mod:`.patterns` or ``other``; it is never glued into the message above. On
 iOS the group's name stands as the author of system texts, which then start
-with a left-to-right mark and are told apart by the table; "Group: Messages
+with a left-to-right mark (the name may hold ': '): a marked text is a system
+event when the table names it, or ``other`` when its author writes nothing but
+marked texts (a group's name); media and deleted markers come first; "Group: Messages
 and calls are end-to-end encrypted" in the first lines is the encryption
 event on both systems. A line before the first header is an error naming the
 line.
