@@ -59,12 +59,13 @@ def test_every_string_of_every_locale_is_its_event(locale: str, event: str, temp
 
 
 def test_every_locale_has_every_event():
-    """Every locale carries every event the table lists; there are no per-locale gaps (the gaps common to all
-    locales are stated in the table's "about")."""
+    """Every locale carries every event the table lists, but those of "english_only" (a documented gap: the newest
+    copy of the app holds English only; see the table's "about"), which English has."""
     required = set(TABLE["events"])
+    assert set(LOCALES["en"]["events"]) == required
     assert len(LOCALES) >= 12
     for locale, spec in LOCALES.items():
-        assert set(spec["events"]) == required, locale
+        assert set(spec["events"]) == required - (set(TABLE["english_only"]) if locale != "en" else set()), locale
         assert spec["markers"].get("media") and spec["markers"].get("deleted"), locale
 
 

@@ -169,14 +169,20 @@ def _key(template: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _compiled_events() -> dict[str, list[tuple[str, re.Pattern[str], str]]]:
-    """Per locale, its templates as ``(key word, regex, event)``, the most specific first."""
-    compiled = {}
+def _templates_by_locale() -> dict[str, list[tuple[str, str, str]]]:
+    """Per locale, its templates as ``(key word, template, event)``, the most specific first."""
+    ordered = {}
     for locale, spec in event_table()["locales"].items():
         entries = sorted(((t, event) for event, templates in spec["events"].items() for t in templates),
                          key=lambda entry: -len(_PLACEHOLDER.sub("", entry[0])))
-        compiled[locale] = [(_key(t), re.compile(template_regex(t), re.IGNORECASE), event) for t, event in entries]
-    return compiled
+        ordered[locale] = [(_key(t), t, event) for t, event in entries]
+    return ordered
+
+
+@lru_cache(maxsize=None)
+def _regex(template: str) -> re.Pattern[str]:
+    """Compiled only when a line holds the template's key word: a parse compiles a handful, not all 1,300."""
+    return re.compile(template_regex(template), re.IGNORECASE)
 
 
 _last_locale: list[str] = []  # the locale of the last line recognised: tried first (an export has one language)
@@ -185,12 +191,12 @@ _last_locale: list[str] = []  # the locale of the last line recognised: tried fi
 def system_event(text: str) -> str | None:
     """The kind of system event ``text`` reports (any locale of the table, then the hand-written patterns), or
     None."""
-    compiled = _compiled_events()
+    ordered = _templates_by_locale()
     text = text.strip()
     lower = text.lower()
-    for locale in _last_locale + list(compiled):
-        for key, pattern, event in compiled[locale]:
-            if key in lower and pattern.match(text):
+    for locale in _last_locale + list(ordered):
+        for key, template, event in ordered[locale]:
+            if key in lower and _regex(template).match(text):
                 _last_locale[:] = [locale]
                 return event
     for name, hand_written in _HAND_WRITTEN:
@@ -199,31 +205,60 @@ def system_event(text: str) -> str | None:
     return None
 
 
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # scripts written without spaces
+
+
 @lru_cache(maxsize=1)
-def _colon_system() -> re.Pattern[str]:
+def _colon_starts() -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """What may stand before the first ': ' of a system line, so that the line looks like ``Name: text``: a
     template's text up to any placeholder but the first (a subject, group or member name may hold ': '), and a
     template's text up to a ': ' of its own (Polish "Dodano: %s"). Heads with fewer than 3 letters outside
-    placeholders are left out (too short to tell from a name)."""
-    starts = []
+    placeholders are left out (too short to tell from a name). Indexed by their longest word, so that a name is
+    checked against the few heads that share one of its words (scripts without spaces: by substring)."""
+    by_word: dict[str, list[str]] = {}
+    unspaced: list[tuple[str, str]] = []
     for spec in event_table()["locales"].values():
         for templates in spec["events"].values():
             for template in templates:
                 pieces = _PLACEHOLDER.split(template.strip())
+                heads = []
                 for k in range(1, len(pieces) - 1):
                     head = pieces[:k + 1]
                     if sum(c.isalpha() for piece in head for c in piece) >= 3 and head[k].strip():
-                        starts.append("^" + "(?:.+?)".join(_literal(p) for p in head))
+                        heads.append(("%s".join(head), "^" + "(?:.+?)".join(_literal(p) for p in head)))
                 own, _, _ = pieces[0].partition(": ")  # "Dodano: %s": the text before the template's own ': '
                 if ": " in pieces[0] and own.strip():
-                    starts.append("^" + _literal(own) + "$")
-    return re.compile("|".join(starts + [_HAND_WRITTEN_COLON]), re.IGNORECASE)
+                    heads.append((own, "^" + _literal(own) + "$"))
+                for text, regex in heads:
+                    key = _key(text)
+                    if _UNSPACED.search(key):
+                        unspaced.append((key, regex))
+                    elif key:
+                        by_word.setdefault(key, []).append(regex)
+    return by_word, unspaced
+
+
+@lru_cache(maxsize=None)
+def _colon_regex(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.IGNORECASE)
+
+
+_HAND_WRITTEN_COLON_RE = re.compile(_HAND_WRITTEN_COLON, re.IGNORECASE)
 
 
 def colon_system(author: str) -> bool:
-    """Whether the text before the first ': ' of a line is the start of a system line (created group, changed the
-    subject), not an author's name."""
-    return bool(_colon_system().search(author))
+    """Whether the text before the first ': ' of a line is the start of a system line (a created group or changed
+    subject whose name holds ': ', Polish "Dodano: ..."), not an author's name."""
+    by_word, unspaced = _colon_starts()
+    lower = author.lower()
+    for word in set(_WORD.findall(lower)):
+        for regex in by_word.get(word, ()):
+            if _colon_regex(regex).search(author):
+                return True
+    for key, regex in unspaced:
+        if key in lower and _colon_regex(regex).search(author):
+            return True
+    return bool(_HAND_WRITTEN_COLON_RE.search(author))
 
 
 # Every special kind starts or ends with one of these (with the table's deleted markers added on first use);
