@@ -5,7 +5,7 @@ version of the patterns names with the right event.
 
 Each template is rendered with sample names and given to ``system_event`` of this checkout ("now") and of the
 patterns.py of ``--old-ref`` (read with git show, "before"). A string counts when the event named is the
-table's.
+table's; an event counts when all of its strings do.
 """
 
 from __future__ import annotations
@@ -48,13 +48,18 @@ def main() -> None:
 
     before = old_system_event(args.old_ref)
     total = [0, 0, 0]
-    print(f"{'locale':8} {'strings':>7} {'before':>7} {'now':>7}")
+    print(f"{'locale':8} {'strings':>7} {'before':>7} {'now':>7} | {'events':>6} {'before':>7} {'now':>7}  "
+          "(an event counts when all its strings are named)")
     for locale, spec in event_table()["locales"].items():
         cases = [(event, render(t)) for event, templates in spec["events"].items() for t in templates]
-        old = sum(before(text) == event for event, text in cases)
-        new = sum(system_event(text) == event for event, text in cases)
-        total = [total[0] + len(cases), total[1] + old, total[2] + new]
-        print(f"{locale:8} {len(cases):7d} {old:7d} {new:7d}")
+        old = [before(text) == event for event, text in cases]
+        new = [system_event(text) == event for event, text in cases]
+        total = [total[0] + len(cases), total[1] + sum(old), total[2] + sum(new)]
+        events = list(spec["events"])
+        old_events = sum(all(ok for (e, _), ok in zip(cases, old) if e == event) for event in events)
+        new_events = sum(all(ok for (e, _), ok in zip(cases, new) if e == event) for event in events)
+        print(f"{locale:8} {len(cases):7d} {sum(old):7d} {sum(new):7d} | {len(events):6d} {old_events:7d} "
+              f"{new_events:7d}")
     print(f"{'all':8} {total[0]:7d} {total[1]:7d} {total[2]:7d}")
 
 

@@ -6,7 +6,7 @@ poll, location, system), ``event`` (for system rows: created, added,
 removed, left, joined, subject_changed, icon_changed, icon_deleted,
 description_changed, description_deleted, security_code, number_changed,
 admin, admin_revoked, settings_changed, invite_link_revoked, encryption,
-missed_call, as named by the table of WhatsApp's own strings in
+missed_call, in English also disappearing_off, pinned, blocked, unblocked, as named by the table of WhatsApp's own strings in
 ``whatsapp_events.json``; other formats also pinned and call; ``other`` for a
 system line no table names) and ``line`` (1-based line in the export).
 Analysis takes this frame and never re-reads the file. The format is

@@ -3,12 +3,13 @@
 Message kinds are recognised from the whole message text; system events from
 the text of a line that has no author (Android: any such line is a system
 event, ``other`` when no pattern below names it) or whose text starts with a
-left-to-right mark (iOS, where the group's name stands as the author, so only
-the patterns below can tell it from a message).
+left-to-right mark (iOS, where the group's name stands as the author; the
+parser decides texts no pattern names from who writes them).
 
 System events and the media/deleted markers come from the table
 ``whatsapp_events.json`` next to this module: WhatsApp's own Android strings
-(2.20.123 and 2.17.351, copies named in its ``sources``) for en, fr, es,
+(2.20.123 and 2.17.351, and the English of 2.24.6.77; copies named in its
+``sources``) for en, fr, es,
 pt-BR, pt-PT, de, it, nl, ru, tr, ar, zh, zh-TW, uk, cs, id, ja, hi, fi, pl,
 ko, vi, sv; templates keep WhatsApp's ``%1$s`` placeholders and are compiled
 into regexes on first use. The patterns written by hand earlier (en, fr, es,
