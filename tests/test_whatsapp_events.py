@@ -101,3 +101,20 @@ def test_a_system_line_whose_subject_holds_a_colon_has_no_author():
     assert [tuple(None if v != v else v for v in row)
             for row in frame[["author", "event"]].itertuples(index=False, name=None)] == [
         (None, "subject_changed"), ("Ana", None)]
+
+
+def test_no_string_of_one_locale_is_another_event_in_another_locale():
+    """The parser tries the locale of the export's last recognised line first; that order can only matter if a
+    string of one locale matched another event's template of another locale."""
+    from mixedmethods.chats.patterns import _regex, _templates_by_locale
+
+    everything = [(locale, key, template, event) for locale, entries in _templates_by_locale().items()
+                  for key, template, event in entries]
+    clashes = []
+    for locale, _, template, event in everything:
+        text = render(template)
+        lower = text.lower()
+        clashes += [(locale, template, other, other_event) for other, key, other_template, other_event in everything
+                    if other != locale and other_event != event and key in lower
+                    and _regex(other_template).match(text)]
+    assert clashes == []
