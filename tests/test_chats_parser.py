@@ -243,6 +243,6 @@ def test_inspect_json_counts_system_events_by_kind_and_names_the_locale(tmp_path
             "14.03.2024, 09:18 - Bruno left\n")
     (tmp_path / "chat.txt").write_text(text, encoding="utf-8")
     facts = json.loads(run("chats", "inspect", tmp_path / "chat.txt", "--json").output)
-    # Hand count: the notice (encryption), a Russian line no table names (other), "left".
-    assert facts["by_event"] == {"encryption": 1, "left": 1, "other": 1}
+    # Hand count: the notice (encryption), "created" (WhatsApp's ru string '%1$s создал(-а) группу "%2$s"'), "left".
+    assert facts["by_event"] == {"created": 1, "encryption": 1, "left": 1}
     assert facts["locale"] == "ru"

@@ -31,6 +31,8 @@ def test_export_gives_the_stated_counts(case: dict):
     assert (facts["messages"], facts["authors"], facts["system_events"], facts["first"], facts["last"]) == \
         (case["messages"], case["authors"], case["system_events"], case["first"], case["last"])
     assert found.platform == case["system"]
+    if "by_event" in case:  # built files: the system events of the table they were written from
+        assert frame.loc[frame["kind"] == "system", "event"].value_counts().to_dict() == case["by_event"]
 
 
 def test_every_fixture_file_has_expected_counts():
@@ -43,3 +45,4 @@ def test_the_corpus_spans_locales_and_both_phone_systems():
     built = [c for c in CASES if c["file"].startswith("built/")]
     assert len({c["locale"] for c in built}) >= 12
     assert {c["system"] for c in CASES} >= {"android", "ios"}
+    assert len(CASES) >= 64

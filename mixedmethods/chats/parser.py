@@ -3,9 +3,12 @@
 Output: a pandas DataFrame, one row per message or system event, columns
 ``timestamp``, ``author``, ``text``, ``kind`` (text, media, deleted, edited,
 poll, location, system), ``event`` (for system rows: created, added,
-removed, left, joined, subject_changed, icon_changed, description_changed,
-security_code, encryption; formats that report more also pinned, call and
-other) and ``line`` (1-based line in the export).
+removed, left, joined, subject_changed, icon_changed, icon_deleted,
+description_changed, description_deleted, security_code, number_changed,
+admin, admin_revoked, settings_changed, invite_link_revoked, encryption,
+missed_call, in English also disappearing_off, pinned, blocked, unblocked, as named by the table of WhatsApp's own strings in
+``whatsapp_events.json``; other formats also pinned and call; ``other`` for a
+system line no table names) and ``line`` (1-based line in the export).
 Analysis takes this frame and never re-reads the file. The format is
 registered as ``whatsapp`` by :mod:`mixedmethods.chats.readers.whatsapp`;
 another chat format returns the same frame.
@@ -32,7 +35,9 @@ Every line that starts with a header starts a row: ``Name: text`` (or
 text is a system event, in any language, named from the table in
 :mod:`.patterns` or ``other``; it is never glued into the message above. On
 iOS the group's name stands as the author of system texts, which then start
-with a left-to-right mark and are told apart by the table; "Group: Messages
+with a left-to-right mark (the name may hold ': '): a marked text is a system
+event when the table names it, or ``other`` when its author writes nothing but
+marked texts (a group's name); media and deleted markers come first; "Group: Messages
 and calls are end-to-end encrypted" in the first lines is the encryption
 event on both systems. A line before the first header is an error naming the
 line.
@@ -48,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputFileError
-from .patterns import (ANY_SYSTEM, COLON_SYSTEM, ENCRYPTION, ERA_OFFSET, HALF_DAY, encryption_locale, message_kind,
+from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, message_kind,
                        system_event)
 
 if TYPE_CHECKING:
@@ -252,10 +257,14 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     texts, kinds, events = [], [], []
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
     colon_names = _colon_names(known_authors)
+    unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
+    marked_ios = platform == "ios"
     for index, body in enumerate(bodies):
         body = body.rstrip("\n")
         colon = body.find(":", 0, 102)
-        if colon_names is not None and colon > 0:
+        if marked_ios and _SYSTEM_MARK in body:  # iOS system text: the group's name (which may hold ': ') ends here
+            colon = body.find(": " + _SYSTEM_MARK)
+        elif colon_names is not None and colon > 0:
             listed = colon_names.match(body)
             if listed:
                 colon = listed.end()
@@ -265,7 +274,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         if author is not None:
             known = seen.get(author)
             if known is None:
-                known = seen[author] = (" " in author and bool(COLON_SYSTEM.search(author)), _author(author))
+                known = seen[author] = (colon_system(author), _author(author))
         if author is None or known[0]:
             # No author (Android system line), or a system line whose own text holds ': '.
             author, message = None, body.replace(_SYSTEM_MARK, "")
@@ -276,9 +285,12 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
                 # iOS writes system events as messages of the group, the text after a left-to-right mark;
                 # media and deleted messages carry the mark too, so those are decided first.
                 message = message[1:]
-                if ANY_SYSTEM.search(message) and message_kind(message)[0] == "text":
+                if message_kind(message)[0] == "text":
                     event = system_event(message)
-                    author = None
+                    if event is None:  # unknown text after the mark: decided once all authors are known
+                        unknown_marked.append(len(kinds))
+                    else:
+                        author = None
             elif index < 3 and ENCRYPTION.search(message, 0, min(200, (message + "\n").find("\n"))):
                 # "Group name: Messages and calls are end-to-end encrypted", the first lines only.
                 event, author, message = "encryption", None, body
@@ -293,6 +305,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         texts.append(message)
         kinds.append(kind)
         events.append(None)
+    _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
     frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
                           "line": lines})
     clock = "12h" if any(_TIME_PARTS.match(c).group(4) for c in seconds_of) else "24h"
@@ -307,6 +320,19 @@ def _colon_names(names: Iterable[str]) -> "re.Pattern[str] | None":
         return None
     return re.compile(r"(?:~\s?)?(?:" + "|".join(re.escape(n) for n in with_colon) + r")(?=:(?: |\n|$))",
                       re.IGNORECASE)
+
+
+def _unknown_marked_as_events(rows: list[int], authors: list, texts: list, kinds: list, events: list) -> None:
+    """iOS texts after the left-to-right mark that no table names (another language, a newer wording): system
+    events (``other``) when their author never writes an unmarked message, as a group's name never does; else
+    messages (a person's media or call notice in a language the table lacks)."""
+    if not rows:
+        return
+    pending = set(rows)
+    writers = {a for i, (a, k) in enumerate(zip(authors, kinds)) if k != "system" and i not in pending}
+    for row in rows:
+        if authors[row] not in writers:
+            authors[row], kinds[row], events[row] = None, "system", "other"
 
 
 def _author(raw: str) -> str:
