@@ -93,12 +93,15 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             columns.setdefault(qid, sheet.header[i].split("[")[0])
             if values[i].strip().casefold() in CHOSEN:
                 answers[qid] = (answers.get(qid, "") + " " + option).strip()
-        if key_question and key_question not in answers and "token" in lower and values[lower["token"]]:
-            answers[key_question] = values[lower["token"]]
+        token = values[lower["token"]].strip() if "token" in lower else ""
+        if key_question and key_question not in answers and token:
+            answers[key_question] = token
             columns[key_question] = sheet.header[lower["token"]]
         submission = values[lower["id"]] if "id" in lower else None
         submitted = values[lower["submitdate"]] if "submitdate" in lower else None
         # LimeSurvey leaves submitdate empty for incomplete responses: kept, with a note in the rejects list.
         note = None if submitted or "submitdate" not in lower else "incomplete response (no submitdate); kept"
-        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note))
-    return RawSurvey(NAME, rows)
+        # Without an invitation-code question the token still links the respondent (private/participants.csv).
+        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note,
+                           invitation_code=None if key_question else token or None))
+    return RawSurvey(NAME, rows, stamp_column=sheet.header[lower["submitdate"]] if "submitdate" in lower else None)
