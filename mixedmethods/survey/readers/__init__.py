@@ -74,6 +74,10 @@ def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto", col
     from ... import sources
 
     sheet: Sheet = read_sheet(path, shown)
+    # The one export whose real header is its second row: the column map must see LimeSurvey VV's field codes.
+    from .limesurvey import unwrap_vv
+
+    unwrap_vv(sheet)
     notes = column_map.apply(sheet, questionnaire) if column_map is not None else []
     if reader == "auto":
         chosen = next((k for k in sources.kinds("survey") if k.detect(sheet, questionnaire)), None)
