@@ -306,9 +306,9 @@ def _column_map(entry: LineDict, shown: str):
     from .survey.readers.column_map import ColumnMap
 
     raw = entry.get("columns")
-    if raw is None:
+    if raw is None or raw == {}:
         return None
-    if not isinstance(raw, LineDict) or not raw:
+    if not isinstance(raw, LineDict):
         raise _fail("columns: expected a mapping 'header as in the export': question_id (or ~ to skip the column)",
                     shown, entry, "columns")
     targets: dict[str, str | None] = {}

@@ -224,3 +224,14 @@ def test_date_order_applies_to_generic_and_limesurvey_time_stamps(small_study: P
     assert roles(query, small_study) == [(2, "legal")]
     assert query(small_study, "SELECT submitted_at FROM survey_responses ORDER BY source_row") == [
         ("2026-03-02T10:00:00",), ("2026-02-04T10:00:00",)]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("    columns: [role]\n", "columns: expected a mapping 'header as in the export': question_id"),
+    ("    date_order: dd/mm\n", "date_order: expected dmy, mdy or ymd, got 'dd/mm'"),
+])
+def test_malformed_survey_source_settings_name_their_line(small_study: Path, run, setting: str, message: str):
+    set_survey_sources(small_study, "  survey:\n  - path: data/survey\n" + setting)
+    result = run("status", small_study)
+    assert result.exit_code == 2
+    assert f"study.yaml, line {line_of(small_study, setting.strip())}: {message}" in result.stderr
