@@ -306,6 +306,42 @@ def instrument_convert(source: Path, target: Path) -> None:
 
 
 @cli.group(cls=_Group)
+def participants() -> None:
+    """Fill private/participants.csv from a survey tool's list of invited people.
+
+    \b
+    Example:
+      mixedmethods participants from-limesurvey my-study my-study/private/tokens_123456.csv --group attribute_1
+    """
+
+
+@participants.command("from-limesurvey")
+@STUDY_DIR
+@click.argument("tokens", metavar="TOKENS.csv", type=click.Path(path_type=Path))
+@click.option("--group", "group_attribute", metavar="ATTRIBUTE", default=None,
+              help="The attribute column holding each person's group: attribute_1 ... or its description.")
+def participants_from_limesurvey(study_dir: Path, tokens: Path, group_attribute: str | None) -> None:
+    """Add LimeSurvey's survey participants (tokens) to private/participants.csv.
+
+    TOKENS.csv is LimeSurvey's Survey participants > Export > CSV. Each person
+    with a token is listed with their name, e-mail, the token as invitation
+    code and, with --group, their group; responses carrying that token are
+    then linked to them on the next import. Names and e-mails stay in
+    private/: keep TOKENS.csv there or outside the study folder. Running it
+    again adds only people not yet listed.
+
+    \b
+    Example:
+      mixedmethods participants from-limesurvey my-study my-study/private/tokens_123456.csv --group attribute_1
+      mixedmethods import my-study
+    """
+    from .study import load_study
+    from .survey.limesurvey_tokens import add_tokens
+
+    click.echo(add_tokens(load_study(study_dir), tokens, group_attribute).describe())
+
+
+@cli.group(cls=_Group)
 def interviews() -> None:
     """Exchange coded interviews with QDA packages (QualCoder, MAXQDA, NVivo, ATLAS.ti).
 

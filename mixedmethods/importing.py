@@ -221,9 +221,10 @@ def _import_survey(conn, study: Study, state: FileState, participants: Participa
     if state.state == UNCHANGED and not force and reader is None:
         return ImportOutcome(state.relative, "unchanged", "-")
     why = _reason(state, force) or ("read again (--reader)" if state.state == UNCHANGED else "")
-    chosen = next(s.reader for s in study.survey_sources if s.path == source.path)
+    chosen = next(s for s in study.survey_sources if s.path == source.path)
     questionnaire = study.questionnaire()
-    raw = read_survey(source.path, questionnaire, state.relative, reader or chosen)
+    raw = read_survey(source.path, questionnaire, state.relative, reader or chosen.reader, chosen.columns,
+                      chosen.date_order)
     redact.take_counts()  # count this file's redactions only
     responses, rejects = validate_survey(raw, questionnaire, participants, key, list(study.groups), redact,
                                          state.relative)

@@ -42,11 +42,22 @@ store.sqlite.lock
 
 @dataclass
 class SurveySource:
-    """One raw survey export and how to read it."""
+    """One raw survey export and how to read it: reader, column map and date order of its time stamps."""
 
     path: Path
     reader: str = "auto"
     line: int | None = None
+    columns: Any = None  # survey.readers.column_map.ColumnMap | None: export header -> question id (None: skip)
+    date_order: str | None = None  # dmy, mdy or ymd when the time stamps cannot decide it
+
+    def settings(self) -> dict[str, Any]:
+        """The study.yaml settings that change what is stored from this file (for the import's identity)."""
+        found: dict[str, Any] = {}
+        if self.columns is not None:
+            found["columns"] = self.columns.targets
+        if self.date_order is not None:
+            found["date_order"] = self.date_order
+        return found
 
 
 @dataclass
@@ -204,15 +215,22 @@ def load_study(root: Path) -> Study:
         raise _fail("sources.survey: expected a list of files or folders", shown, sources, "survey")
     item_lines = getattr(entries, "item_lines", [None] * len(entries))
     for entry, line in zip(entries, item_lines):
+        columns, order = None, None
         if isinstance(entry, str):
             entry_path, reader = entry, "auto"
         elif isinstance(entry, LineDict):
-            _check_keys(entry, {"path", "reader"}, "a survey source", shown)
+            _check_keys(entry, {"path", "reader", "columns", "date_order"}, "a survey source", shown)
             entry_path, reader = entry.get("path"), entry.get("reader", "auto")
             if not isinstance(entry_path, str):
                 raise ConfigError("a survey source needs a path", file=shown, line=entry.line)
+            columns = _column_map(entry, shown)
+            order = entry.get("date_order")
+            if order is not None and order not in ("dmy", "mdy", "ymd"):
+                raise ConfigError(f"date_order: expected dmy, mdy or ymd, got {order!r}", file=shown,
+                                  line=entry.line_of("date_order"))
         else:
-            raise ConfigError("sources.survey: each entry is a path or {path, reader}", file=shown, line=line)
+            raise ConfigError("sources.survey: each entry is a path or {path, reader, columns, date_order}",
+                              file=shown, line=line)
         readers = survey_readers()
         if reader not in readers:
             raise ConfigError(f"reader {reader!r} is not one of {', '.join(readers)}", file=shown, line=line)
@@ -221,9 +239,9 @@ def load_study(root: Path) -> Study:
             suffixes = registry.suffixes("survey")
             files = sorted(p for p in full.iterdir() if p.suffix.lower() in suffixes and
                            not p.name.startswith(("~$", ".")))
-            survey_sources.extend(SurveySource(p, reader, line) for p in files)
+            survey_sources.extend(SurveySource(p, reader, line, columns, order) for p in files)
         elif full.is_file():
-            survey_sources.append(SurveySource(full, reader, line))
+            survey_sources.append(SurveySource(full, reader, line, columns, order))
         else:
             raise ConfigError(f"survey source {entry_path!r} not found", file=shown, line=line)
 
@@ -292,6 +310,25 @@ def _groups_of_participants(root: Path) -> dict[str, dict[str, str]]:
     except (UnicodeDecodeError, csv.Error):
         return {}  # the import reports the file's problem with its line
     return {name: {"en": name} for name in dict.fromkeys(n for n in names if n and n not in RESERVED_GROUP_IDS)}
+
+
+def _column_map(entry: LineDict, shown: str):
+    """A survey source's ``columns:`` (export header -> question id, or ~ to skip the column), or None."""
+    from .survey.readers.column_map import ColumnMap
+
+    raw = entry.get("columns")
+    if raw is None or raw == {}:
+        return None
+    if not isinstance(raw, LineDict):
+        raise _fail("columns: expected a mapping 'header as in the export': question_id (or ~ to skip the column)",
+                    shown, entry, "columns")
+    targets: dict[str, str | None] = {}
+    for header, target in raw.items():
+        if target is not None and not isinstance(target, str):
+            raise _fail(f"columns: {header!r} maps to {target!r}; expected a question id or ~ (skip the column)",
+                        shown, raw, header)
+        targets[str(header)] = target
+    return ColumnMap(targets, {str(h): raw.line_of(h) for h in raw}, shown)
 
 
 def check_group_choices(questionnaire, groups: dict[str, dict[str, str]], shown: str) -> None:

@@ -5,7 +5,8 @@ chats), its path relative to the study, the SHA-256 of its bytes and the
 hashes of what *governs* how it is read and validated (:func:`governing`):
 
 * survey exports: the questionnaire file, the group ids of study.yaml (a
-  response's group must be one of them) and the participants list;
+  response's group must be one of them), the participants list and, when
+  set, the source's ``columns:`` map and ``date_order:`` in study.yaml;
 * interview files: the codebook file and the participants list;
 * chat exports: the chat's settings in study.yaml that change what is stored
   (its group, its ``date_order``, its ``format`` when not ``auto``,
@@ -111,13 +112,21 @@ def participants_hash(study: Study) -> str:
 def governing(study: Study) -> dict[str, object]:
     """What governs each kind of source: ``{"survey": {...}, "interviews": {...}, "chats": callable}``.
 
-    Each value maps a name shown to the user to a SHA-256. Chats are governed
-    per export (group and date order are per export), hence a function.
+    Each value maps a name shown to the user to a SHA-256. Survey exports and
+    chats are governed per file (a survey source's ``columns:`` and
+    ``date_order:``, a chat's group and date order), hence functions.
     """
     people = participants_hash(study)
-    survey = {"the groups in study.yaml": _sha256_text("\n".join(sorted(study.groups))), PARTICIPANTS: people}
+    survey_base = {"the groups in study.yaml": _sha256_text("\n".join(sorted(study.groups))), PARTICIPANTS: people}
     if study.questionnaire_path is not None:
-        survey[study.relative(study.questionnaire_path)] = sha256_of(study.questionnaire_path)
+        survey_base[study.relative(study.questionnaire_path)] = sha256_of(study.questionnaire_path)
+
+    def survey(source) -> dict[str, str]:
+        settings = source.settings()
+        if not settings:  # only then, so that imports made before ``columns:``/``date_order:`` existed stay current
+            return dict(survey_base)
+        return {**survey_base, "the survey source's settings in study.yaml":
+                _sha256_text(json.dumps(settings, sort_keys=True))}
     interviews = {PARTICIPANTS: people}
     if study.codebook_path is not None and study.codebook_path.is_file():
         interviews[study.relative(study.codebook_path)] = sha256_of(study.codebook_path)
@@ -136,7 +145,7 @@ def governing(study: Study) -> dict[str, object]:
 def source_files(study: Study) -> list[SourceFile]:
     """Every file ``import`` would read, hashed once, in the order they are imported."""
     rules = governing(study)
-    files = [SourceFile("survey", s.path, study.relative(s.path), sha256_of(s.path), rules["survey"])
+    files = [SourceFile("survey", s.path, study.relative(s.path), sha256_of(s.path), rules["survey"](s))
              for s in study.survey_sources]
     files += [SourceFile("interviews", p, study.relative(p), sha256_of(p), rules["interviews"])
               for p in study.interview_files]

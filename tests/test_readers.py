@@ -104,7 +104,7 @@ def test_google_forms_horodateur_is_day_first_so_the_later_duplicate_is_kept(stu
 
 
 def test_google_forms_date_order_comes_from_the_data_when_a_day_is_above_12(study: Path, run, query):
-    # English header (month first by default) but 25/02 can only be day first: row 3 (25 Feb) is later
+    # English header (which decides nothing: en-GB is day first, en-US month first); 25/02 can only be day first: row 3 (25 Feb) is later
     # than row 2 (3 Feb read day first; it would be 2 March month first).
     text = GF_HEADER.format(stamp="Timestamp") + ("03/02/2026 10:00:00,AAA111,Conseiller juridique\n"
                                                     "25/02/2026 09:00:00,AAA111,Chef de délégation\n")

@@ -154,7 +154,7 @@ def validate_survey(raw: RawSurvey, questionnaire: Questionnaire, participants: 
                if q.type in ("select_one", "select_multiple", "likert")}
     emails = {p.email.casefold(): p for p in participants.people if p.email}
     responses: list[CleanResponse] = []
-    rejects: list[Reject] = []
+    rejects: list[Reject] = [Reject(row, column, None, why, NOTE) for row, column, why in raw.notes]
     for raw_row in raw.rows:
         if raw_row.excluded:  # not a respondent's answer (a survey tool's test run): recorded, never stored
             rejects.append(Reject(raw_row.row, None, None, raw_row.excluded, ROW))
@@ -199,6 +199,7 @@ def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[s
 def _link(raw_row: RawRow, response: CleanResponse, questionnaire: Questionnaire, participants: Participants,
           emails: dict[str, Any], key: bytes, groups: list[str], source_name: str, rejects: list[Reject]) -> None:
     code = response.answers.pop(questionnaire.participant_key, None) if questionnaire.participant_key else None
+    code = code or raw_row.invitation_code  # a survey tool's own code (LimeSurvey token) without a key question
     person = participants.by_invitation_code(code) if code else None
     if person is None and raw_row.email:
         person = emails.get(raw_row.email.strip().casefold())

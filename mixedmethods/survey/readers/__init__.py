@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import InputFileError
+from .column_map import ColumnMap
+from .stamps import settle_stamps
 from .tabular import Sheet, read_sheet
 
 
@@ -29,6 +31,7 @@ class RawRow:
     submission_id: str | None = None
     submitted_at: str | None = None
     email: str | None = None  # respondent e-mail collected by the survey tool, used only for linkage
+    invitation_code: str | None = None  # the tool's own invitation code (LimeSurvey token), used only for linkage
     excluded: str | None = None  # why this row is no respondent's answer (a test run): recorded as a row reject
     note: str | None = None  # worth a look but kept (an unfinished response): recorded as a note
 
@@ -49,6 +52,9 @@ class RawSurvey:
     reader: str
     rows: list[RawRow]
     repeats: list[RepeatRow] = field(default_factory=list)
+    stamp_column: str | None = None  # header of the submission time column, for messages
+    date_hint: str | None = None  # day/month order the tool's interface language implies (dmy, mdy), if any
+    notes: list[tuple[int, str | None, str]] = field(default_factory=list)  # (row, column, why): file-level notes
 
 
 def normal_name(text: str) -> str:
@@ -56,11 +62,23 @@ def normal_name(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).casefold()
 
 
-def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto") -> RawSurvey:
-    """Read ``path`` with the named reader, or the first (in detection order) whose ``detect`` accepts it."""
+def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto", column_map: ColumnMap | None = None,
+                date_order: str | None = None) -> RawSurvey:
+    """Read ``path`` with the named reader, or the first (in detection order) whose ``detect`` accepts it.
+
+    ``column_map`` (study.yaml ``columns:``) renames and drops columns before
+    detection and matching; ``date_order`` (``dmy``, ``mdy``, ``ymd``) reads
+    submission time stamps that the data cannot decide (:mod:`.stamps`).
+    Submission times come back as ISO 8601 where they were written otherwise.
+    """
     from ... import sources
 
     sheet: Sheet = read_sheet(path, shown)
+    # The one export whose real header is its second row: the column map must see LimeSurvey VV's field codes.
+    from .limesurvey import unwrap_vv
+
+    unwrap_vv(sheet)
+    notes = column_map.apply(sheet, questionnaire) if column_map is not None else []
     if reader == "auto":
         chosen = next((k for k in sources.kinds("survey") if k.detect(sheet, questionnaire)), None)
         if chosen is None:  # generic.detect is always true; kept for a registry without it
@@ -70,4 +88,7 @@ def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto") -> 
         if chosen is None:
             raise InputFileError(f"unknown reader {reader!r}; expected one of auto, "
                                  f"{', '.join(sources.names('survey'))}", file=shown)
-    return chosen.read(sheet, questionnaire, shown)
+    raw: RawSurvey = chosen.read(sheet, questionnaire, shown)
+    raw.notes[:0] = notes
+    settle_stamps(raw, date_order, shown)
+    return raw

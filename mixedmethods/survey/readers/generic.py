@@ -47,4 +47,5 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
         answers = {qid: values[i] for i, qid in mapping.items() if values[i] != ""}
         extra = {name: values[i] or None for i, name in meta.items()}
         rows.append(RawRow(number, answers, {qid: sheet.header[i] for i, qid in mapping.items()}, **extra))
-    return RawSurvey(NAME, rows)
+    stamp = next((sheet.header[i] for i, name in meta.items() if name == "submitted_at"), None)
+    return RawSurvey(NAME, rows, stamp_column=stamp)

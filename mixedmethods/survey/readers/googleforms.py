@@ -13,9 +13,11 @@ Time stamps are written in the form owner's locale: ``11/25/2026 14:03:12``
 (English, month first), ``25/11/2026 14:03:12`` (French, Spanish,
 Portuguese: day first), ``25.11.2026 14:03:12`` (German). The order is read
 from the data (a first number above 12 means day first, a second one above 12
-month first); when no value decides it, from the language of the time stamp
-header. They are stored as ISO 8601, so the latest of duplicate submissions is
-the right one.
+month first); when no value decides it, from the source's ``date_order:`` in
+study.yaml, then from the language of the time stamp header (``Horodateur``:
+day first; the English ``Timestamp`` decides nothing, since British English
+writes day first and US English month first). They are stored as ISO 8601 by
+:mod:`.stamps`, so the latest of duplicate submissions is the right one.
 """
 
 from __future__ import annotations
@@ -28,58 +30,20 @@ from . import RawRow, RawSurvey
 from .tabular import Sheet, closest, header_key
 
 NAME = "googleforms"
-# Time stamp header per interface language -> the date order Google Forms writes in that language.
-TIMESTAMPS = {"timestamp": "mdy", "horodateur": "dmy", "horodatage": "dmy", "marca temporal": "dmy",
+# Time stamp header per interface language -> the date order Google Forms writes in that language. English
+# decides nothing: US English writes month first, British and most other English locales day first.
+TIMESTAMPS = {"timestamp": None, "horodateur": "dmy", "horodatage": "dmy", "marca temporal": "dmy",
               "carimbo de data/hora": "dmy", "zeitstempel": "dmy", "informazioni cronologiche": "dmy",
               "tijdstempel": "dmy", "sello de tiempo": "dmy"}
 EMAILS = {"email address", "adresse e-mail", "dirección de correo electrónico", "endereço de e-mail",
           "e-mail-adresse", "email", "indirizzo email"}
 _GRID = re.compile(r"^.*\[(?P<row>[^\]]+)\]\s*$")
-_STAMP = re.compile(r"^(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
-                    r"(?:[ T,]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?$")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 CHOICE_TYPES = ("select_one", "select_multiple", "likert")
 
 
 def detect(sheet: Sheet, questionnaire) -> bool:
     return bool(sheet.header) and header_key(sheet.header[0]) in TIMESTAMPS
-
-
-def date_order(stamps: list[str], header: str, shown: str) -> str:
-    """``dmy``, ``mdy`` or ``ymd`` for the time stamps, from the data when it decides, else from the header."""
-    day_first = month_first = False
-    for stamp in stamps:
-        match = _STAMP.match(stamp)
-        if not match:
-            continue
-        if len(match["a"]) == 4:
-            return "ymd"
-        if match["sep"] == ".":
-            return "dmy"  # German and other dotted dates are always day first
-        day_first |= int(match["a"]) > 12
-        month_first |= int(match["b"]) > 12
-    if day_first and month_first:
-        raise InputFileError("time stamps are written both day first and month first; expected one order",
-                             file=shown, row=1, column=header)
-    if day_first or month_first:
-        return "dmy" if day_first else "mdy"
-    return TIMESTAMPS.get(header_key(header), "mdy")
-
-
-def iso_stamp(stamp: str, order: str) -> str:
-    """A Google Forms time stamp as ISO 8601 (``2026-11-25T14:03:12``); unreadable ones are returned as they are."""
-    match = _STAMP.match(stamp)
-    if not match:
-        return stamp
-    a, b, c = int(match["a"]), int(match["b"]), int(match["c"])
-    year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
-    if not (1 <= month <= 12 and 1 <= day <= 31) or year < 100:
-        return stamp
-    time = match["time"] or ""
-    if time:
-        parts = time.split(":") + ["00"]
-        time = "T{:02d}:{}:{}".format(int(parts[0]), parts[1], parts[2])
-    return f"{year:04d}-{month:02d}-{day:02d}{time}"
 
 
 @register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
@@ -114,7 +78,6 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             raise InputFileError(f"two columns match question {qid!r}", file=shown, row=1, column=column)
         mapping[index] = qid
     choice = {qid for qid in mapping.values() if questionnaire.question(qid).type in CHOICE_TYPES}
-    order = date_order([values[0] for values in sheet.rows], sheet.header[0], shown) if sheet.header else "mdy"
     rows = []
     for number, values in zip(sheet.numbers, sheet.rows):
         # A label retyped with typographic quotes (Plutôt d’accord) is the same choice; free text stays as written.
@@ -122,5 +85,8 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
                    for i, qid in mapping.items() if values[i] != ""}
         email = values[email_column] if email_column is not None and values[email_column] else None
         rows.append(RawRow(number, answers, {qid: sheet.header[i] for i, qid in mapping.items()},
-                           None, iso_stamp(values[0], order) or None, email))
-    return RawSurvey(NAME, rows)
+                           None, values[0] or None, email))
+    # Time stamps are made ISO by read_survey (stamps.settle_stamps), in the order the data, study.yaml or the
+    # header's language decides.
+    hint = TIMESTAMPS.get(header_key(sheet.header[0])) if sheet.header else None
+    return RawSurvey(NAME, rows, stamp_column=sheet.header[0] if sheet.header else None, date_hint=hint)

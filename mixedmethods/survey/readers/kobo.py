@@ -132,7 +132,7 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     position = {name: i for i, name in enumerate(sheet.header)}
     rows = [_row(number, values, sheet.header, position, direct, split, shown)
             for number, values in zip(sheet.numbers, sheet.rows)]
-    return RawSurvey(NAME, rows, _repeats(sheet, position, columns))
+    return RawSurvey(NAME, rows, _repeats(sheet, position, columns), stamp_column="_submission_time")
 
 
 def _row(number: int, values: list[str], header: list[str], position: dict[str, int], direct: dict[int, str],

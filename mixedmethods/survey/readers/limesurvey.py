@@ -10,6 +10,9 @@ With "full question text" headings the metadata columns are named in words
 their text, sub-questions as ``Question text [Option or item text]``; they
 are matched to the question labels in any language, and multiple-choice cells
 hold ``Yes`` instead of ``Y`` when answers are exported in full.
+The VV export (``vvexport_<sid>.csv``: tab-separated, a row of question texts
+above the row of codes, ``CODE_SUB`` for sub-questions, ``{question_not_shown}``
+for questions not shown) is read through :func:`unwrap_vv`.
 Reference: LimeSurvey manual, "Exporting results"
 (https://manual.limesurvey.org/Exporting_results).
 """
@@ -35,20 +38,54 @@ CHOSEN = {"y", "yes", "oui", "sí", "1"}
 _SUB = re.compile(r"^(?P<code>[^\[]+?)\s*\[(?P<sub>[^\]]+)\]$")
 
 
+# VV export ("vvexport_<sid>.csv", tab-separated): NULL is written {question_not_shown}, and characters that would
+# break a line or a cell are escaped; {lbrace} is decoded last because it was encoded first.
+VV_ESCAPES = (("{question_not_shown}", ""), ("{quote}", '"'), ("{newline}", "\n"), ("{cr}", "\r"), ("{tab}", "\t"),
+              ("{lbrace}", "{"))
+
+
+def unwrap_vv(sheet: Sheet) -> bool:
+    """Turn a LimeSurvey VV export in place into the shape of a "question code" export; whether it was one.
+
+    A VV file has two header rows, the question texts and then the field codes
+    (``id``, ``submitdate``, ``lastpage``, ... and, in VV version 2, question
+    codes with sub-questions as ``CODE_SUB``); the code row becomes the
+    header. Called before the column map, so that ``columns:`` names the codes.
+    Reference: LimeSurvey ``ExportController::vvexport`` and the manual page
+    "Import responses" (VV survey file).
+    """
+    if not sheet.rows or any(h.casefold() == "submitdate" for h in sheet.header):
+        return False
+    codes = [cell.strip() for cell in sheet.rows[0]]
+    names = {c.casefold() for c in codes}
+    if "submitdate" not in names or not names & {"lastpage", "startlanguage"}:
+        return False
+    sheet.header = codes
+    sheet.rows = [[_vv_value(cell) for cell in values] for values in sheet.rows[1:]]
+    sheet.numbers = sheet.numbers[1:]
+    return True
+
+
+def _vv_value(cell: str) -> str:
+    for escaped, plain in VV_ESCAPES:
+        cell = cell.replace(escaped, plain)
+    return cell
+
+
 def _meta(header: str) -> str:
     return META_TEXT.get(header_key(header), header.casefold())
 
 
 def detect(sheet: Sheet, questionnaire) -> bool:
     names = {_meta(h) for h in sheet.header}
-    return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)
+    return "submitdate" in names and ("lastpage" in names or "startlanguage" in names)  # VV: after unwrap_vv
 
 
 @register("survey", NAME, detect=detect, suffixes=(".csv", ".xlsx"), stores="survey responses",
           recognised_by='`submitdate` with `lastpage`/`startlanguage`',
           description=('LimeSurvey "Export results" with question codes: codes without underscores '
                        '(`item1` for `item_1`), `code[option]` = `Y`, arrays `scale[item1]`, `token` as invitation '
-                       'code'))
+                       'code; "full question text" headings; the VV file (tab-separated, codes in row 2)'))
 def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
     ids = {normal_name(q.id): q for q in questionnaire.questions}
     texts = {header_key(text): q for q in questionnaire.questions for text in q.label.values()}
@@ -61,6 +98,9 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
         if not column or _meta(column) in META:
             continue
         sub = _SUB.match(column)
+        if sub is None and "_" in column and question(column) is None:
+            # VV version 2 writes CODE_SUB for CODE[SUB]; LimeSurvey codes hold no "_", so the first one splits.
+            sub = _SUB.match("{}[{}]".format(*column.split("_", 1)))
         if sub is None:
             found = question(column)
             if found is None:
@@ -93,12 +133,15 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             columns.setdefault(qid, sheet.header[i].split("[")[0])
             if values[i].strip().casefold() in CHOSEN:
                 answers[qid] = (answers.get(qid, "") + " " + option).strip()
-        if key_question and key_question not in answers and "token" in lower and values[lower["token"]]:
-            answers[key_question] = values[lower["token"]]
+        token = values[lower["token"]].strip() if "token" in lower else ""
+        if key_question and key_question not in answers and token:
+            answers[key_question] = token
             columns[key_question] = sheet.header[lower["token"]]
         submission = values[lower["id"]] if "id" in lower else None
         submitted = values[lower["submitdate"]] if "submitdate" in lower else None
         # LimeSurvey leaves submitdate empty for incomplete responses: kept, with a note in the rejects list.
         note = None if submitted or "submitdate" not in lower else "incomplete response (no submitdate); kept"
-        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note))
-    return RawSurvey(NAME, rows)
+        # Without an invitation-code question the token still links the respondent (private/participants.csv).
+        rows.append(RawRow(number, answers, columns, submission or None, submitted or None, note=note,
+                           invitation_code=None if key_question else token or None))
+    return RawSurvey(NAME, rows, stamp_column=sheet.header[lower["submitdate"]] if "submitdate" in lower else None)

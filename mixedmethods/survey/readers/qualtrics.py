@@ -222,4 +222,5 @@ def read(sheet: Sheet, questionnaire, shown: str) -> RawSurvey:
             progress = f", Progress {cell('progress')}%" if cell("progress") else ""
             row.note = f"unfinished response (Qualtrics Finished = {cell('finished')}{progress}); kept"
         rows.append(row)
-    return RawSurvey(NAME, rows)
+    stamp = sheet.header[meta["submitted_at"]] if "submitted_at" in meta else None
+    return RawSurvey(NAME, rows, stamp_column=stamp)
