@@ -36,7 +36,8 @@ PROJECT = """<?xml version="1.0" encoding="utf-8"?>
     <Code guid="{child}" name="Very positive" isCodable="true"/></Code></Codes></CodeBook>
   <Sources>
     <TextSource guid="{source}" name="interview-01" plainTextPath="{path}"{rich}>
-      <PlainTextSelection guid="{sel}" name="{sel_name}" startPosition="{start}" endPosition="{end}" creatingUser="{user}">
+      <PlainTextSelection guid="{sel}" name="{sel_name}" startPosition="{start}" endPosition="{end}"
+          creatingUser="{user}">
         <Coding guid="{coding}" creatingUser="{user}"><CodeRef targetGUID="{child}"/></Coding>
       </PlainTextSelection>
     </TextSource>
