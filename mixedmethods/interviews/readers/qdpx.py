@@ -223,8 +223,8 @@ def read(path: Path, shown: str) -> list[RawTranscript]:
         root = _project_root(archive, shown)
         ns = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
         if root.tag.removeprefix(ns) != "Project":
-            raise InputFileError(f"the .qde file's root element is <{root.tag.removeprefix(ns)}>, expected "
-                                 "<Project> (a .qdc codebook goes to 'instrument import-qdc')", file=shown)
+            raise InputFileError(f"the .qde file's root element is <{root.tag.removeprefix(ns)}>, expected <Project> "
+                                 "(a .qdc codebook is converted with 'mixedmethods instrument convert')", file=shown)
         users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or "coder") for u in root.iter(f"{ns}User")}
         codes = _code_names(root.find(f"{ns}CodeBook"), ns)
         owners: dict[str, str] = {}
