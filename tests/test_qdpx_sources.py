@@ -93,10 +93,12 @@ SHAPES = [
     ("ATLAS.ti 8.4", "ATLAS.ti 8.4.0 573 , macOS Version 10.14.3 (Build 18D109)", (START, END), "upper",
      DEFAULT_NS, {f"sources/{SOURCE}.txt": CRLF.encode("utf-8")}, f"internal://{SOURCE.upper()}.txt", {}),
     # MAXQDA: no real export seen. CRLF text counted with CRLF as one, as QualCoder's "line endings for
-    # MAXQDA" export writes it; UTF-16 LE with BOM and a file name in another case than plainTextPath are
-    # our guesses: 35, 44.
-    ("MAXQDA (unverified)", "MAXQDA 2022", (START, END), "braced", DEFAULT_NS,
-     {"Sources/Interview-01.TXT": CRLF.encode("utf-16")}, "internal://interview-01.txt", {}),
+    # MAXQDA" export writes it; sources/ in lower case, upper-case GUIDs, UTF-8 and name="start,end" as two
+    # public tools that read or imitate MAXQDA 2022/24 exports have it; the file name in another case than
+    # plainTextPath is our guess: 35, 44.
+    ("MAXQDA (unverified)", "MAXQDA 2022 (Release 22.4.0)", (START, END), "upper", DEFAULT_NS,
+     {f"sources/{SOURCE.upper()}.TXT": CRLF.encode("utf-8")}, f"internal://{SOURCE.upper()}.txt",
+     {"sel_name": f"{START},{END}"}),
     # QualCoder 3.x, from its export code (refi.py): sources/<name>, UTF-8 with BOM, LF, selection name = the
     # coded words, positions in code points: 35, 44.
     ("QualCoder", "QualCoder", (START, END), "lower", DEFAULT_NS,
@@ -174,6 +176,29 @@ def test_absolute_path_and_any_qde_name(tmp_path):
     project = project_xml("QualCoder", f"absolute://{tmp_path / 'elsewhere.txt'}", START, END)
     (transcript,) = read(build(tmp_path, "abs", project, {}, qde="Trial.qde"), "p.qdpx")
     assert transcript.text[transcript.segments[0].start:transcript.segments[0].end] == "Très bien"
+
+
+def test_a_coding_on_the_source_codes_its_whole_text_and_repeated_names_are_numbered(tmp_path):
+    two = project_xml("QualCoder", "internal://a.txt", START, END).replace(
+        "</TextSource>", f'<Coding guid="{GUIDS["coding"][:-1]}7"><CodeRef targetGUID="{GUIDS["code"]}"/></Coding>'
+        "</TextSource>")
+    # The same source twice (another GUID, the same name "interview-01"), the second without selections.
+    second = (f'<TextSource guid="{SOURCE[:-1]}9" name="interview-01" plainTextPath="internal://b.txt"/>'
+              "</Sources>")
+    project = build(tmp_path, "whole", two.replace("</Sources>", second),
+                    {"sources/a.txt": TEXT.encode(), "sources/b.txt": b"Second text.\n"})
+    with pytest.warns(UserWarning, match="stored as 'interview-01 \\(2\\)'"):
+        first, other = read(project, "p.qdpx")
+    assert [(s.code, s.start, s.end) for s in first.segments] == [("Very positive", START, END),
+                                                                   ("Positive", 0, len(TEXT))]
+    assert (other.name, other.text, other.segments) == ("interview-01 (2)", "Second text.\n", [])
+
+
+def test_a_project_without_sources_has_no_transcripts(tmp_path):
+    # ATLAS.ti 23 for Windows exports a codebook-only project with no <Sources> at all.
+    project = project_xml("ATLAS.ti for Windows 23.2.3.27778", "internal://x.txt", 0, 1)
+    project = project[:project.index("<Sources>")] + "</Project>\n"
+    assert read(build(tmp_path, "empty", project, {}), "p.qdpx") == []
 
 
 def test_latin1_text_is_read_with_a_warning(tmp_path):

@@ -7,8 +7,10 @@ each ``TextSource`` (text inline in ``PlainTextContent``, in the archive via
 ``plainTextPath="internal://..."``, or outside it via ``relative://`` (against
 the project's ``basePath``, else the folder of the .qdpx) or ``absolute://``)
 with its ``PlainTextSelection`` start and end positions (end exclusive) and
-their ``Coding``. The coder is the coding's ``creatingUser``, else the
-selection's, else "coder". Pictures, PDFs, audio and video are not
+their ``Coding``; a ``Coding`` on the source itself codes its whole text.
+The coder is the coding's ``creatingUser``, else the selection's, else
+"coder". Sources with the same name are numbered ("Interview (2)") with a
+warning. Pictures, PDFs, audio and video are not
 transcripts: they are skipped with one warning that counts them and their
 coded selections. ``Notes``, ``Sets``, ``Links``, ``Graphs`` and
 ``Variables`` are not read.
@@ -239,7 +241,34 @@ def read(path: Path, shown: str) -> list[RawTranscript]:
         for source in (sources.findall(f"{ns}TextSource") if sources is not None else []):
             transcripts.append(_transcript(source, ns, archive, path, base, shown, users, codes, owners,
                                            utf16, crlf_as_one))
+        _unique_names(transcripts, shown)
         return transcripts
+
+
+def _unique_names(transcripts: list[RawTranscript], shown: str) -> None:
+    """Number repeated source names ("Interview", "Interview (2)"): packages allow them, the store does not."""
+    seen: dict[str, int] = {}
+    for transcript in transcripts:
+        key = transcript.name.casefold()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            old, renamed = transcript.name, f"{transcript.name} ({seen[key]})"
+            warnings.warn(f"{shown}: more than one source is named {old!r}; this one is stored as {renamed!r}",
+                          stacklevel=3)
+            transcript.name = renamed
+            for segment in transcript.segments:
+                segment.where = segment.where.replace(f"source {old!r}", f"source {renamed!r}", 1)
+
+
+def _coding(coding: ET.Element, ns: str, where: str, shown: str, codes: dict[str, str], users: dict[str, str],
+            fallback_user: str | None) -> tuple[str, str]:
+    """(coder, code) of a ``Coding``; a CodeRef to no code of the CodeBook is an error."""
+    ref = coding.find(f"{ns}CodeRef")
+    code_guid = _guid(ref.get("targetGUID") if ref is not None else "")
+    if code_guid not in codes:
+        raise InputFileError(f"{where} is coded with code {code_guid or '(no CodeRef)'}, which is not in the "
+                             "project's CodeBook", file=shown)
+    return users.get(_guid(coding.get("creatingUser") or fallback_user), "coder"), codes[code_guid]
 
 
 def _transcript(source: ET.Element, ns: str, archive: zipfile.ZipFile, path: Path, base: str, shown: str,
@@ -261,12 +290,11 @@ def _transcript(source: ET.Element, ns: str, archive: zipfile.ZipFile, path: Pat
         if start > end:
             raise InputFileError(f"{where} starts at {start} after its end {end}", file=shown)
         for coding in selection.findall(f"{ns}Coding"):
-            ref = coding.find(f"{ns}CodeRef")
-            code_guid = _guid(ref.get("targetGUID") if ref is not None else "")
-            if code_guid not in codes:
-                raise InputFileError(f"{where} is coded with code {code_guid or '(no CodeRef)'}, which is not in "
-                                     "the project's CodeBook", file=shown)
-            user = _guid(coding.get("creatingUser") or selection.get("creatingUser"))
-            segments.append(RawSegment(users.get(user, "coder"), codes[code_guid], offset(start), offset(end),
-                                       where, shown))
+            coder, code = _coding(coding, ns, where, shown, codes, users, selection.get("creatingUser"))
+            segments.append(RawSegment(coder, code, offset(start), offset(end), where, shown))
+    # A Coding on the source itself (allowed by the schema) codes the whole text.
+    for number, coding in enumerate(source.findall(f"{ns}Coding"), 1):
+        where = f"source {name!r} whole-source coding {number}"
+        coder, code = _coding(coding, ns, where, shown, codes, users, None)
+        segments.append(RawSegment(coder, code, 0, len(text), where, shown))
     return RawTranscript(name, shown, text, segments, owners.get(guid), None, None)
