@@ -97,8 +97,9 @@ def position_rules(origin: str | None) -> tuple[bool, bool]:
     """How the package named in the project's ``origin`` counts positions: (UTF-16 units, CRLF as one).
 
     NVivo: UTF-16 code units, measured on a real NVivo 12.6 for Windows export
-    (274 of 303 selections start and end on a line boundary read as UTF-16
-    units, 15 read as code points; the text holds 892 emoji). ATLAS.ti and
+    (of 303 coded selections, 274 start and end on a line boundary and 295 on
+    a word boundary read as UTF-16 units; 14 and 27 read as code points; the
+    text holds 892 emoji). ATLAS.ti and
     MAXQDA: a CRLF line end is one character, as QualCoder's importer and its
     "line endings for MAXQDA" export assume (QualCoder ``refi.py``). Others
     (QualCoder, mixedmethods, unknown): code points, CRLF as two, as the
