@@ -201,6 +201,38 @@ def test_a_project_without_sources_has_no_transcripts(tmp_path):
     assert read(build(tmp_path, "empty", project, {}), "p.qdpx") == []
 
 
+@pytest.mark.parametrize("member, path", [
+    ("Sources/texts/interview-01.txt", "internal://texts/interview-01.txt"),  # a sub-folder, named in the path
+    ("Sources/texts/interview-01.txt", "internal://interview-01.txt"),  # a sub-folder the path does not name
+    ("interview-01.txt", "internal://interview-01.txt"),  # at the top of the archive
+])
+def test_a_source_in_a_sub_folder_or_at_the_top_is_found(tmp_path, member, path):
+    project = build(tmp_path, "sub", project_xml("QualCoder", path, START, END), {member: TEXT.encode()})
+    (transcript,) = read(project, "p.qdpx")
+    assert transcript.text == TEXT
+
+
+def test_relative_path_is_read_against_the_base_path(tmp_path):
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "A.txt").write_bytes(TEXT.encode("utf-8"))
+    project = project_xml("ATLAS.ti 8.4", "relative:///A.txt", START, END).replace(
+        'name="p"', f'name="p" basePath="{tmp_path / "media"}"')
+    (transcript,) = read(build(tmp_path / "media", "based", project, {}).rename(tmp_path / "x.qdpx"), "p.qdpx")
+    assert transcript.text == TEXT
+
+
+def test_no_creating_user_a_case_and_variables(tmp_path):
+    # No creatingUser anywhere: the coder is "coder". The case names the interviewee; Variables are not read.
+    project = project_xml("MAXQDA 2022", "internal://a.txt", START, END).replace(
+        f' creatingUser="{GUIDS["user"]}"', "").replace("<Sources>", (
+            '<Variables><Variable guid="a1b2c3d4-0000-4000-8000-00000000000a" name="age" typeOfVariable="Integer"/>'
+            '</Variables><Cases><Case guid="a1b2c3d4-0000-4000-8000-00000000000b" name="AAA111">'
+            f'<SourceRef targetGUID="{SOURCE}"/></Case></Cases><Sources>'))
+    (transcript,) = read(build(tmp_path, "case", project, {"sources/a.txt": TEXT.encode()}), "p.qdpx")
+    assert transcript.participant == "AAA111"
+    assert [(s.coder, s.start, s.end) for s in transcript.segments] == [("coder", START, END)]
+
+
 def test_latin1_text_is_read_with_a_warning(tmp_path):
     text = "Élodie: Très bien.\n"
     project = project_xml("QualCoder", "internal://x.txt", 8, 17)
