@@ -33,7 +33,8 @@ STAND_IN = "".join(f"stand-in line {n:03d}: the export was published without its
 CASES = [
     pytest.param("atlasti-8.4-standard-project.qde", {
         "sources": 6, "selections": 6, "codings": 7, "codes": 14, "users": 3,
-        "skipped": "skipped 6 sources that are not text (1 picture, 2 PDF, 1 audio, 2 video)",
+        # Coded selections in them, by hand: 1 picture, 4 PDF and 2 in the PDF's text representation, 1 video.
+        "skipped": "skipped 6 sources that are not text (1 picture, 2 PDF, 1 audio, 2 video) and their 8 coded",
         "coders": {"Friedrich Markgraf"},
         "coded": {("1994 Diet Coke-Diet Coke Break.docx", "Coke::diet Coke", 139, 195),
                   ("Mabel.txt", "bacon and eggs", 0, 410), ("Mabel.txt", "cornflakes", 0, 410),
