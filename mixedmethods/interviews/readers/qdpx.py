@@ -10,9 +10,8 @@ with its ``PlainTextSelection`` start and end positions (end exclusive) and
 their ``Coding``; a ``Coding`` on the source itself codes its whole text.
 The coder is the coding's ``creatingUser``, else the selection's, else
 "coder". Sources with the same name are numbered ("Interview (2)") with a
-warning. Pictures, PDFs, audio and video are not
-transcripts: they are skipped with one warning that counts them and their
-coded selections. ``Notes``, ``Sets``, ``Links``, ``Graphs`` and
+warning. Pictures, PDFs, audio and video are not transcripts: they are
+skipped with one warning that counts them and their coded selections. ``Notes``, ``Sets``, ``Links``, ``Graphs`` and
 ``Variables`` are not read.
 
 QDA packages write the same standard in different shapes, so:
