@@ -10,8 +10,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from mixedmethods.interviews.readers.qdpx import read
 
 
@@ -27,12 +25,12 @@ def test_export_with_emoji_round_trips_and_validates(small_study: Path, run, que
                       ("maria", "security.leaks", "Drafts leak 😬 every week.")]
     target = tmp_path / "out.qdpx"
     assert run("interviews", "export-qdpx", small_study, target).exit_code == 0
-    schema_path = Path(__file__).resolve().parents[2] / "shared" / "standards" / "refi-qda-project-1.0.xsd"
-    if schema_path.is_file():
-        etree = pytest.importorskip("lxml.etree")
-        schema = etree.XMLSchema(etree.parse(str(schema_path)))
-        with zipfile.ZipFile(target) as archive:
-            assert schema.validate(etree.fromstring(archive.read("project.qde"))), schema.error_log
+    from lxml import etree
+
+    from schema import refi_qda_schema
+
+    with zipfile.ZipFile(target) as archive:
+        assert refi_qda_schema().validate(etree.fromstring(archive.read("project.qde"))), refi_qda_schema().error_log
     (transcript,) = read(target, "out.qdpx")
     back = sorted((s.coder, s.code, transcript.text[s.start:s.end]) for s in transcript.segments)
     assert back == stored
