@@ -83,7 +83,9 @@ def _people(rng: random.Random, count: int, key: bytes) -> list[Participant]:
             .replace("í", "i").replace("ï", "i").replace(".", "", 0)
         email = f"{''.join(c for c in ascii_name if c.isalnum() or c == '.').strip('.')}{index}@example.org"
         area = "246" if group == "caricom" else "212"
-        phone = f"+1 {area} 555 {index % 100:02d}{rng.randrange(10, 99)}"
+        rng.randrange(10, 99)  # drawn as before, so that the rest of the demo stays the same
+        # One number per person (555-01xx style fictional numbers; beyond 10,000 people the exchange moves on).
+        phone = f"+1 {area} {555 + index // 10000} {index % 10000:04d}"
         code = "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(6))
         people.append(Participant(pseudonym(key, email), name, phone, email, group, code))
     return people

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PrivacyError
+from .normalise import text_key
 
 KEY_FILE = "secret.key"
 PARTICIPANTS_FILE = "participants.csv"
@@ -37,7 +38,8 @@ _SEPARATORS = r"[\s().\-/\u2010\u2011\u2012\u2013\u00a0]"
 _DIGIT_RUN = re.compile(r"\d(?:" + _SEPARATORS + r"{0,3}\d){6}")
 # "00" opening an international number (the prefix of most of the world) as "+", so that a matcher set
 # to a country whose prefix is another (011 in North America) still reads it; same length, same offsets.
-_LEADING_00 = re.compile(r"(?<![^\s(:])00(?=\s?[1-9])")  # a word that starts with 00
+# Not a group inside a number: in "+1 246 555 0010" the "0010" follows digits and a separator.
+_LEADING_00 = re.compile(r"(?<![^\s(:])(?<!\d\s)(?<!\d\u00a0)00(?=\s?[1-9])")  # a word that starts with 00
 # Shapes a phone-number matcher accepts but a reader sees as something else.
 _DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}(?!\d)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
@@ -168,9 +170,7 @@ class Participants:
                                + ", ".join(PARTICIPANT_COLUMNS), file=path) from None
         except UnicodeDecodeError:
             raise PrivacyError("expected UTF-8 text", file=path) from None
-        ids = [p.participant_id for p in people]
-        if len(set(ids)) != len(ids):
-            raise PrivacyError("two rows share a participant_id", file=path, column="participant_id")
+        _refuse_shared_identities(people, path)
         return cls(people)
 
     def by_invitation_code(self, code: str) -> Participant | None:
@@ -179,6 +179,28 @@ class Participants:
     def identities(self) -> list[str]:
         """Every name, phone and e-mail, for leak checks."""
         return [v for p in self.people for v in (p.name, p.phone, p.email) if v]
+
+
+# How each identity column is compared: two rows that give the same value describe one person (or a typo),
+# and linking would silently give one person's data to the other.
+_SAME = {"phone": lambda v: normalise_phone(v), "email": str.casefold, "name": lambda v: text_key(v),
+         "invitation_code": str.casefold, "participant_id": lambda v: v}
+
+
+def _refuse_shared_identities(people: list[Participant], path: Path) -> None:
+    """One line naming both rows when two participants share an id, phone, e-mail, name or invitation code."""
+    for column, same in _SAME.items():
+        first_row: dict[str, int] = {}
+        for row, person in enumerate(people, start=2):
+            value = getattr(person, column)
+            if not value:
+                continue
+            key = same(value)
+            if key in first_row:
+                raise PrivacyError(f"rows {first_row[key]} and {row} give the same {column.replace('_', ' ')}; "
+                                   "each person once, each identity for one person (else one person's data "
+                                   "would be linked to the other)", file=path, line=row, column=column)
+            first_row[key] = row
 
 
 def secure_private(private_dir: Path) -> None:

@@ -141,3 +141,31 @@ def test_study_gitignore_keeps_raw_data_store_and_private_out_of_git(tmp_path: P
     ignored = subprocess.run(["git", "check-ignore", "--stdin"], cwd=root, input="\n".join(paths),
                              capture_output=True, text=True).stdout.split("\n")
     assert [p for p in ignored if p] == paths[:6]  # the pseudonymised report and the instruments may be shared
+
+
+@pytest.mark.parametrize("column, first, second", [
+    ("phone", "+1 246 555 0101", "+1 (246) 555-0101"),
+    ("email", "ana@example.org", "ANA@example.org"),
+    ("name", "Ana Pérez", "ana  pérez"),
+    ("invitation_code", "AAA111", "aaa111"),
+])
+def test_two_rows_with_one_identity_are_refused_naming_both(small_study: Path, run, column, first, second):
+    rows = {"name": ["Ana Pérez", "Carla Visitor"], "phone": ["+1 246 555 0101", "+1 212 555 0103"],
+            "email": ["ana@example.org", "carla@example.org"], "invitation_code": ["AAA111", "CCC333"]}
+    rows[column] = [first, second]
+    text = "participant_id,name,phone,email,group,invitation_code\n" + "".join(
+        f",{rows['name'][i]},{rows['phone'][i]},{rows['email'][i]},caricom,{rows['invitation_code'][i]}\n"
+        for i in range(2))
+    (small_study / "private" / "participants.csv").write_text(text, encoding="utf-8")
+    result = run("import", small_study)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert f"participants.csv, line 3, column '{column}': rows 2 and 3 give the same " in line
+
+
+def test_the_demo_gives_each_person_their_own_phone(demo_study: Path):
+    import csv
+
+    with (demo_study / "private" / "participants.csv").open(encoding="utf-8") as handle:
+        phones = [row["phone"] for row in csv.DictReader(handle)]
+    assert len(phones) == 140 and len(set(phones)) == 140

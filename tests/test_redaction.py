@@ -47,6 +47,9 @@ REDACTED = [  # (text, expected)
      "(WhatsApp [phone]) or write to [e-mail];"),
     ("office (246) 555 0101, mobile 2465550101", "office [phone], mobile [phone]"),
     ("sent 2024-01-17T21:00:00 from +1 246 555 0101", "sent 2024-01-17T21:00:00 from [phone]"),
+    # A group of the number that starts with 00 is not an international prefix (it was, and the number stayed).
+    ("You can reach me on +1 246 555 0010 if you need more.", "You can reach me on [phone] if you need more."),
+    ("Paris: +33 1 42 68 00 12", "Paris: [phone]"),
 ]
 
 
