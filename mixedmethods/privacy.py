@@ -27,7 +27,6 @@ from .normalise import text_key
 KEY_FILE = "secret.key"
 PARTICIPANTS_FILE = "participants.csv"
 PARTICIPANT_COLUMNS = ("participant_id", "name", "phone", "email", "group", "invitation_code")
-IDENTITY_COLUMNS = ("name", "phone", "email", "invitation_code")
 PHONE_MARK = "[phone]"
 EMAIL_MARK = "[e-mail]"
 

@@ -169,3 +169,41 @@ def test_the_demo_gives_each_person_their_own_phone(demo_study: Path):
     with (demo_study / "private" / "participants.csv").open(encoding="utf-8") as handle:
         phones = [row["phone"] for row in csv.DictReader(handle)]
     assert len(phones) == 140 and len(set(phones)) == 140
+
+
+@pytest.mark.parametrize("written, country, expected", [
+    ("+1 (246) 555\u20110101", None, "+12465550101"),    # '+' kept, punctuation and U+2011 dropped
+    ("0044 20 7946 0958", None, "+442079460958"),        # '00' is the international prefix
+    ("0246 555 0101", "+1", "+12465550101"),              # a national number: country code for the leading 0
+    ("246 555 0101", None, "2465550101"),                  # no country code: digits as written
+])
+def test_phone_numbers_are_normalised_by_hand(written, country, expected):
+    from mixedmethods.privacy import normalise_phone
+
+    assert normalise_phone(written, country) == expected
+
+
+def write_people(folder: Path, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "participants.csv").write_text(text, encoding="utf-8")
+
+
+def test_participants_list_rows_columns_and_identities(tmp_path: Path):
+    from mixedmethods.errors import PrivacyError
+
+    key = bytes(range(32))
+    write_people(tmp_path, "participant_id,name,phone,email,group,invitation_code\n"
+                           ",Ana Pérez,+1 246 555 0101,,caricom,AAA111\n"
+                           "P-GIVEN001,,,bruno@example.org,,BBB222\n")
+    people = Participants.load(tmp_path, key, default_group="caricom")
+    ana, bruno = people.people
+    # No e-mail: the pseudonym is keyed on the phone (e-mail, else phone, name, invitation code).
+    assert ana.participant_id == pseudonym(key, "+1 246 555 0101")
+    assert bruno.participant_id == "P-GIVEN001" and bruno.group == "caricom"
+    assert people.by_invitation_code(" aaa111 ") is ana and people.by_invitation_code("ZZZ") is None
+    write_people(tmp_path, "participant_id,name,phone,email,group,invitation_code,passport\n")
+    with pytest.raises(PrivacyError, match="line 1, column 'passport': unknown column"):
+        Participants.load(tmp_path, key)
+    write_people(tmp_path, "participant_id,name,phone,email,group,invitation_code\n,Ana,,,caricom,\n,,,,caricom,\n")
+    with pytest.raises(PrivacyError, match="line 3: a participant needs at least a name"):
+        Participants.load(tmp_path, key)
