@@ -281,7 +281,7 @@ def check_privacy(study_dir: Path) -> None:
     for finding in findings:
         click.echo(finding.describe())
     if findings:
-        click.echo(f"{len(findings)} findings: identities or contact details outside private/", err=True)
+        click.echo(f"{len(findings)} found outside private/ and the raw data: remove them, then run this again")
         sys.exit(1)
     click.echo("No participant's name, phone number or e-mail, and no phone number or e-mail address, found "
                "outside private/ and the raw data.")

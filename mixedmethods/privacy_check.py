@@ -49,6 +49,7 @@ STORE_SIDE_FILES = ("-shm", ".lock")  # SQLite's shared-memory index and our loc
 
 # A time stamp or a hash as the whole value (a store column of them): no phone number to look for.
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?|[0-9a-f]{64}")
+GENERIC = {"phone": "phone number", "e-mail": "e-mail address"}  # a listed person's kind -> anyone's
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
@@ -110,7 +111,9 @@ class LeakFinder:
                 continue  # a size, a count, an id: not somebody's number written for people to read
             if self.redactor.phones(text):
                 found.append((items[index][0], "phone number", None))
-        return found
+        # A listed person's number or address is reported as theirs, not again as anyone's.
+        known = {(location, GENERIC[kind]) for location, kind, pid in found if pid is not None and kind in GENERIC}
+        return [f for f in found if f[2] is not None or (f[0], f[1]) not in known]
 
 
 def _starts(texts: list[str]) -> list[int]:
