@@ -208,3 +208,27 @@ def test_paths_stored_before_path_keys_are_keyed_and_redacted_by_the_next_import
     assert "rez" not in stored_text(small_study)
     assert query(small_study, "SELECT path, path_key IS NOT NULL FROM imports") == [
         ("data/chats/WhatsApp Chat with P-ANA00001.txt", 1)]
+
+
+def test_a_shared_string_is_found_in_the_cell_that_uses_it(tmp_path: Path):
+    """Excel and most writers keep cell text in xl/sharedStrings.xml; the finding names the cell, not the list."""
+    import zipfile
+
+    from mixedmethods.privacy import Participant, Participants
+    from mixedmethods.privacy_check import LeakFinder, check_file
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("xl/workbook.xml", f'<workbook {main} {rel}><sheets><sheet name="Quotes" sheetId="1" '
+                                         'r:id="rId1"/></sheets></workbook>')
+        book.writestr("xl/_rels/workbook.xml.rels",
+                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                      '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        book.writestr("xl/sharedStrings.xml", f'<sst {main}><si><t>group</t></si><si><t>Zoe</t><t> DUBOIS</t></si></sst>')
+        book.writestr("xl/worksheets/sheet1.xml", f'<worksheet {main}><sheetData><row r="2"><c r="A2" t="s"><v>0</v></c>'
+                                                  '<c r="B2" t="s"><v>1</v></c></row></sheetData></worksheet>')
+    people = Participants([Participant("P-2BOSHDCW", "Zoë Dubois", "", "", "g", "")])
+    assert [f.describe() for f in check_file(path, "report/book.xlsx", LeakFinder(people))] == [
+        "report/book.xlsx: sheet 'Quotes', cell B2: name of P-2BOSHDCW"]
