@@ -65,7 +65,8 @@ class Finding:
 
     file: str  # relative to the study folder, its own identities redacted
     location: str  # table/column/row, docx part/paragraph, sheet/cell, JSON path, ...
-    kind: str  # name, phone, e-mail (of a listed participant); phone number, e-mail address (anyone's)
+    kind: str  # name, phone, e-mail (of a listed participant); phone number, e-mail address (anyone's);
+    # not checked (a file that could not be read)
     participant_id: str | None = None
 
     def describe(self) -> str:
@@ -205,7 +206,10 @@ def _check_names(folder: Path, files: list[Path], finder: LeakFinder, root: Path
 def check_file(path: Path, shown: str, finder: LeakFinder, raw: bool = True) -> list[Finding]:
     """Findings in one file (read by its content: SQLite, zip, PNG, JSON, CSV, SPSS, else text)."""
     name = finder.shown(shown)
-    items = list(_texts(path, finder))
+    try:
+        items = list(_texts(path, finder))
+    except Exception as exc:  # a damaged file of any format: it may hold anything, so it is a finding
+        return [Finding(name, f"could not be read ({type(exc).__name__})", "not checked")]
     findings = [Finding(name, _where(location), kind, pid) for location, kind, pid in finder.scan(items)]
     if raw and (path.suffix in (".sqlite", ".db") or path.name.endswith("-wal")):
         seen = {(f.kind, f.participant_id) for f in findings}

@@ -232,3 +232,18 @@ def test_a_shared_string_is_found_in_the_cell_that_uses_it(tmp_path: Path):
     people = Participants([Participant("P-2BOSHDCW", "Zoë Dubois", "", "", "g", "")])
     assert [f.describe() for f in check_file(path, "report/book.xlsx", LeakFinder(people))] == [
         "report/book.xlsx: sheet 'Quotes', cell B2: name of P-2BOSHDCW"]
+
+
+def test_a_damaged_file_is_a_finding_not_a_traceback(built: Path, run):
+    (built / "report" / "broken.sav").write_bytes(b"$FL2 not really SPSS")
+    result = run("check-privacy", built)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("report/broken.sav: could not be read (")
+    assert result.output.splitlines()[0].endswith("): not checked")
+
+
+def test_without_the_key_it_is_one_line_and_exit_2(built: Path, run):
+    (built / "private" / "secret.key").unlink()
+    result = run("check-privacy", built)
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "secret key not found" in result.output

@@ -144,9 +144,11 @@ def _refuse_leaks(study: Study, staging: Path, out: Path) -> None:
     if found:
         first = found[0]
         whose = f" of {first.participant_id}" if first.participant_id else ""
+        hint = ("; 'mixedmethods import' redacts paths stored by an earlier version"
+                if first.file == study.relative(study.store_path) else "")
         raise OutputError(f"{first.location}: {first.kind}{whose} found, so the report was not published and the "
                           f"previous report files are left as they were ({len(found)} findings; 'mixedmethods "
-                          "check-privacy' lists them)", file=first.file)
+                          f"check-privacy' lists them{hint})", file=first.file)
 
 
 def _remove_abandoned_staging(out: Path) -> None:
