@@ -254,6 +254,39 @@ def build(study_dir: Path, language: str | None) -> None:
         click.echo(f"wrote {study.relative(path)}")
 
 
+@cli.command("check-privacy")
+@STUDY_DIR
+def check_privacy(study_dir: Path) -> None:
+    """Look for participants' names, phone numbers and e-mails in everything that may be shared.
+
+    Scans the study folder outside private/ and the raw data (data/ and the
+    source files study.yaml names): the store (every table, and its raw
+    bytes), report/ (inside .docx, .xlsx, .zip, .json, .csv, .sav and .png
+    files), instruments/, study.yaml, other files, and every file name. Each
+    listed person is looked for in any spelling (without accents, in any
+    case or spacing; phone numbers with any separators, with or without the
+    country code; e-mails and their part before the @), and so is any phone
+    number or e-mail address. Prints one line per finding with the file, the
+    place and the participant id (never the identity); exits with 1 if
+    anything was found, 0 if nothing. `build` runs the same check.
+
+    \b
+    Example:
+      mixedmethods check-privacy my-study
+    """
+    from .privacy_check import check_study
+    from .study import load_study
+
+    findings = check_study(load_study(study_dir))
+    for finding in findings:
+        click.echo(finding.describe())
+    if findings:
+        click.echo(f"{len(findings)} found outside private/ and the raw data: remove them, then run this again")
+        sys.exit(1)
+    click.echo("No participant's name, phone number or e-mail, and no phone number or e-mail address, found "
+               "outside private/ and the raw data.")
+
+
 @cli.command()
 @click.option("--source", type=click.Choice(list(sources.PACKAGES)), default=None,
               help="Only this source (default: all three).")

@@ -230,9 +230,12 @@ def write_participants(private_dir: Path, people: list[Participant]) -> Path:
 class Redactor:
     """Replaces known names with participant ids and removes phone numbers and e-mails.
 
-    Full names are matched case-insensitively on word boundaries, and so are
-    family names of three letters or more, because delegates are often
-    named by surname alone ("as Ambassador Baptiste said"). All matches are
+    Full names are matched on word boundaries in any case, with or without
+    accents and with any spacing or punctuation between their parts
+    (:mod:`mixedmethods.identity_matching`), and so are family names of three
+    letters or more, because delegates are often named by surname alone ("as
+    Ambassador Baptiste said"). A listed person's phone number is found
+    whatever separates its digits. All matches are
     found on the original text (e-mails first, then phone numbers, then
     names, never overlapping), so :meth:`with_offsets` can say where every
     original position went.
@@ -252,18 +255,9 @@ class Redactor:
     def __init__(self, participants: Participants, country_code: str | None = None) -> None:
         from collections import Counter
 
-        names: dict[str, str] = {}
-        for p in participants.people:
-            if not p.name:
-                continue
-            names[p.name] = p.participant_id
-            parts = p.name.split()
-            if len(parts) > 1 and len(parts[-1]) >= 3:
-                names.setdefault(parts[-1], p.participant_id)
-        ordered = sorted(names, key=len, reverse=True)  # longest first: full name before surname
-        self._ids = {n.casefold(): pid for n, pid in names.items()}
-        self._names = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)",
-                                 re.IGNORECASE) if ordered else None
+        from .identity_matching import IdentityMatcher
+
+        self._known = IdentityMatcher(participants, country_code, surnames=True)
         self.region = _region(country_code)
         self.counts: Counter[str] = Counter()
 
@@ -304,11 +298,15 @@ class Redactor:
             if free(start, end):
                 spans.append((start, end, PHONE_MARK))
                 self.counts["phone"] += 1
-        if self._names is not None:
-            for match in self._names.finditer(text):
-                if free(match.start(), match.end()):
-                    spans.append((match.start(), match.end(), self._ids[match.group(0).casefold()]))
-                    self.counts["name"] += 1
+        for found in self._known.phones(text):  # a listed number, whatever separates its digits: 246_555_0060
+            if free(found.start, found.end):
+                spans.append((found.start, found.end, PHONE_MARK))
+                self.counts["phone"] += 1
+        for found in self._known.names(text):  # names and e-mails in any case, accents or spacing
+            if free(found.start, found.end):
+                mark = found.participant_id if found.kind == "name" else EMAIL_MARK
+                spans.append((found.start, found.end, mark))
+                self.counts[found.kind] += 1
         return sorted(spans)
 
     def __call__(self, text: str) -> str:

@@ -173,6 +173,13 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 8: file names redacted like text; a file is known by a keyed hash of its real path (mixedmethods.sync)
+    """
+    ALTER TABLE imports ADD COLUMN path_key TEXT;      -- HMAC-SHA256 of the real relative path under the study key;
+                                                       -- path then holds it redacted. NULL: stored before schema 8,
+                                                       -- path is the real one until the next import redacts it
+    ALTER TABLE import_files ADD COLUMN path_key TEXT; -- the same for each file the import read
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -195,6 +202,8 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)  # we manage transactions
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows (a replaced import, a path before its redaction) are overwritten, not left in free pages.
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.OperationalError as exc:
@@ -211,12 +220,22 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]  # another command may have migrated
                 for number in range(version, SCHEMA_VERSION):
                     for statement in _statements(MIGRATIONS[number]):
-                        conn.execute(statement)
+                        _migrate(conn, statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except StoreError:
             conn.close()
             raise
     return conn
+
+
+def _migrate(conn: sqlite3.Connection, statement: str) -> None:
+    """Run one migration statement; a column that is already there is left as it is (tests fake older stores
+    from new ones by dropping some columns, and SQLite has no ADD COLUMN IF NOT EXISTS)."""
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as exc:
+        if not ("duplicate column name" in str(exc) and "ADD COLUMN" in statement.upper()):
+            raise
 
 
 # How long a command waits for another one's write to finish before it says the store is busy.

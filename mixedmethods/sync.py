@@ -18,6 +18,13 @@ the next import. Its hash is keyed with the study's secret key, so the store
 holds nothing from which the list could be guessed.
 
 ``import`` and ``status`` both ask :func:`compare`, so they never disagree.
+
+A file name can name a person ("WhatsApp Chat with Fatou Dubois.txt"), so
+the store keeps each path redacted like any text, for display, and knows the
+file by a keyed hash of its real relative path (:func:`path_key`, HMAC-SHA256
+under the study's key), which the next import computes again from the folder.
+Rows stored before the store had these hashes (``path_key`` NULL) are known
+by their path until the next import keys and redacts them.
 """
 
 from __future__ import annotations
@@ -50,6 +57,20 @@ def _sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def path_key(key: bytes, relative: str) -> str:
+    """Keyed hash of a relative path (32 hex characters): how the store knows a file without its name.
+
+    HMAC-SHA256 (RFC 2104) under the study's key, so nobody without the key
+    can try names against it.
+    """
+    return hmac.new(key, b"path:" + relative.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def legacy_identity(path: str) -> str:
+    """How a file imported before schema 8 (no path key yet) is known: by its stored, real path."""
+    return "path:" + path
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One file of the study folder that ``import`` reads."""
@@ -59,6 +80,7 @@ class SourceFile:
     relative: str
     sha256: str
     governed_by: dict[str, str] = field(hash=False, compare=False)
+    key: str = ""  # path_key of ``relative`` ('' without the study's key)
 
 
 @dataclass
@@ -71,7 +93,8 @@ class StoredImport:
     sha256: str
     reader: str
     governed_by: dict[str, str] | None  # None: imported by a version that did not record it
-    files: dict[str, str]  # relative path -> SHA-256
+    files: dict[str, str]  # identity (path key, else legacy_identity) -> SHA-256
+    shown: dict[str, str] = field(default_factory=dict)  # identity -> the path as stored (redacted)
 
 
 @dataclass
@@ -84,6 +107,7 @@ class FileState:
     source: SourceFile | None = None
     stored: StoredImport | None = None
     why: list[str] = field(default_factory=list)  # for re-read: what changed; for missing: where it went
+    identity: str = ""  # how the store knows the file (its path key, or its path if stored before keys)
 
     def explain(self) -> str:
         """Plain words for ``status`` and ``import``."""
@@ -94,6 +118,17 @@ class FileState:
         if self.state == MISSING and self.why:
             return "; ".join(self.why)
         return ""
+
+
+def study_key(study: Study) -> bytes | None:
+    """The study's secret key, or None when it is missing or malformed (import then says why)."""
+    from .errors import UserError
+    from .privacy import load_key
+
+    try:
+        return load_key(study.private_dir)
+    except UserError:
+        return None
 
 
 def participants_hash(study: Study) -> str:
@@ -145,26 +180,33 @@ def governing(study: Study) -> dict[str, object]:
 def source_files(study: Study) -> list[SourceFile]:
     """Every file ``import`` would read, hashed once, in the order they are imported."""
     rules = governing(study)
-    files = [SourceFile("survey", s.path, study.relative(s.path), sha256_of(s.path), rules["survey"](s))
-             for s in study.survey_sources]
-    files += [SourceFile("interviews", p, study.relative(p), sha256_of(p), rules["interviews"])
-              for p in study.interview_files]
-    files += [SourceFile("chats", s.path, study.relative(s.path), sha256_of(s.path), rules["chats"](s))
-              for s in study.chat_sources]
+    key = study_key(study)
+
+    def keyed(relative: str) -> str:
+        return path_key(key, relative) if key is not None else ""
+    files = [SourceFile("survey", s.path, study.relative(s.path), sha256_of(s.path), rules["survey"](s),
+                        keyed(study.relative(s.path))) for s in study.survey_sources]
+    files += [SourceFile("interviews", p, study.relative(p), sha256_of(p), rules["interviews"],
+                         keyed(study.relative(p))) for p in study.interview_files]
+    files += [SourceFile("chats", s.path, study.relative(s.path), sha256_of(s.path), rules["chats"](s),
+                         keyed(study.relative(s.path))) for s in study.chat_sources]
     return files
 
 
 def stored_imports(conn: sqlite3.Connection) -> list[StoredImport]:
     """The imports that count (not retired), each with its files."""
     files: dict[int, dict[str, str]] = {}
-    for row in conn.execute("SELECT import_id, path, sha256 FROM import_files ORDER BY path"):
-        files.setdefault(row[0], {})[row[1]] = row[2]
+    shown: dict[int, dict[str, str]] = {}
+    for row in conn.execute("SELECT import_id, path, sha256, path_key FROM import_files ORDER BY path"):
+        identity = row[3] or legacy_identity(row[1])
+        files.setdefault(row[0], {})[identity] = row[2]
+        shown.setdefault(row[0], {})[identity] = row[1]
     found = []
     for row in conn.execute("SELECT import_id, source_kind, path, sha256, reader, governed_by FROM imports "
                             "WHERE retired_at IS NULL ORDER BY source_kind, path"):
         governed = json.loads(row["governed_by"]) if row["governed_by"] else None
         found.append(StoredImport(row["import_id"], row["source_kind"], row["path"], row["sha256"], row["reader"],
-                                  governed, files.get(row["import_id"], {})))
+                                  governed, files.get(row["import_id"], {}), shown.get(row["import_id"], {})))
     return found
 
 
@@ -194,27 +236,31 @@ def compare(files: list[SourceFile], stored: list[StoredImport]) -> list[FileSta
     A missing file whose content is now under another path of the same kind
     is reported as renamed (its records move with the new path on import).
     """
-    index = {(i.kind, path): (i, digest) for i in stored for path, digest in i.files.items()}
+    index = {(i.kind, identity): (i, digest) for i in stored for identity, digest in i.files.items()}
     states = []
     present = set()
     for source in files:
-        present.add((source.kind, source.relative))
-        earlier = index.get((source.kind, source.relative))
+        identity = source.key or legacy_identity(source.relative)
+        if (source.kind, identity) not in index and (source.kind, legacy_identity(source.relative)) in index:
+            identity = legacy_identity(source.relative)  # stored before path keys: known by its path
+        present.add((source.kind, identity))
+        earlier = index.get((source.kind, identity))
         if earlier is None:
-            states.append(FileState(source.kind, source.relative, NEW, source))
+            states.append(FileState(source.kind, source.relative, NEW, source, identity=identity))
             continue
         stored_import, digest = earlier
         if digest != source.sha256:
-            states.append(FileState(source.kind, source.relative, CHANGED, source, stored_import))
+            states.append(FileState(source.kind, source.relative, CHANGED, source, stored_import, identity=identity))
             continue
         why = _what_changed(source.governed_by, stored_import.governed_by)
         states.append(FileState(source.kind, source.relative, REREAD if why else UNCHANGED, source, stored_import,
-                                why))
+                                why, identity))
     by_content = {(s.kind, s.sha256): s.relative for s in files}
-    for (kind, path), (stored_import, digest) in index.items():
-        if (kind, path) in present:
+    for (kind, identity), (stored_import, digest) in index.items():
+        if (kind, identity) in present:
             continue
         moved = by_content.get((kind, digest))
         why = [f"renamed or moved to {moved}"] if moved else []
-        states.append(FileState(kind, path, MISSING, None, stored_import, why))
+        shown = stored_import.shown.get(identity, identity)
+        states.append(FileState(kind, shown, MISSING, None, stored_import, why, identity))
     return states

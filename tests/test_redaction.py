@@ -112,3 +112,56 @@ def test_status_counts_each_import_s_redactions(small_study, run):
     assert counts["chats"] == {"name": 2, "phone": 2, "e-mail": 1,
                                "by_file": {"data/chats/tiny.txt": {"e-mail": 1, "name": 2, "phone": 2}}}
     assert counts["survey"] == {"name": 0, "phone": 0, "e-mail": 0, "by_file": {}}
+
+
+# --- the same folded matching as check-privacy (issue 11, item 2) -----------------------------------------------
+
+ACCENTED = Participants([
+    Participant("P-1", "Ana Pérez", "+1 246 555 0101", "ana.perez@example.org", "g1", "X"),
+    Participant("P-2", "Élodie Lefèvre", "+1 246 555 0060", "elodie.lefevre11@example.org", "g1", "Y"),
+    Participant("P-3", "José Martí", "", "", "g1", "Z")])
+
+FOLDED = [  # (text, expected), by hand: each spelling of a listed name becomes the id, each listed number [phone]
+    ("Elodie Lefevre said so", "P-2 said so"),
+    ("ELODIE LEFEVRE and elodie-lefevre", "P-2 and P-2"),
+    ("as Ambassador Lefevre said", "as Ambassador P-2 said"),
+    ("E\u0301lodie Lefe\u0300vre.", "P-2."),  # accents typed as combining marks
+    ("Jose\u0301 Marti\u0301 spoke", "P-3 spoke"),  # ... the last one after the name's last letter
+    ("ana  perez, ANA PÉREZ", "P-1, P-1"),
+    ("write to elodie.lefevre11 on Signal", "write to [e-mail] on Signal"),
+    ("call 246_555_0060 now", "call [phone] now"),
+    ("call 246\u00b7555\u00b70060 now", "call [phone] now"),
+    ("call +1/246/555/0060 now", "call [phone] now"),
+    ("Pereza and Lefevres are other words", "Pereza and Lefevres are other words"),
+]
+
+
+@pytest.mark.parametrize("country", ["+1", None])
+@pytest.mark.parametrize("text, expected", FOLDED)
+def test_names_in_any_case_accents_or_spacing_and_listed_numbers_with_any_separator(text, expected, country):
+    assert Redactor(ACCENTED, country)(text) == expected
+
+
+def test_offsets_follow_a_name_typed_with_combining_accents():
+    # "Ask Ms " is 0..6; the name E,U+0301,lodie, ,Lefe,U+0300,vre is 7..22 (16 characters) -> "P-2" (3).
+    text = "Ask Ms E\u0301lodie Lefe\u0300vre now"
+    redacted, offsets = Redactor(ACCENTED, "+1").with_offsets(text)
+    assert redacted == "Ask Ms P-2 now"
+    assert (offsets.start(0), offsets.start(9), offsets.end(9), offsets.start(23), offsets.end(27)) == (0, 7, 10, 10, 14)
+
+
+def test_offsets_follow_a_listed_number_with_underscores():
+    text = "Tel 246_555_0060 ok"  # 4..16 (12 characters) -> "[phone]" (7)
+    redacted, offsets = Redactor(ACCENTED, "+1").with_offsets(text)
+    assert redacted == "Tel [phone] ok"
+    assert (offsets.start(5), offsets.end(5), offsets.start(17)) == (4, 11, 12)
+
+
+def test_a_transcript_naming_someone_without_accents_is_stored_redacted_with_its_segments(small_study, run, query):
+    text = ("# participant: AAA111\n# coder: maria\n\n"
+            "Ana: [[speed.reaction]]Bruno Lefevre replies within the hour.[[/speed.reaction]]\n")
+    (small_study / "data/interviews/int-ana.txt").write_text(text, encoding="utf-8")
+    assert run("import", small_study).exit_code == 0
+    (stored,) = query(small_study, "SELECT text FROM transcripts")[0]
+    assert "Lefevre" not in stored and "P-BRUNO002 replies" in stored
+    assert query(small_study, "SELECT quote FROM coded_segments") == [("P-BRUNO002 replies within the hour.",)]

@@ -14,7 +14,9 @@ Every file is first written into a staging folder inside ``report/``
 (``.building-<process id>``) and moved into place (``os.replace``, atomic on
 one file system) only once the whole build succeeded: a build that is killed,
 runs out of disk space or meets a read-only file leaves the previous report
-whole, and says so in one line.
+whole, and says so in one line. Last of all the staged files and the store
+are checked for participants' identities (``check-privacy``): a build that
+would publish one fails instead, naming the file and the kind.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def build_report(study: Study, language: str | None = None,
         _remove_abandoned_staging(out)
         staging.mkdir()
         written = _build_into(staging, study, language, progress)
+        _refuse_leaks(study, staging, out)
         return _publish(staging, out, written)
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else out
@@ -128,6 +131,24 @@ def build_report(study: Study, language: str | None = None,
                           "left as they were", file=study.relative(where)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _refuse_leaks(study: Study, staging: Path, out: Path) -> None:
+    """``check-privacy`` on the staged files and the store, last: a leaking report is never published."""
+    from ..errors import OutputError
+    from ..privacy_check import check_outputs, check_store, leak_finder
+
+    finder = leak_finder(study)
+    # The store's tables, not its raw bytes: what the report is made from (check-privacy reads the bytes too).
+    found = check_outputs(study, staging, out, finder) or check_store(study, finder, raw=False)
+    if found:
+        first = found[0]
+        whose = f" of {first.participant_id}" if first.participant_id else ""
+        hint = ("; 'mixedmethods import' redacts paths stored by an earlier version"
+                if first.file == study.relative(study.store_path) else "")
+        raise OutputError(f"{first.location}: {first.kind}{whose} found, so the report was not published and the "
+                          f"previous report files are left as they were ({len(found)} findings; 'mixedmethods "
+                          f"check-privacy' lists them{hint})", file=first.file)
 
 
 def _remove_abandoned_staging(out: Path) -> None:
