@@ -47,6 +47,12 @@ class Chapter:
             return self.t.get("report.suppressed", k=self.k)
         return str(int(value))
 
+    def cell(self, value: Any, protected: bool = False) -> str:
+        """A count in a table: the number, ``< k`` where under k, ``x`` where hidden to protect another cell."""
+        if protected:
+            return self.t.get("report.protected")
+        return self.count(value)
+
     def count_in_text(self, value: Any) -> str:
         """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1)."""
         if missing(value) or 0 < int(value) < self.k:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..instrument.questionnaire import in_language
 from . import apa
+from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .figures import diverging_likert
@@ -125,7 +126,8 @@ class SurveyChapter(Chapter):
                 for g in self.groups:
                     n = row[f"{g}_n"]
                     share = "\u2014" if missing(n) else apa.percent(row[f"{g}_pct"], lang)
-                    cells += [f"{self.count(n)} ({share})"] if compact else [self.count(n), share]
+                    shown = self.cell(n, protected_in(row, g))
+                    cells += [f"{shown} ({share})"] if compact else [shown, share]
                 rows.append(cells)
         self.doc.table(TableSpec(t.get("survey.sample_table_title"), header, rows,
                                  t.get("survey.sample_table_note", k=self.k, k_minus=self.k - 1),
