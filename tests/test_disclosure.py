@@ -72,6 +72,26 @@ def test_three_by_three_by_hand():
     assert mask.values.tolist() == [[True, True, False], [True, False, True], [False, True, True]]
 
 
+def test_a_cell_hidden_by_a_column_is_protected_in_its_row_on_the_next_pass():
+    # [[1, 20, 30], [6, 40, 50], [30, 30, 30]]:
+    # pass 1 rows: row 0 {1} -> + 20.  cols: col 0 {1} -> + 6 (row 1); col 1 {20} -> + 30 (row 2, < 40).
+    # pass 2 rows: row 1 has only 6 -> + 40 (< 50); row 2 has only its col-1 30 -> + the col-0 30 (first of
+    # equals). cols: col 0 {1, 6, 30}, col 1 {20, 40, 30}: fine. pass 3: no change.
+    mask, _, _ = suppression_mask(pd.DataFrame([[1, 20, 30], [6, 40, 50], [30, 30, 30]]), K)
+    assert mask.values.tolist() == [[True, True, False]] * 3
+
+
+def test_a_line_of_one_hidden_cell_hides_its_total():
+    # One cell, hidden for another reason (a hidden group's column): nothing left to hide, so the total goes.
+    _, rows, _ = suppression_mask(pd.DataFrame([[7]]), K, column_totals=False, hidden=pd.DataFrame([[True]]))
+    assert rows.tolist() == [True]
+
+
+def test_k_itself_is_shown():
+    mask, rows, columns = suppression_mask(pd.DataFrame([[5, 6]]), K)
+    assert not mask.values.any() and not rows.any() and not columns.any()
+
+
 def test_rows_only_when_columns_do_not_add_up():
     # Codes by group (a person can hold several codes): only rows add up (to the all column).
     mask, _, _ = suppression_mask(pd.DataFrame([[2, 10, 12], [9, 7, 11]]), K, column_totals=False)
@@ -97,6 +117,10 @@ def test_a_hidden_group_column_counts_as_hidden_in_its_rows():
     table = pd.DataFrame({"code": ["a"], "x_n": [4], "y_n": [6], "all_n": [10]})
     out = suppress_by_group(table, ["x", "y"], ["x"], K)
     assert out["x_n"].isna().all() and out["y_n"].isna().all()
+    # Its zero too (a zero of a tiny group tells who); y's 9 then goes with it; only y is "protected" (x is
+    # hidden as a group, not to protect another cell).
+    out = suppress_by_group(pd.DataFrame({"x_n": [0], "y_n": [9], "all_n": [9]}), ["x", "y"], ["x"], K)
+    assert out["x_n"].isna().all() and out["y_n"].isna().all() and out["protected"].tolist() == ["y"]
 
 
 def test_group_sizes_leave_out_a_lone_small_group_and_pool_several_that_hold_k():

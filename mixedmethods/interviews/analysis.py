@@ -93,6 +93,8 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     # The number of interviewees, withheld (None) when it is from 1 to k - 1 or would give back a hidden group.
     total = int(people.sum())
     results.statistics["interviewed"] = None if sizes.left_out or 0 < total < k else total
+    # k or more, but not shown (it would give a hidden group back): the text says "several" then.
+    results.statistics["interviewed_withheld"] = bool(sizes.left_out) and total >= k
     results.statistics["segments"] = int(len(segments))
     results.statistics["coders"] = sorted(segments["coder"].unique().tolist())
     matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)

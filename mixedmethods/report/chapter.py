@@ -53,8 +53,11 @@ class Chapter:
             return self.t.get("report.protected")
         return self.count(value)
 
-    def count_in_text(self, value: Any) -> str:
-        """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1)."""
+    def count_in_text(self, value: Any, total_withheld: bool = False) -> str:
+        """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1);
+        "several" for a total withheld because it would give a small group's count back (disclosure.py)."""
+        if total_withheld:
+            return self.t.get("report.withheld_total")
         if missing(value) or 0 < int(value) < self.k:
             return self.t.get("report.fewer_than", k=self.k)
         return str(int(value))

@@ -52,7 +52,8 @@ class InterviewChapter(Chapter):
                     for g, n in stats["interviewed_by_group"].items()]
         agreement = self.results.tables.get("agreement")
         n_double = int(agreement["transcripts"].iloc[0]) if agreement is not None and not agreement.empty else 0
-        self.doc.paragraph(self.text("method_material", n=self.count_in_text(stats.get("interviewed")),
+        self.doc.paragraph(self.text("method_material", n=self.count_in_text(stats.get("interviewed"),
+                                                                       bool(stats.get("interviewed_withheld"))),
                                      by_group=self.join(by_group), n_themes=len(self.codebook.codes),
                                      n_codes=len(self.codebook.ids()) - len(self.codebook.codes),
                                      table=self.doc.tables + 1, n_coders=len(stats["coders"])))

@@ -96,7 +96,8 @@ class WholeReport(Chapter):
             table = interviews.tables["frequencies"]
             themes = table[table["level"] == 1].dropna(subset=["all_n"])
             themes = themes[themes["all_n"] > 0].sort_values("all_n", ascending=False)
-            n = self.count_in_text(interviews.statistics.get("interviewed"))
+            n = self.count_in_text(interviews.statistics.get("interviewed"),
+                                   bool(interviews.statistics.get("interviewed_withheld")))
             if themes.empty:
                 self.doc.paragraph(self.text("summary_interviews_no_theme", n=n, k=self.k))
             else:

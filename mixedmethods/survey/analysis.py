@@ -148,7 +148,10 @@ def analyse_survey(study: "Study") -> SurveyResults:
     scores = scale_scores(responses, questionnaire)
     scale_ids = [s.id for s in questionnaire.scales]
     descriptives = describe_by_group(scores, scale_ids, groups)
-    descriptives["suppressed"] = descriptive_mask(descriptives, sizes.hidden, k)
+    descriptives["suppressed"] = descriptive_mask(descriptives, sizes.hidden, sizes.left_out, k)
+    # The all row hidden only so that a group's n cannot be had by subtraction (shown "x", not "< k").
+    descriptives["protected"] = descriptives["suppressed"] & (descriptives["group"] == "all") & \
+        (descriptives["n"] >= k)
     descriptives.loc[descriptives["suppressed"] | (descriptives["n"] < k), ["M", "SD", "Mdn", "IQR"]] = float("nan")
     descriptives["n"] = descriptives["n"].astype("float").where(~descriptives["suppressed"])
     results.tables["descriptives"] = descriptives
@@ -240,12 +243,14 @@ def profile_mask(counts: "pd.DataFrame", group_n: dict[str, int], k: int, exclus
     return mask
 
 
-def descriptive_mask(descriptives: "pd.DataFrame", hidden_groups: list[str], k: int) -> "pd.Series":
+def descriptive_mask(descriptives: "pd.DataFrame", hidden_groups: list[str], left_out: list[str],
+                     k: int) -> "pd.Series":
     """Rows of the scale descriptives to withhold: hidden groups, n under k, and the "all" row when a
-    withheld group's n could be had by subtracting the shown groups' n from it (the total is suppressed)."""
+    withheld group's n could be had by subtracting the shown groups' n from it (the total is suppressed).
+    Groups left out are in no total (their rows are empty), so they are not part of that subtraction."""
     withheld = descriptives["group"].isin(hidden_groups) | ((descriptives["n"] > 0) & (descriptives["n"] < k))
     for _, block in descriptives.groupby("variable", sort=False):
-        cells = block[block["group"] != "all"]
+        cells = block[(block["group"] != "all") & ~block["group"].isin(left_out)]
         hidden = [float(n) for index, n in zip(cells.index, cells["n"]) if withheld[index]]
         if hidden and (len(hidden) == 1 or sum(hidden) < k):
             withheld[block.index[block["group"] == "all"]] = True
