@@ -219,8 +219,22 @@ def attack_tables(out: dict) -> list:
             for c in group_columns:
                 if (table[c].isna().sum() == 1) and table[c].notna().any():
                     problems.append(f"{name}: column {c} has one hidden cell")
+    participation = sheets.get("chats_participation")
+    if participation is not None:
+        for column in ("members", "active_members", "unlisted_authors"):
+            for value in participation[column]:
+                if number(value) is not None and 0 < value < K:
+                    problems.append(f"chats_participation: {column} = {value}")
     profile = sheets.get("survey_profile")
     n_by_group = out["json"]["survey"].get("n_by_group", {})
+    # A chi-square or Fisher statistic over a table with a hidden cell and published margins gives it back.
+    for question, row in (out["json"]["survey"].get("associations") or {}).items():
+        if profile is None:
+            break
+        block = profile[profile["question"] == question]
+        tested = row.get("groups", "").split(", ")
+        if any(block[f"{g}_n"].isna().any() for g in tested if f"{g}_n" in block):
+            problems.append(f"association {question}: run over a table with a hidden cell")
     if profile is not None and not profile.empty:
         for (question, ), block in profile.groupby(["question"]):
             for g in groups:
