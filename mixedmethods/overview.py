@@ -47,6 +47,10 @@ def study_status(study: Study) -> str:
                                  "WHERE status = 'kept' GROUP BY grp ORDER BY grp").fetchall()
         if responses:
             lines.append("Survey respondents: " + ", ".join(f"{g or 'no group'} {n}" for g, n in responses))
+            unique, columns = unique_on_profile(study)
+            if columns:
+                lines.append(f"Respondents unique on {', '.join(columns)}: {unique} (each the only one with "
+                             "their answers: participant-level files stay private unless none is; docs/privacy.md)")
         kept_raw = raw_answers(conn, study)
         if kept_raw:
             lines.append("Kept as raw values, not analysed (types the tool stores as given): " +
@@ -64,6 +68,18 @@ def study_status(study: Study) -> str:
     finally:
         conn.close()
     return "\n".join(lines)
+
+
+def unique_on_profile(study: Study) -> tuple[int, list[str]]:
+    """Survey respondents no one else shares group and profile answers with, and those quasi-identifiers
+    (mixedmethods.disclosure.quasi_identifiers); (0, []) without a questionnaire."""
+    from .disclosure import profile_frame, quasi_identifiers, unique_count
+
+    if study.questionnaire_path is None:
+        return 0, []
+    questionnaire = study.questionnaire()
+    columns = quasi_identifiers(questionnaire)
+    return unique_count(profile_frame(study.store_path, questionnaire), columns), columns
 
 
 def raw_answers(conn, study: Study) -> dict[str, tuple[str, int]]:
@@ -93,7 +109,8 @@ def _redacted(stored: str | None) -> str:
 def store_counts(study: Study) -> dict:
     """The store's counts per source kind, and each source file's state, for ``status --json`` and scripts.
 
-    Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows and,
+    Keys: ``participants`` (listed, unlisted), ``survey`` (responses kept, duplicates, repeat_rows,
+    ``unique_on_profile``: respondents unique on group and the profile questions, and,
     with a store, ``raw_questions``: questions kept as raw values, with their type and stored answers),
     ``interviews`` (sources, segments), ``chats`` (exports, messages without system events,
     system_events), ``rejects`` (value, row, note), ``redactions`` (for each source kind, the names,
@@ -130,6 +147,8 @@ def store_counts(study: Study) -> dict:
             counts["chats"] = {"exports": one("SELECT COUNT(*) FROM chats"),
                                "messages": one("SELECT COUNT(*) FROM chat_messages WHERE kind != 'system'"),
                                "system_events": one("SELECT COUNT(*) FROM chat_messages WHERE kind = 'system'")}
+            counts["survey"]["unique_on_profile"] = unique_on_profile(study)[0] \
+                if counts["survey"]["responses"] else 0
             counts["survey"]["raw_questions"] = {qid: {"type": qtype, "answers": n}
                                                  for qid, (qtype, n) in raw_answers(conn, study).items()}
             kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM rejects GROUP BY kind").fetchall())

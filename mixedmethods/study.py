@@ -77,6 +77,9 @@ class ChatOptions:
     session_gap_minutes: int = 60  # a silence longer than this ends a conversation
 
 
+EXPORTS = ("private", "public")  # where participants.csv/.sav go (docs/study-folder.md, docs/privacy.md)
+
+
 @dataclass
 class ReportOptions:
     language: str = "en"
@@ -84,6 +87,7 @@ class ReportOptions:
     group_test: str = "mann-whitney"
     output: str = "report"
     template: Path | None = None  # the team's reference .docx whose styles the report uses
+    exports: str = "private"  # participant-level files: private (private/exports/) or public (report/, if k-anonymous)
 
 
 @dataclass
@@ -246,7 +250,7 @@ def load_study(root: Path) -> Study:
             raise ConfigError(f"survey source {entry_path!r} not found", file=shown, line=line)
 
     report_raw = _check_keys(top.get("report", LineDict()), {"language", "min_cell_size", "group_test", "output",
-                                                             "template"}, "report", shown)
+                                                             "template", "exports"}, "report", shown)
     report = ReportOptions()
     if "language" in report_raw:
         if report_raw["language"] not in languages:
@@ -269,6 +273,11 @@ def load_study(root: Path) -> Study:
             raise _fail("report.output: expected a folder name such as 'report' (not private/ or data/)", shown,
                         report_raw, "output")
         report.output = report_raw["output"]
+    if "exports" in report_raw:
+        if report_raw["exports"] not in EXPORTS:
+            raise _fail(f"report.exports: expected one of {', '.join(EXPORTS)}, got {report_raw['exports']!r}", shown,
+                        report_raw, "exports")
+        report.exports = report_raw["exports"]
     if "template" in report_raw:
         template = report_raw["template"]
         if not isinstance(template, str) or not template.endswith(".docx") or not (root / template).is_file():

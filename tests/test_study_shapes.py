@@ -192,7 +192,11 @@ def check_results_counts(built: Built) -> None:
             expected = {g: (n if n == 0 or n >= k else None) for g, n in truth.respondents.items()}
             assert results["survey"].get("n_by_group") == expected
     if truth.has["interviews"]:
-        assert results["interviews"]["transcripts"] == truth.transcripts
+        # Withheld (None) when a group under k could be had from it (mixedmethods.disclosure, "Groups").
+        withheld = results["interviews"].get("transcripts_withheld")
+        assert results["interviews"]["transcripts"] == (None if withheld else truth.transcripts)
+        if withheld:
+            assert 0 < min(n for n in truth.interviewed.values() if n) < k
         assert results["interviews"]["segments"] == truth.segments
     if truth.has["chats"]:
         assert results["chats"]["messages"] == sum(truth.messages.values())

@@ -89,9 +89,9 @@ def test_participant_exports_reopen_with_labels(built: Path):
     import pandas as pd
     import pyreadstat
 
-    frame = pd.read_csv(built / "report" / "participants.csv")
+    frame = pd.read_csv(built / "private" / "exports" / "participants.csv")  # private by default (docs/privacy.md)
     assert frame["participant_id"].str.match(r"^[PU]-[A-Z2-7]{8}$").all()
-    data, meta = pyreadstat.read_sav(str(built / "report" / "participants.sav"))
+    data, meta = pyreadstat.read_sav(str(built / "private" / "exports" / "participants.sav"))
     assert len(data) == len(frame)
     assert meta.column_names_to_labels["in_survey"] == "Answered the questionnaire"
     assert meta.variable_value_labels["group"] == {1.0: "CARICOM delegates' group",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..disclosure import group_sizes, is_small, suppress_by_group
 from ..store import connect
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ def analyse_chats(study: "Study") -> ChatResults:
     members = pd.concat([listed[(listed["listed"] == 1) & listed["group"].isin(chat_groups)][["participant_id",
                                                                                                  "group"]],
                          authors]).drop_duplicates("participant_id")
+    # A chat of fewer than k members is withheld; one alone is left out of the totals too (disclosure.py).
+    sizes = group_sizes({g: int((members["group"] == g).sum()) for g in chat_groups}, study.report.min_cell_size)
+    results.statistics["messages"] = int(frame.loc[~frame["group"].isin(sizes.left_out), "kind"].ne("system").sum())
+    results.statistics["groups_left_out"] = sizes.left_out
     people = per_participant(frame, members, mentions)
     results.tables["per_participant"] = people
     rows, stats, withheld = [], {}, []
@@ -92,14 +97,32 @@ def analyse_chats(study: "Study") -> ChatResults:
             "first": own["timestamp"].min().isoformat(), "last": own["timestamp"].max().isoformat(),
             "format": "; ".join(formats.loc[formats["group"] == group, "format"]),
         }
-        if len(counts) < k:
+        if group in sizes.hidden:
             # A chat of fewer than k members: every statistic would describe one or two people; only the
             # (suppressed) member count, the period and the format are kept.
             withheld.append(group)
             row.update({key: float("nan") for key in WITHHELD_BELOW_K})
+            row["members"] = float("nan")
+        elif is_small(row["members"] - row["active_members"], k):
+            # Members = active + silent: a silent count under k would come back by subtraction.
+            row["active_members"] = float("nan")
         rows.append(row)
         stats[group] = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items() if k != "group"}
-    results.tables["participation"] = pd.DataFrame(rows)
+    participation = pd.DataFrame(rows)
+    if not participation.empty:
+        # Authors missing from participants.csv are people: under k hidden, and the total of all chats is a
+        # line with the groups' counts (complementary suppression).
+        unlisted = pd.DataFrame({f"{r['group']}_n": [r["unlisted_authors"]] for r in rows})
+        unlisted["all_n"] = float(sum(r["unlisted_authors"] for r in rows if r["unlisted_authors"] ==
+                                      r["unlisted_authors"]))
+        shown = suppress_by_group(unlisted, chat_groups, [], k, total="all_n")  # withheld chats: NaN already
+        participation["unlisted_authors"] = [shown[f"{g}_n"].iloc[0] for g in chat_groups]
+        results.statistics["unlisted_authors"] = None if shown["all_n"].isna().iloc[0] else \
+            int(shown["all_n"].iloc[0])
+        for group in chat_groups:
+            stats[group]["unlisted_authors"] = None if shown[f"{group}_n"].isna().iloc[0] else \
+                int(shown[f"{group}_n"].iloc[0])
+    results.tables["participation"] = participation
     results.statistics["groups"] = stats
     results.statistics["withheld_groups"] = withheld
     frame = frame[~frame["group"].isin(withheld)]  # nor in the figures and language shares
@@ -115,5 +138,6 @@ def analyse_chats(study: "Study") -> ChatResults:
     results.statistics["language"] = {g: {r["language"]: round(r["pct"], 1) for _, r in block.iterrows()}
                                       for g, block in language.groupby("group")}
     results.tables["next_speaker"] = next_speaker(frame)
+    mentions = mentions[mentions["group"].isin(set(frame["group"]))]  # not of withheld chats either
     results.tables["mentions"] = mentions.groupby(["group", "source", "target"]).size().rename("n").reset_index()
     return results

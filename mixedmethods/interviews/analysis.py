@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..privacy import suppress_small_counts
+from ..disclosure import group_sizes, suppress_by_group
 from ..store import connect
 
 if TYPE_CHECKING:
@@ -57,6 +57,17 @@ def analyse_interviews(study: "Study") -> InterviewResults:
         segments = with_themes(load_segments(conn), codebook)
     finally:
         conn.close()
+    # Groups of fewer than k interviewees are hidden. Their interviews stay in the chapter (themes and quotes are
+    # its substance), so where one alone (or several with fewer than k together) could be had from a total,
+    # the totals of people are what is suppressed: the number of interviewees and of transcripts, and each
+    # code's all-groups count (mixedmethods.disclosure, "Groups").
+    people = transcripts.drop_duplicates("participant_id")["group"].value_counts()
+    sizes = group_sizes({g: int(people.get(g, 0)) for g in groups}, k)
+    results.statistics["groups_hidden"] = sizes.hidden
+    results.statistics["groups_left_out"] = sizes.left_out
+    if sizes.left_out:
+        results.statistics["transcripts"] = None
+        results.statistics["transcripts_withheld"] = True
     reference = reference_segments(segments)
     themes = [theme.id for theme in codebook.codes]
     codes = codebook.ids()
@@ -74,19 +85,16 @@ def analyse_interviews(study: "Study") -> InterviewResults:
                                            groups).assign(level=2)], ignore_index=True)
     order = {code: index for index, code in enumerate(codes)}
     frequencies = frequencies.sort_values("code", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    interviewed = transcripts.drop_duplicates("participant_id")["group"].value_counts()
-    for g in [*groups, "all"]:
-        suppressed = suppress_small_counts(frequencies[f"{g}_n"], k)
-        frequencies[f"{g}_n"] = suppressed
-        if f"{g}_pct" in frequencies:
-            frequencies[f"{g}_pct"] = frequencies[f"{g}_pct"].where(suppressed.notna())
-    results.tables["frequencies"] = frequencies
-    results.statistics["interviewed_by_group"] = {
-        g: (int(interviewed.get(g, 0)) if interviewed.get(g, 0) == 0 or interviewed.get(g, 0) >= k else None)
-        for g in groups}
-    total = int(interviewed.sum())
-    # The number of interviewees, withheld (None) when it is from 1 to k - 1.
-    results.statistics["interviewed"] = total if total == 0 or total >= k else None
+    if sizes.left_out:
+        frequencies["all_n"] = float("nan")
+    results.tables["frequencies"] = suppress_by_group(frequencies, groups, sizes.hidden, k,
+                                                      total=None if sizes.left_out else "all_n")
+    results.statistics["interviewed_by_group"] = {g: sizes.shown(g) for g in groups}
+    # The number of interviewees, withheld (None) when it is from 1 to k - 1 or would give back a hidden group.
+    total = int(people.sum())
+    results.statistics["interviewed"] = None if sizes.left_out or 0 < total < k else total
+    # k or more, but not shown (it would give a hidden group back): the text says "several" then.
+    results.statistics["interviewed_withheld"] = bool(sizes.left_out) and total >= k
     results.statistics["segments"] = int(len(segments))
     results.statistics["coders"] = sorted(segments["coder"].unique().tolist())
     matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)

@@ -50,7 +50,7 @@ def _document(study: Study, language: str, texts):
 # Does an analysis have data to report? (A chapter without data is left out; the methods text says so.)
 HAS_DATA: dict[str, Callable[[Any], bool]] = {
     "survey": lambda r: bool(r.statistics.get("n")),
-    "interviews": lambda r: bool(r.statistics.get("transcripts")),
+    "interviews": lambda r: bool(r.statistics.get("transcripts") or r.statistics.get("transcripts_withheld")),
     "chats": lambda r: "participation" in r.tables,
     "triangulation": lambda r: "convergence" in r.tables and not r.tables["convergence"].empty,
 }
@@ -227,6 +227,5 @@ def _build_into(out: Path, study: Study, language: str | None,
         "tool_version": __version__, "languages": languages, "min_cell_size": study.report.min_cell_size,
         **{name: ({**result.statistics, "test": result.test} if name == "survey" else result.statistics)
            for name, result in analyses.items()}}))
-    if analyses["triangulation"].frame is not None:
-        written.extend(write_participants(out, analyses["triangulation"], study))
+    written.extend(write_participants(out, analyses, study))  # private/exports/ unless public and k-anonymous
     return written

@@ -47,8 +47,17 @@ class Chapter:
             return self.t.get("report.suppressed", k=self.k)
         return str(int(value))
 
-    def count_in_text(self, value: Any) -> str:
-        """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1)."""
+    def cell(self, value: Any, protected: bool = False) -> str:
+        """A count in a table: the number, ``< k`` where under k, ``x`` where hidden to protect another cell."""
+        if protected:
+            return self.t.get("report.protected")
+        return self.count(value)
+
+    def count_in_text(self, value: Any, total_withheld: bool = False) -> str:
+        """A count inside a sentence: the number, or "fewer than k" where it is withheld (None, NaN or 1..k-1);
+        "several" for a total withheld because it would give a small group's count back (disclosure.py)."""
+        if total_withheld:
+            return self.t.get("report.withheld_total")
         if missing(value) or 0 < int(value) < self.k:
             return self.t.get("report.fewer_than", k=self.k)
         return str(int(value))

@@ -47,13 +47,15 @@ class ChatChapter(Chapter):
         formats = "; ".join(f"{self.label(g)}: {self.table.loc[g, 'format']}" for g in self.chat_groups)
         self.doc.paragraph(self.text("method_material", groups_phrase=self.groups_phrase(len(self.chat_groups)),
                                      formats=formats,
-                                     unlisted=self.unlisted_phrase(int(self.table["unlisted_authors"].sum()))))
+                                     unlisted=self.unlisted_phrase(self.results.statistics.get("unlisted_authors"))))
         self.doc.paragraph(self.text("method_sessions", gap=self.results.session_gap_minutes))
         self.doc.paragraph(self.text("method_inequality"))
         self.doc.paragraph(self.text("method_language"))
 
-    def unlisted_phrase(self, n: int) -> str:
-        """How many authors were not on the participants list, in words that fit 0, 1 and more."""
+    def unlisted_phrase(self, n: int | None) -> str:
+        """How many authors were not on the participants list, in words that fit 0, 1 and more (or fewer than k)."""
+        if n is None:  # suppressed by the analysis (under k, or it would give a hidden group's count back)
+            return self.text("unlisted_some", n=self.count_in_text(None))
         return self.text("unlisted_none") if n == 0 else self.text("unlisted_one") if n == 1 else \
             self.text("unlisted_some", n=n)
 
@@ -91,7 +93,9 @@ class ChatChapter(Chapter):
                     cells.append("\u2014")  # withheld: fewer than k members
                     continue
                 value = self.table.loc[group, key]
-                if key in COUNT_ROWS:
+                if key == "active_members" and missing(value):  # hidden so that the silent members stay hidden
+                    cells.append(self.cell(value, protected=True))
+                elif key in COUNT_ROWS:
                     cells.append(self.count(value if value == 0 or value >= self.k else None))
                 elif key in SHARE_ROWS:
                     cells.append(apa.percent(100 * value, lang))

@@ -1,16 +1,38 @@
-"""The pseudonymous participant-level frame as CSV and as an SPSS .sav file with variable and value labels."""
+"""Participant-level files: participants.csv, participants.sav (SPSS labels) and participant_tables.xlsx.
+
+They hold one row per pseudonymous participant (or pair of participants), so
+they are written to ``private/exports/`` unless study.yaml sets
+``report.exports: public`` **and** they pass a k-anonymity check on the
+quasi-identifiers (group and the questionnaire's ``role: profile``
+questions, :func:`mixedmethods.disclosure.quasi_identifiers`): then they go
+to ``report/`` with the other outputs. When public is asked but the check
+fails they are written privately, and the console and the report's methods
+say so (docs/privacy.md).
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..study import Study
     from ..triangulation.analysis import TriangulationResults
 
 SOURCE_LABELS = {"survey": "survey", "interviews": "interviews", "chats": "chats"}
+# Tables with one row per participant or pair of participants: never in tables.xlsx, only here.
+PARTICIPANT_TABLES = ("per_participant", "next_speaker", "mentions")
+PRIVATE_EXPORTS = Path("private") / "exports"
+
+
+def is_participant_table(name: str) -> bool:
+    """``chats_per_participant``, ``chats_mentions`` ...: a table of tables.xlsx that is participant-level."""
+    return name.endswith(PARTICIPANT_TABLES)
 
 
 def spss_name(column: str) -> str:
@@ -23,13 +45,116 @@ def spss_name(column: str) -> str:
     return (name if name[0].isalpha() else "v_" + name)[:64]
 
 
-def write_participants(out: Path, results: "TriangulationResults", study: "Study") -> list[Path]:
+def _people(analyses: dict[str, Any]) -> "pd.DataFrame":
+    """participant_id -> group of everyone in a participant-level file."""
+    import pandas as pd
+
+    frames = []
+    triangulation = analyses.get("triangulation")
+    if triangulation is not None and triangulation.frame is not None:
+        frames.append(triangulation.frame[["participant_id", "group"]])
+    for result in analyses.values():
+        for name, table in getattr(result, "tables", {}).items():
+            if is_participant_table(name) and "participant_id" in table:
+                part = table[["participant_id"]].assign(group=table["group"] if "group" in table else pd.NA)
+                frames.append(part)
+    if not frames:
+        return pd.DataFrame(columns=["participant_id", "group"])
+    people = pd.concat(frames, ignore_index=True)
+    people = people.sort_values("group", na_position="last").drop_duplicates("participant_id")
+    return people.reset_index(drop=True)
+
+
+def export_plan(study: "Study", analyses: dict[str, Any]) -> dict[str, Any]:
+    """Where the participant-level files go, and why; kept in the triangulation statistics (results.json).
+
+    Keys: ``asked`` (study.yaml ``report.exports``), ``where`` (``public`` = report/, ``private`` =
+    private/exports/), ``quasi_identifiers``, ``k_anonymous`` (None when not checked), ``unique`` (people
+    unique on the quasi-identifiers).
+    """
+    from ..disclosure import is_k_anonymous, profile_frame, quasi_identifiers, unique_count
+
+    triangulation = analyses.get("triangulation")
+    known = getattr(triangulation, "statistics", {}).get("participant_exports")
+    if known is not None:
+        return known
+    questionnaire = study.questionnaire() if study.questionnaire_path is not None else None
+    columns = quasi_identifiers(questionnaire)
+    people = _people(analyses)
+    profiles = profile_frame(study.store_path, questionnaire).drop(columns=["group"], errors="ignore")
+    frame = people.join(profiles, on="participant_id") if not people.empty else people
+    anonymous = is_k_anonymous(frame, columns, study.report.min_cell_size)
+    plan = {"asked": study.report.exports, "quasi_identifiers": columns, "k_anonymous": anonymous,
+            "unique": unique_count(frame, columns) if not frame.empty else 0,
+            "where": "public" if study.report.exports == "public" and anonymous else "private"}
+    if triangulation is not None:
+        triangulation.statistics["participant_exports"] = plan
+    return plan
+
+
+def _participant_frames(analyses: dict[str, Any]) -> dict[str, "pd.DataFrame"]:
+    return {f"{name}_{key}": table for name, result in analyses.items()
+            for key, table in getattr(result, "tables", {}).items() if is_participant_table(key)}
+
+
+def write_participants(out: Path, analyses: dict[str, Any], study: "Study") -> list[Path]:
+    """Write the participant-level files where :func:`export_plan` says; returns those written into ``out``.
+
+    Public: into ``out`` (the build's staging folder, published with the report). Private: into
+    private/exports/ directly, each file through a temporary file and a rename, and nothing is returned
+    for the report folder.
+    """
+    plan = export_plan(study, analyses)
+    if plan["where"] == "public":
+        target = out
+    else:
+        target = study.root / PRIVATE_EXPORTS
+        target.mkdir(parents=True, exist_ok=True)
+        os.chmod(target, 0o700)
+    written = []
+    triangulation = analyses.get("triangulation")
+    if triangulation is not None and triangulation.frame is not None:
+        written += _write_frame(target, triangulation, study)
+    tables = _participant_frames(analyses)
+    if tables:
+        from .outputs import write_tables_xlsx
+
+        written.append(_atomic(target / "participant_tables.xlsx", lambda p: write_tables_xlsx(p, tables)))
+    if plan["where"] == "public":
+        return written
+    for path in written:
+        os.chmod(path, 0o600)
+        stale = study.report_dir / path.name  # a copy a previous build published must not stay public
+        if stale.is_file():
+            stale.unlink()
+    if study.report.exports == "public":
+        import click  # the one line the user must see on the console, whoever called build
+
+        click.echo(f"participant-level files written to {PRIVATE_EXPORTS.as_posix()}, not report/: fewer than "
+                   f"{study.report.min_cell_size} participants share some combination of "
+                   f"{', '.join(plan['quasi_identifiers'])} (report.exports: public needs k-anonymity)", err=True)
+    return []
+
+
+def _atomic(path: Path, write) -> Path:
+    """Write through a temporary file in the same folder, then rename (a kill leaves the old file whole)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
+
+
+def _write_frame(out: Path, results: "TriangulationResults", study: "Study") -> list[Path]:
     """participants.csv (pseudonymous ids, group, source flags, indicators) and participants.sav."""
     import pyreadstat
 
     frame = results.frame.copy()
-    csv_path = out / "participants.csv"
-    frame.to_csv(csv_path, index=False)
+    csv_path = _atomic(out / "participants.csv", lambda p: frame.to_csv(p, index=False))
     groups = list(study.groups)
     sav = frame.copy()
     sav["group"] = sav["group"].map({g: i for i, g in enumerate(groups, 1)})
@@ -48,7 +173,7 @@ def write_participants(out: Path, results: "TriangulationResults", study: "Study
     sav = sav.rename(columns=renamed)
     value_labels = {"group": {i: study.group_label(g, "en") for i, g in enumerate(groups, 1)},
                     **{flag: {0: "no", 1: "yes"} for flag in ("in_survey", "in_interviews", "in_chats")}}
-    sav_path = out / "participants.sav"
-    pyreadstat.write_sav(sav, str(sav_path), column_labels={renamed[c]: v for c, v in labels.items() if c in renamed},
-                         variable_value_labels=value_labels)
+    sav_path = _atomic(out / "participants.sav", lambda p: pyreadstat.write_sav(
+        sav, str(p), column_labels={renamed[c]: v for c, v in labels.items() if c in renamed},
+        variable_value_labels=value_labels))
     return [csv_path, sav_path]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import apa
+from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .figures import heatmap
@@ -34,7 +35,7 @@ class InterviewChapter(Chapter):
 
     def write(self) -> None:
         self.doc.heading(self.text("title"), 1)
-        if not self.results.statistics.get("transcripts"):
+        if not (self.results.statistics.get("transcripts") or self.results.statistics.get("transcripts_withheld")):
             self.doc.paragraph("\u2014")
             return
         self.method()
@@ -51,7 +52,8 @@ class InterviewChapter(Chapter):
                     for g, n in stats["interviewed_by_group"].items()]
         agreement = self.results.tables.get("agreement")
         n_double = int(agreement["transcripts"].iloc[0]) if agreement is not None and not agreement.empty else 0
-        self.doc.paragraph(self.text("method_material", n=self.count_in_text(stats.get("interviewed")),
+        self.doc.paragraph(self.text("method_material", n=self.count_in_text(stats.get("interviewed"),
+                                                                       bool(stats.get("interviewed_withheld"))),
                                      by_group=self.join(by_group), n_themes=len(self.codebook.codes),
                                      n_codes=len(self.codebook.ids()) - len(self.codebook.codes),
                                      table=self.doc.tables + 1, n_coders=len(stats["coders"])))
@@ -103,7 +105,8 @@ class InterviewChapter(Chapter):
             for group in self.groups:
                 n = row[f"{group}_n"]
                 share = "\u2014" if missing(n) else apa.percent(row[f"{group}_pct"], self.lang)
-                cells += [f"{self.count(n)} ({share})"] if compact else [self.count(n), share]
+                shown = self.cell(n, protected_in(row, group))
+                cells += [f"{shown} ({share})"] if compact else [shown, share]
             rows.append(cells)
         self.doc.table(TableSpec(self.text("frequencies_table_title"), header, rows,
                                  self.text("frequencies_table_note", k=self.k, k_minus=self.k - 1),

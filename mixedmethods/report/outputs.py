@@ -45,9 +45,16 @@ def safe_cell(value: Any) -> Any:
 
 
 def write_tables_xlsx(path: Path, tables: dict[str, "pd.DataFrame"]) -> Path:
-    """One sheet per table (names cut to Excel's 31 characters); numbers stay numbers, text cannot run formulas."""
+    """One sheet per table (names cut to Excel's 31 characters); numbers stay numbers, text cannot run formulas.
+
+    tables.xlsx never holds a participant-level table (:func:`.exports.is_participant_table`).
+    """
     import pandas as pd
 
+    from .exports import is_participant_table
+
+    if path.name == "tables.xlsx":  # participant-level tables go to participant_tables.xlsx (exports.py)
+        tables = {name: table for name, table in tables.items() if not is_participant_table(name)}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in tables.items():
             clean = table.copy()

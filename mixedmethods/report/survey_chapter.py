@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..instrument.questionnaire import in_language
 from . import apa
+from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .figures import diverging_likert
@@ -88,8 +89,9 @@ class SurveyChapter(Chapter):
     def sample(self) -> None:
         t, lang = self.t, self.lang
         self.doc.heading(t.get("survey.sample_heading"), 2)
+        left_out = self.results.statistics.get("groups_left_out") or []
         by_group = [t.get("survey.sample_group", n=self.count(n), group=self.group_label(g))
-                    for g, n in self.results.statistics["n_by_group"].items()]
+                    for g, n in self.results.statistics["n_by_group"].items() if g not in left_out]
         joined = self.join(by_group)
         profile = self.results.tables["profile"]
         asked = [] if profile.empty else list(dict.fromkeys(profile["question"]))
@@ -102,6 +104,9 @@ class SurveyChapter(Chapter):
                               table=self.doc.tables + 1, n=len(asked))
         self.doc.paragraph(t.get("survey.sample_text", n=self.count_in_text(self.results.statistics["n"]),
                                  by_group=joined, profile=described if asked else ""))
+        if left_out:  # said where the numbers start, so that no total is read as including them
+            self.doc.paragraph(t.get("survey.sample_left_out", k=self.k,
+                                     groups=self.join([self.study.group_label(g, lang) for g in left_out])))
         if not asked:
             return  # no profile question: no profile table
         header = [self.col("variable")]
@@ -125,7 +130,8 @@ class SurveyChapter(Chapter):
                 for g in self.groups:
                     n = row[f"{g}_n"]
                     share = "\u2014" if missing(n) else apa.percent(row[f"{g}_pct"], lang)
-                    cells += [f"{self.count(n)} ({share})"] if compact else [self.count(n), share]
+                    shown = self.cell(n, protected_in(row, g))
+                    cells += [f"{shown} ({share})"] if compact else [shown, share]
                 rows.append(cells)
         self.doc.table(TableSpec(t.get("survey.sample_table_title"), header, rows,
                                  t.get("survey.sample_table_note", k=self.k, k_minus=self.k - 1),
@@ -160,7 +166,8 @@ class SurveyChapter(Chapter):
                 if len(self.groups) == 1 and r.group != "all":
                     continue  # one group: its row would repeat the all-respondents row
                 name = t.get("report.all") if r.group == "all" else self.group_label(r.group)
-                rows.append(["\u2003" + name, self.count(r.n), apa.number(r.M, 2, lang), apa.number(r.SD, 2, lang),
+                n = self.cell(r.n, bool(r.get("protected", False)))
+                rows.append(["\u2003" + name, n, apa.number(r.M, 2, lang), apa.number(r.SD, 2, lang),
                              apa.number(r.Mdn, 2, lang), apa.number(r.IQR, 2, lang)])
         header = [self.col(c) for c in ("scale", "n", "M", "SD", "Mdn", "IQR")]
         self.doc.table(TableSpec(t.get("survey.descriptives_table_title"), header, rows,
@@ -332,10 +339,16 @@ class SurveyChapter(Chapter):
 
     def associations(self) -> None:
         table = self.results.tables.get("associations")
-        if table is None or table.empty:
+        withheld = self.results.statistics.get("associations_withheld") or []
+        if (table is None or table.empty) and not withheld:
             return
         t, lang = self.t, self.lang
         self.doc.heading(t.get("survey.associations_heading"), 2)
+        if withheld:
+            self.doc.paragraph(t.get("survey.associations_withheld", k=self.k, questions=self.join(
+                [self.q.question(q).short_text(lang) for q in withheld])))
+        if table is None or table.empty:
+            return
         for _, r in table.iterrows():
             label = self.q.question(r.question).short_text(lang)
             if r.test in ("fisher", "fisher-monte-carlo"):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import apa
+from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .texts import Texts
@@ -59,7 +60,8 @@ class TriangulationChapter(Chapter):
         self.doc.paragraph(self.text("coverage_text", table=self.doc.tables + 1))
         table = self.results.tables["coverage"]
         rows = [[" + ".join(self.sources[s] for s in r["sources"].split(" + ")),
-                 *[self.count(r[g]) for g in self.groups], self.count(r["all"])] for _, r in table.iterrows()]
+                 *[self.cell(r[g], protected_in(r, g)) for g in self.groups],
+                 self.cell(r["all"], protected_in(r, "all"))] for _, r in table.iterrows()]
         header = [self.col("sources"), *[self.study.group_label(g, self.lang) for g in self.groups],
                   self.t.get("report.all")]
         self.doc.table(TableSpec(self.text("coverage_table_title"), header, rows,

@@ -91,11 +91,13 @@ class WholeReport(Chapter):
             self.doc.paragraph(self.text("summary_survey", n=self.count_in_text(survey.statistics["n"]),
                                          differences=self._survey_differences(survey)))
         interviews = self.analyses.get("interviews")
-        if interviews is not None and interviews.statistics.get("transcripts"):
+        if interviews is not None and (interviews.statistics.get("transcripts") or
+                                       interviews.statistics.get("transcripts_withheld")):
             table = interviews.tables["frequencies"]
             themes = table[table["level"] == 1].dropna(subset=["all_n"])
             themes = themes[themes["all_n"] > 0].sort_values("all_n", ascending=False)
-            n = self.count_in_text(interviews.statistics.get("interviewed"))
+            n = self.count_in_text(interviews.statistics.get("interviewed"),
+                                   bool(interviews.statistics.get("interviewed_withheld")))
             if themes.empty:
                 self.doc.paragraph(self.text("summary_interviews_no_theme", n=n, k=self.k))
             else:
@@ -190,7 +192,20 @@ class WholeReport(Chapter):
             self.doc.paragraph(self.text("methods_instruments", parts=self.join(instruments)))
         analysis = [self.text(f"analysis_{part}") for part in (*sources, "triangulation") if part in self.present]
         self.doc.paragraph(self.text("methods_analysis", parts=" ".join(analysis)))
-        self.doc.paragraph(self.text("methods_privacy", k=self.k))
+        self.doc.paragraph(self.text("methods_privacy", k=self.k) + " " + self.exports_sentence())
+
+    def exports_sentence(self) -> str:
+        """Where the participant-level files are, and why (report.exports and the k-anonymity check)."""
+        from .exports import export_plan
+
+        plan = export_plan(self.study, self.analyses)
+        questionnaire = self.study.questionnaire() if self.study.questionnaire_path is not None else None
+        columns = self.join([self.t.get("whole.group_word") if c == "group" else
+                             questionnaire.question(c).short_text(self.lang).lower() for c in plan["quasi_identifiers"]])
+        if plan["where"] == "public":
+            return self.text("methods_exports_public", k=self.k, columns=columns)
+        key = "methods_exports_refused" if plan["asked"] == "public" else "methods_exports_private"
+        return self.text(key, k=self.k, columns=columns)
 
     def recommendations_section(self) -> None:
         self.doc.heading(self.text("recommendations_title"), 1)

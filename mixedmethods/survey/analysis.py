@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..privacy import suppress_small_counts
+from ..disclosure import PROTECTED, group_sizes, is_small, protect_line, suppression_mask
 from ..store import connect
 
 if TYPE_CHECKING:
@@ -46,11 +46,16 @@ def analyse_survey(study: "Study") -> SurveyResults:
     ``posthoc`` (pairs of groups per scale when three or more were compared),
     ``associations`` (profile answers by group: chi-square, Fisher's exact test
     for a sparse 2 x 2 table, or a Monte Carlo p for a larger sparse table).
-    Counts below the study's k are NA and flagged in a ``suppressed`` column;
-    group statistics from fewer than k respondents are withheld.
+    Counts are suppressed by :mod:`mixedmethods.disclosure` (under k, and
+    complementary cells so that none comes back by subtraction); group
+    statistics from fewer than k respondents are withheld, and a group left out
+    (alone under k) counts in no total, pooled statistic or figure.
 
     Statistics (results.json): ``groups_tested`` (groups with at least k
-    respondents, in study order), ``groups_excluded`` (groups with fewer), and
+    respondents, in study order), ``groups_excluded`` (groups with fewer),
+    ``groups_hidden`` (groups from 1 to k - 1), ``groups_left_out`` (hidden
+    groups left out of every total), ``associations_withheld`` (profile
+    questions not tested because a tested group's count is hidden), and
     ``comparisons_skipped`` (``"one group"`` or ``"fewer than two groups with at
     least k respondents"``) when no group comparison could be made;
     ``comparisons`` maps each tested scale to its omnibus result and
@@ -80,32 +85,45 @@ def analyse_survey(study: "Study") -> SurveyResults:
         results.statistics["n"] = 0
         return results
 
-    # Sample
-    sample = responses["group"].value_counts().reindex(groups, fill_value=0)
-    sample_table = pd.DataFrame({"group": groups, "n": [int(sample[g]) for g in groups]})
-    sample_table["n"] = suppress_small_counts(sample_table["n"], k)
-    results.tables["sample"] = sample_table
-    results.statistics["n"] = int(len(responses))
-    results.statistics["n_by_group"] = {g: (int(sample[g]) if sample[g] >= k or sample[g] == 0 else None)
-                                        for g in groups}
+    # Sample. Groups under k are hidden; one alone (or several with fewer than k together) is left out of
+    # every pooled number, so that the total cannot give it back (mixedmethods.disclosure, "Groups").
+    counted = responses["group"].value_counts().reindex(groups, fill_value=0)
+    sizes = group_sizes({g: int(counted[g]) for g in groups}, k)
+    responses = responses[responses["group"].isin(sizes.pooled)].reset_index(drop=True)
+    sample = counted.where(~counted.index.isin(sizes.left_out), 0)
+    results.tables["sample"] = pd.DataFrame({"group": groups, "n": [sizes.shown(g) for g in groups]},
+                                            columns=["group", "n"]).astype({"n": "float"})
+    results.statistics["n"] = sizes.total
+    results.statistics["n_by_group"] = {g: sizes.shown(g) for g in groups}
+    results.statistics["groups_hidden"] = sizes.hidden
+    results.statistics["groups_left_out"] = sizes.left_out
+    if responses.empty:
+        return results
 
-    # Profile
+    # Profile: answer counts by group, each group's column a line whose total (its n) is published.
     profile_rows = []
     # Profile questions with answer choices (a team may mark e.g. an integer question as profile; it has no counts).
     profile_questions = [q for q in questionnaire.profile_questions()
                          if q.id != questionnaire.group_question and q.choices is not None]
+    shown_groups = [g for g in groups if g not in sizes.hidden]
+    hidden_cells: dict[str, bool] = {}  # question -> a tested group's cell is hidden (no association test then)
     for question in profile_questions:
         qid = question.id
         counts = choice_counts(responses, questionnaire, question, groups)
+        mask = profile_mask(counts[shown_groups], {g: int(sample[g]) for g in shown_groups}, k,
+                            exclusive=question.type == "select_one")
+        hidden_cells[qid] = bool(mask.to_numpy().any())
         for value, row in counts.iterrows():
-            record: dict[str, Any] = {"question": qid, "value": value}
+            record: dict[str, Any] = {"question": qid, "value": value,
+                                      PROTECTED: ", ".join(g for g in shown_groups if mask.loc[value, g]
+                                                           and not is_small(row[g], k))}
             for g in groups:
                 total = int(sample[g])
-                shown = row[g] if (row[g] == 0 or row[g] >= k) else None
+                shown = None if (g in sizes.hidden or mask.loc[value, g]) else int(row[g])
                 record[f"{g}_n"] = shown
                 record[f"{g}_pct"] = (100 * row[g] / total) if (shown is not None and total) else None
             profile_rows.append(record)
-    profile_columns = ["question", "value", *[f"{g}_{x}" for g in groups for x in ("n", "pct")]]
+    profile_columns = ["question", "value", *[f"{g}_{x}" for g in groups for x in ("n", "pct")], PROTECTED]
     results.tables["profile"] = pd.DataFrame(profile_rows, columns=profile_columns)
 
     # Reliability and item-total correlations
@@ -130,9 +148,11 @@ def analyse_survey(study: "Study") -> SurveyResults:
     scores = scale_scores(responses, questionnaire)
     scale_ids = [s.id for s in questionnaire.scales]
     descriptives = describe_by_group(scores, scale_ids, groups)
-    small = descriptives["n"] < k
-    descriptives.loc[small, ["M", "SD", "Mdn", "IQR"]] = float("nan")
-    descriptives["suppressed"] = small & (descriptives["n"] > 0)
+    descriptives["suppressed"] = descriptive_mask(descriptives, sizes.hidden, sizes.left_out, k)
+    # The all row hidden only so that a group's n cannot be had by subtraction (shown "x", not "< k").
+    descriptives["protected"] = descriptives["suppressed"] & (descriptives["group"] == "all") & \
+        (descriptives["n"] >= k)
+    descriptives.loc[descriptives["suppressed"] | (descriptives["n"] < k), ["M", "SD", "Mdn", "IQR"]] = float("nan")
     descriptives["n"] = descriptives["n"].astype("float").where(~descriptives["suppressed"])
     results.tables["descriptives"] = descriptives
     # Every number the chapter prints comes from results.json: scale scores by group (withheld ones as null).
@@ -140,10 +160,10 @@ def analyse_survey(study: "Study") -> SurveyResults:
         scale: {row["group"]: {key: json_ready(row[key]) for key in ("n", "M", "SD", "Mdn", "IQR")}
                 for row in block.to_dict("records")}
         for scale, block in descriptives.groupby("variable", sort=False)}
-    tested = [g for g in groups if sample[g] >= k]
+    tested = sizes.tested
     results.statistics["groups"] = groups
     results.statistics["groups_tested"] = tested
-    results.statistics["groups_excluded"] = [g for g in groups if sample[g] < k]
+    results.statistics["groups_excluded"] = [g for g in groups if g not in tested]
     if len(groups) < 2 or len(tested) < 2:
         results.statistics["comparisons_skipped"] = SKIPPED_ONE_GROUP if len(groups) < 2 else SKIPPED_SMALL_GROUPS
     comparisons, posthoc = compare_scales(scores, scale_ids, tested, study.report.group_test, k)
@@ -157,7 +177,8 @@ def analyse_survey(study: "Study") -> SurveyResults:
         for scale, block in posthoc.groupby("scale", sort=False)} if not posthoc.empty else {}
 
     # Categorical answers by group
-    assoc_rows = []
+    assoc_rows: list[dict[str, Any]] = []
+    withheld_associations: list[str] = []
     if len(tested) >= 2:
         for question in profile_questions:
             qid = question.id
@@ -166,11 +187,16 @@ def analyse_survey(study: "Study") -> SurveyResults:
             counts = choice_counts(responses, questionnaire, question, tested)
             if counts.to_numpy().sum() < k or (counts.sum(axis=1) > 0).sum() < 2 or (counts.sum(axis=0) > 0).sum() < 2:
                 continue
+            if hidden_cells.get(qid):
+                # With the margins published, the statistic of a table with a hidden cell would give it back.
+                withheld_associations.append(qid)
+                continue
             a = association(counts)
             assoc_rows.append({"question": qid, "test": a.test, "n": a.n, "statistic": a.statistic, "df": a.df,
                                "p": a.p, "cramers_v": a.cramers_v, "groups": ", ".join(tested)})
     results.tables["associations"] = pd.DataFrame(assoc_rows, columns=["question", "test", "n", "statistic", "df",
                                                                        "p", "cramers_v", "groups"])
+    results.statistics["associations_withheld"] = withheld_associations
     results.tables["posthoc"] = posthoc  # after associations: the first sheets of tables.xlsx keep their order
     results.statistics["associations"] = {r["question"]: {key: json_ready(v) for key, v in r.items()
                                                            if key != "question"} for r in assoc_rows}
@@ -186,6 +212,49 @@ def analyse_survey(study: "Study") -> SurveyResults:
             likert_rows.append({"scale": scale.id, "item": item, "n": int(answered.size), **shares})
     results.likert = pd.DataFrame(likert_rows)
     return results
+
+
+def profile_mask(counts: "pd.DataFrame", group_n: dict[str, int], k: int, exclusive: bool) -> "pd.DataFrame":
+    """Hidden answer counts (answers x groups): under k, and complementary within each group's column.
+
+    For a select_one question a group's answers and its unanswered count (never shown) add up to the
+    group's published n: that column is a line of :func:`~mixedmethods.disclosure.protect_line`, the
+    unanswered count standing as an already hidden cell. Choices of a select_multiple question do not add
+    up to anything, so only counts under k are hidden.
+    """
+    import pandas as pd
+
+    mask = pd.DataFrame(False, index=counts.index, columns=counts.columns)
+    if counts.empty:
+        return mask
+    primary, _, _ = suppression_mask(counts, k, row_totals=False, column_totals=False)
+    mask |= primary
+    if not exclusive:
+        return mask
+    for g in counts.columns:
+        line = [float(v) for v in counts[g]] + [float(group_n[g] - counts[g].sum())]
+        hidden = {i for i, h in enumerate(mask[g]) if h} | {len(line) - 1}
+        chosen, total_hidden = protect_line(line, hidden, k) if len(hidden) > 1 else (hidden, False)
+        for i in chosen:
+            if i < len(counts):
+                mask.iloc[i, mask.columns.get_loc(g)] = True
+        if total_hidden:  # the group's n is published: hide its whole column instead
+            mask[g] = True
+    return mask
+
+
+def descriptive_mask(descriptives: "pd.DataFrame", hidden_groups: list[str], left_out: list[str],
+                     k: int) -> "pd.Series":
+    """Rows of the scale descriptives to withhold: hidden groups, n under k, and the "all" row when a
+    withheld group's n could be had by subtracting the shown groups' n from it (the total is suppressed).
+    Groups left out are in no total (their rows are empty), so they are not part of that subtraction."""
+    withheld = descriptives["group"].isin(hidden_groups) | ((descriptives["n"] > 0) & (descriptives["n"] < k))
+    for _, block in descriptives.groupby("variable", sort=False):
+        cells = block[(block["group"] != "all") & ~block["group"].isin(left_out)]
+        hidden = [float(n) for index, n in zip(cells.index, cells["n"]) if withheld[index]]
+        if hidden and (len(hidden) == 1 or sum(hidden) < k):
+            withheld[block.index[block["group"] == "all"]] = True
+    return withheld
 
 
 COMPARISON_COLUMNS = ("scale", "test", "groups", "k", "n", "n1", "n2", "statistic", "df", "df2", "p", "effect",

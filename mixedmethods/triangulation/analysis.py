@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..disclosure import group_sizes, shown_count
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -57,8 +59,11 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     constructs = load_constructs(path, study.questionnaire(), study.codebook(), display=study.relative(path))
     results.constructs = constructs
     frame = participant_frame(study, constructs)
-    results.frame = frame
-    results.tables["coverage"] = coverage_table(frame, groups, k)
+    results.frame = frame  # every participant: the participant-level export (private unless k-anonymous)
+    # Groups of fewer than k participants are hidden; one alone is left out of every pooled number.
+    sizes = group_sizes({g: int((frame["group"] == g).sum()) for g in groups}, k)
+    results.tables["coverage"] = coverage_table(frame, groups, k, sizes.hidden)
+    frame = frame[~frame["group"].isin(sizes.left_out)].reset_index(drop=True)
     correlations, comparisons = construct_statistics(frame, constructs, groups, study.report.group_test, k)
     matrix = convergence_matrix(constructs, correlations, comparisons)
     results.tables.update({"correlations": correlations, "comparisons": comparisons, "convergence": matrix})
@@ -79,8 +84,9 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
             values = pd.to_numeric(frame[f"{construct.id}.{source}"], errors="coerce")
             for group in groups:
                 own = values[frame["group"] == group].dropna()
-                record[f"{group}_n"] = len(own)
-                record[f"{group}_median"] = float(own.median()) if len(own) >= k else None
+                record[f"{group}_n"] = None if group in sizes.hidden else shown_count(len(own), k)
+                record[f"{group}_median"] = float(own.median()) if record[f"{group}_n"] is not None and \
+                    len(own) >= k else None
             found = comparisons[(comparisons["construct"] == construct.id) & (comparisons["source"] == source)]
             if not found.empty and found["p_holm"].notna().iloc[0]:
                 row = found.iloc[0]
@@ -96,6 +102,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
             if not quotes.empty:
                 results.quotes[construct.id] = f"{quotes['quote'].iloc[0]} ({quotes['participant_id'].iloc[0]})"
     results.statistics = {
+        "groups_hidden": sizes.hidden, "groups_left_out": sizes.left_out,
         "correlations": _records(correlations), "comparisons": _records(comparisons),
         "convergence": _records(matrix),
         "verdicts": ({v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..privacy import suppress_small_counts
 from ..store import connect
 
 if TYPE_CHECKING:
@@ -90,9 +89,17 @@ def _interview_measure(reference, transcripts, interviewed, indicator, code_by_p
     return values
 
 
-def coverage_table(frame: "pd.DataFrame", groups: list[str], k: int) -> "pd.DataFrame":
-    """Participants in exactly each combination of sources, by group (counts 1..k-1 suppressed)."""
+def coverage_table(frame: "pd.DataFrame", groups: list[str], k: int,
+                   hidden_groups: list[str] | None = None) -> "pd.DataFrame":
+    """Participants in exactly each combination of sources, by group and in all.
+
+    Suppressed by :func:`mixedmethods.disclosure.suppression_mask`: counts from 1 to k - 1, the columns of
+    ``hidden_groups``, and complementary cells, each row adding up to ``all`` and each column to the
+    group's participants; the ``protected`` column names the cells hidden only to protect another.
+    """
     import pandas as pd
+
+    from ..disclosure import PROTECTED, is_small, suppression_mask
 
     flags = frame[["in_survey", "in_interviews", "in_chats"]].rename(columns=lambda c: c[3:])
     rows = []
@@ -104,6 +111,17 @@ def coverage_table(frame: "pd.DataFrame", groups: list[str], k: int) -> "pd.Data
         record["all"] = int(exact.sum())
         rows.append(record)
     table = pd.DataFrame(rows)
-    for column in [*groups, "all"]:
-        table[column] = suppress_small_counts(table[column], k)
+    counts = table[groups].astype(float)
+    given = pd.DataFrame(False, index=counts.index, columns=groups)
+    for group in hidden_groups or []:
+        given[group] = True
+    mask, rows_hidden, _ = suppression_mask(counts, k, hidden=given)
+    protected = mask & ~given & ~counts.apply(lambda column: column.map(lambda v: is_small(v, k)))
+    for group in groups:
+        table[group] = counts[group].mask(mask[group])
+    totals = table["all"].astype(float)
+    small = totals.map(lambda v: is_small(v, k))
+    table["all"] = totals.mask(rows_hidden | small)
+    table[PROTECTED] = [", ".join([g for g in groups if protected.loc[i, g]] +
+                                  (["all"] if rows_hidden[i] and not small[i] else [])) for i in table.index]
     return table

@@ -73,6 +73,7 @@ def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], g
     import pandas as pd
     import pingouin as pg
 
+    from ..disclosure import shown_count
     from ..survey.omnibus import compare_k_groups
 
     correlations, comparisons = [], []
@@ -86,10 +87,11 @@ def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], g
         for source in construct.indicators:
             values = oriented(frame, construct, source)
             samples = {g: values[frame["group"] == g].dropna().to_numpy() for g in groups}
+            # Group sizes as published: under k withheld (None), like every count (mixedmethods.disclosure).
             record: dict = {"construct": construct.id, "source": source,
-                            **{f"n.{g}": len(v) for g, v in samples.items()}}
+                            **{f"n.{g}": shown_count(len(v), k) for g, v in samples.items()}}
             if len(groups) == 2:  # the two-group columns of the first version, kept for readers of results.json
-                record.update({"n1": len(samples[groups[0]]), "n2": len(samples[groups[1]])})
+                record.update({"n1": record[f"n.{groups[0]}"], "n2": record[f"n.{groups[1]}"]})
             large = {g: v for g, v in samples.items() if len(v) >= max(MIN_GROUP, k)}
             # As in the first version: no test when no group varies within itself (e.g. all 0 vs all 1).
             varies = sum(len(set(v)) for v in large.values()) > len(large)
