@@ -286,6 +286,9 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
 
     shown = display or str(path)
     where = _Where(shown)
+    from ..safeinput import check_zip_file
+
+    check_zip_file(path, shown, "cannot open as an Excel workbook")  # a zip bomb is refused before openpyxl reads it
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
