@@ -86,7 +86,7 @@ def _without_controls(transcript: RawTranscript) -> RawTranscript:
         which = describe_controls(transcript.text)
         line = transcript.text.count("\n", 0, found.start()) + 1
         transcript.text, count = replace_controls(transcript.text)
-        transcript.notes.append((f"line {line}", f"{count} control character(s) ({which}) in the text: U+000B and "
+        transcript.notes.append((f"text line {line}", f"{count} control character(s) ({which}) in the text: U+000B and "
                                  "U+000C made line breaks, others U+FFFD (a report cannot hold them)"))
     transcript.name = replace_controls(transcript.name, line_breaks=False)[0]
     for segment in transcript.segments:
