@@ -229,7 +229,7 @@ def load_study(root: Path) -> Study:
                 raise ConfigError("a survey source needs a path", file=shown, line=entry.line)
             columns = _column_map(entry, shown)
             order = entry.get("date_order")
-            if order is not None and order not in ("dmy", "mdy", "ymd"):
+            if order is not None and (not isinstance(order, str) or order not in ("dmy", "mdy", "ymd")):
                 raise ConfigError(f"date_order: expected dmy, mdy or ymd, got {order!r}", file=shown,
                                   line=entry.line_of("date_order"))
         else:
@@ -375,14 +375,14 @@ def _chat_sources(root: Path, sources: LineDict, groups: dict, shown: str) -> li
         path, group = entry.get("path"), entry.get("group")
         if not isinstance(path, str) or not (root / path).is_file():
             raise ConfigError(f"chat export {path!r} not found", file=shown, line=entry.line_of("path"))
-        if group not in groups:
+        if not isinstance(group, (str, int)) or isinstance(group, bool) or str(group) not in groups:
             raise ConfigError(f"chat group {group!r} is not one of the study's groups ({', '.join(groups)})",
                               file=shown, line=entry.line_of("group") if "group" in entry else line)
         order = entry.get("date_order")
-        if order is not None and order not in ("dmy", "mdy", "ymd"):
+        if order is not None and (not isinstance(order, str) or order not in ("dmy", "mdy", "ymd")):
             raise ConfigError("date_order: expected dmy, mdy or ymd", file=shown, line=entry.line_of("date_order"))
         chat_format = entry.get("format", "auto")
-        if chat_format not in chat_formats():
+        if not isinstance(chat_format, str) or chat_format not in chat_formats():
             raise ConfigError(f"chat format {chat_format!r} is not one of {', '.join(chat_formats())}", file=shown,
                               line=entry.line_of("format"))
         found.append(ChatSource(root / path, str(group), order, line, chat_format))

@@ -44,6 +44,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):  # "? [a, b]: x" is valid YAML but no key of ours; unhashable in Python
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
+            )
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -81,6 +85,8 @@ def load_yaml(path: Path, *, error: type[UserError] = ConfigError, display: str 
         raise error(f"not valid YAML: {exc.problem or exc.context}", file=shown, line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"not valid YAML: {exc}", file=shown) from None
+    except RecursionError:  # "[[[[..." a thousand deep: PyYAML's composer recurses once per level
+        raise error("not valid YAML: nested too deeply", file=shown) from None
 
 
 def dump_yaml(data: Any) -> str:

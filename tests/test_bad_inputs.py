@@ -153,3 +153,90 @@ def test_instrument_convert_errors(tmp_path: Path, run, args, expected):
     result = run(*[a.format(bundled=bundled, tmp=tmp_path) for a in args])
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
+
+
+# --- Hostile inputs found by the attack of issue 11: each ends in stored data, a recorded reject or one line ---
+
+def _chat_source(root: Path, name: str, group: str = "caricom") -> None:
+    edit_yaml(root, "  chats: []", f"  chats:\n  - {{path: data/chats/{name}, group: {group}}}")
+
+
+def _zip(path: Path, members: dict[str, bytes], method: int = 8) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _flag_zip(path: Path, *, encrypted: bool = False, method: int | None = None) -> None:
+    """Rewrite a stored zip's headers as if its members were encrypted or compressed with ``method`` (Deflate64 = 9),
+    as Windows Explorer and password tools write them; the bytes are what Python's zipfile refuses to read."""
+    data = bytearray(path.read_bytes())
+    for signature, flag_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if encrypted:
+                data[start + flag_at] |= 0x01
+            if method is not None:
+                data[start + method_at:start + method_at + 2] = method.to_bytes(2, "little")
+            start += 4
+    path.write_bytes(bytes(data))
+
+
+CHAT = "16/03/2024, 10:15 - Ana Pérez: Good morning\n16/03/2024, 10:16 - Bruno Lefèvre: Hello\n"
+
+
+def _qdpx(path: Path, source_text: bytes) -> None:
+    project = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="p">'
+               '<Sources><TextSource guid="a1" name="ana" plainTextPath="internal://ana.txt"/></Sources></Project>')
+    _zip(path, {"project.qde": project.encode(), "Sources/ana.txt": source_text})
+
+
+HOSTILE: list[tuple[str, Callable[[Path], object], list[str], str]] = [
+    ("a chat source's group is a list",
+     lambda r: ((r / "data/chats/c.txt").write_text(CHAT), _chat_source(r, "c.txt", "[x]")), ["import"],
+     "chat group ['x'] is not one of the study's groups"),
+    ("the report template is not a docx",
+     lambda r: ((r / "house.docx").write_bytes(b"not a docx"),
+                edit_yaml(r, "output: report", "output: report\n  template: house.docx")), ["build"],
+     "house.docx: the report template cannot be opened as a Word .docx file"),
+    ("a chat .zip is password-protected",
+     lambda r: (_zip(r / "data/chats/c.zip", {"_chat.txt": CHAT.encode()}, 0),
+                _flag_zip(r / "data/chats/c.zip", encrypted=True), _chat_source(r, "c.zip")), ["import"],
+     "data/chats/c.zip: '_chat.txt' inside the .zip is password-protected"),
+    ("a chat .zip uses Deflate64",
+     lambda r: (_zip(r / "data/chats/c.zip", {"_chat.txt": CHAT.encode()}, 0),
+                _flag_zip(r / "data/chats/c.zip", method=9), _chat_source(r, "c.zip")), ["import"],
+     "'_chat.txt' inside the .zip is compressed with Deflate64"),
+    ("a .qdpx is password-protected",
+     lambda r: (_qdpx(r / "data/interviews/p.qdpx", b"text"),
+                _flag_zip(r / "data/interviews/p.qdpx", encrypted=True)), ["import"],
+     "data/interviews/p.qdpx: 'project.qde' inside the .qdpx is password-protected"),
+    ("a .qdpx uses Deflate64",
+     lambda r: (_qdpx(r / "data/interviews/p.qdpx", b"text"), _flag_zip(r / "data/interviews/p.qdpx", method=9)),
+     ["import"], "inside the .qdpx is compressed with Deflate64"),
+    ("a chat clock time is 25:61",
+     lambda r: ((r / "data/chats/c.txt").write_text(CHAT + "16/03/2024, 25:61 - Ana Pérez: late\n"),
+                _chat_source(r, "c.txt")), ["import"], "data/chats/c.txt, line 3: '25:61' is not a time of day"),
+    ("a survey time stamp is 25:61",
+     lambda r: write_csv(r, "invitation_code,submitted_at\nAAA111,16/03/2024 25:61\n"), ["import"],
+     "data/survey/export.csv, row 2, column 'submitted_at': time stamp '16/03/2024 25:61'"),
+    ("a CSV has a comma header over semicolon rows",
+     lambda r: write_csv(r, CSV_HEADER + "AAA111;caricom;head;3;no\n"), ["import"],
+     "data/survey/export.csv, line 2: this row is separated by ';' but the header by ','"),
+]
+
+
+@pytest.mark.parametrize("what, setup, command, expected", HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_hostile_input_is_one_line_and_exit_2(tmp_path: Path, run, what, setup, command, expected):
+    root = make_study(tmp_path / "study")
+    setup(root)
+    if command == ["build"]:  # the template is opened by build, after something was imported
+        write_csv(root, "invitation_code,group\nAAA111,caricom\n")
+        assert run("import", root).exit_code == 0
+    result = run(*command, root)
+    assert result.exit_code == 2, (what, result.output)
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.output

@@ -34,6 +34,11 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
     chat_id = cursor.lastrowid
+    if chat_format.controls:  # characters XML cannot hold, replaced by the reader: a note, not a silent change
+        count, line, which = chat_format.controls
+        conn.execute("INSERT INTO rejects (import_id, row, column_name, value, reason, kind) VALUES (?, ?, ?, ?, ?, "
+                     "'note')", (import_id, line, "text", None, f"{count} control character(s) ({which}) replaced "
+                                 "by U+FFFD (a report cannot hold them); first on this line"))
     authors: dict[str, tuple[str, bool]] = {}
     for author in frame["author"].dropna().unique():
         pid, listed = linker.link(author)

@@ -46,13 +46,13 @@ line.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputFileError
+from ..safeinput import CONTROL, describe_controls, replace_controls
 from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, message_kind,
                        system_event)
 
@@ -89,6 +89,7 @@ class ChatFormat:
     date_order: str
     clock: str  # 12h or 24h
     media_files: int = 0
+    controls: tuple[int, int, str] | None = None  # characters XML cannot hold, replaced: (count, first line, which)
     name: str = ""  # the registered format that read it ("whatsapp"); set by readers.read_chat
 
     def describe(self) -> str:
@@ -100,16 +101,15 @@ def read_export(path: Path, shown: str) -> tuple[str, int]:
     if not path.is_file():
         raise InputFileError("file not found", file=shown)
     if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = [n for n in archive.namelist() if n.lower().endswith(".txt")]
-                if not names:
-                    raise InputFileError("no chat .txt inside this .zip export", file=shown)
-                chat = sorted(names, key=lambda n: (not n.endswith("_chat.txt"), len(n)))[0]
-                data = archive.read(chat)
-                media = sum(1 for n in archive.namelist() if n != chat and not n.endswith("/"))
-        except zipfile.BadZipFile:
-            raise InputFileError("cannot open as a .zip export", file=shown) from None
+        from ..safeinput import open_zip, read_member
+
+        with open_zip(path, shown, "cannot open as a .zip export") as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".txt")]
+            if not names:
+                raise InputFileError("no chat .txt inside this .zip export", file=shown)
+            chat = sorted(names, key=lambda n: (not n.endswith("_chat.txt"), len(n)))[0]
+            data = read_member(archive, chat, shown)
+            media = sum(1 for n in archive.namelist() if n != chat and not n.endswith("/"))
     else:
         data, media = path.read_bytes(), 0
     try:
@@ -170,22 +170,29 @@ def _forward_span(triples: list[tuple[int, int, int]], times: list[tuple[int, in
     return (previous - first).total_seconds() if first else None
 
 
-def _seconds(clock: str) -> int:
-    """Seconds after midnight of a clock time such as ``9:05``, ``21:05:09`` or ``9:05 p. m.``."""
-    hour, minute, second, half = _TIME_PARTS.match(clock).groups()
-    hour = int(hour) % 12 + (12 if HALF_DAY[re.sub(r"[\s.]", "", half).lower()] else 0) if half else int(hour)
-    return hour * 3600 + int(minute) * 60 + int(second or 0)
+def _seconds(clock: str) -> int | None:
+    """Seconds after midnight of a clock time such as ``9:05``, ``21:05:09`` or ``9:05 p. m.``; None when it is no
+    time of day (``25:61``)."""
+    hour_text, minute_text, second_text, half = _TIME_PARTS.match(clock).groups()
+    hour, minute, second = int(hour_text), int(minute_text), int(second_text or 0)
+    if hour > (12 if half else 23) or minute > 59 or second > 59:
+        return None
+    hour = hour % 12 + (12 if HALF_DAY[re.sub(r"[\s.]", "", half).lower()] else 0) if half else hour
+    return hour * 3600 + minute * 60 + second
 
 
 def _clean(text: str) -> str:
-    """Marks removed, special spaces made plain, CRLF made LF (str.replace per character is fastest here)."""
+    """Marks removed, special spaces made plain, CRLF and lone CR made LF (str.replace per character is fastest
+    here)."""
     for mark in _MARK_CHARS:
         if mark in text:
             text = text.replace(mark, "")
     for space in "\u202f\u00a0\u2009":
         if space in text:
             text = text.replace(space, " ")
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    # Old Mac and some converters end lines with CR alone: without this every message would merge into one.
+    return text.replace("\r", "\n") if "\r" in text else text
 
 
 def parse_chat(text: str, shown: str, date_order: str | None = None, media_files: int = 0,
@@ -207,6 +214,13 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
 
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
+    controls = None
+    first = CONTROL.search(text)
+    if first is not None:  # a NUL or U+000B would stop the report (XML cannot hold it): replaced, and noted
+        which = describe_controls(text)
+        line = text.count("\n", 0, first.start()) + 1
+        text, count = replace_controls(text, line_breaks=False)
+        controls = (count, line, which)
     if _ARABIC_DIGIT.search(text, 0, 5000):  # Arabic-Indic digits in the headers: read as 0-9
         text = text.translate(_DIGITS)
     start = _clean(text[:5000])
@@ -237,6 +251,10 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     distinct_dates = list(first_at)
     triples = [_date_numbers(d) for d in distinct_dates]
     seconds_of = {c: _seconds(c) for c in dict.fromkeys(clocks)}
+    wrong = next((c for c, value in seconds_of.items() if value is None), None)
+    if wrong is not None:
+        raise InputFileError(f"{wrong!r} is not a time of day (hours up to 23, or 12 with AM/PM; minutes and seconds "
+                             "up to 59)", file=shown, line=lines[clocks.index(wrong)])
     if date_order:
         order = date_order
     else:
@@ -309,7 +327,7 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
                           "line": lines})
     clock = "12h" if any(_TIME_PARTS.match(c).group(4) for c in seconds_of) else "24h"
-    return frame, ChatFormat(platform, order, clock, media_files)
+    return frame, ChatFormat(platform, order, clock, media_files, controls)
 
 
 def _colon_names(names: Iterable[str]) -> "re.Pattern[str] | None":

@@ -120,7 +120,10 @@ def codebook_from_dict(data: Any, file: str) -> Codebook:
         if key not in ("id", "version", "languages", "codes"):
             raise InstrumentError(f"unknown key {key!r}; expected id, version, languages, codes", file=file,
                                   line=top.line_of(key))
-    languages = [str(x) for x in top.get("languages", ["en"])]
+    languages = top.get("languages", ["en"])
+    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+        raise InstrumentError("languages: expected a list of language codes such as [en, fr]", file=file,
+                              line=top.line_of("languages"))
     seen: set[str] = set()
 
     def text(value: Any, what: str, line: int | None) -> Label:

@@ -304,13 +304,13 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
                 raise InstrumentError(f"question {qid!r}: unknown key {key!r}; expected one of "
                                       f"{sorted(question_keys)}", file=file, line=item.line_of(key))
         qtype = item["type"]
-        if qtype not in QUESTION_TYPES + RAW_TYPES:
+        if not isinstance(qtype, str) or qtype not in QUESTION_TYPES + RAW_TYPES:
             raise InstrumentError(f"question {qid!r}: type {qtype!r} is not one of {', '.join(QUESTION_TYPES)} "
                                   f"(or a type kept as raw values: {', '.join(RAW_TYPES)})",
                                   file=file, line=item.line_of("type"))
         choices = item.get("choices")
         if qtype in ("select_one", "select_multiple", "likert"):
-            if choices not in choice_lists:
+            if not isinstance(choices, str) or choices not in choice_lists:
                 raise InstrumentError(f"question {qid!r}: choices {choices!r} is not a defined choice list",
                                       file=file, line=item.line_of("choices") if choices else line)
         elif choices is not None:
@@ -332,7 +332,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             raise InstrumentError(f"question {qid!r}: xlsform must be a mapping column -> text", file=file,
                                   line=item.line_of("xlsform"))
         role = item.get("role")
-        if role is not None and role not in QUESTION_ROLES:
+        if role is not None and (not isinstance(role, str) or role not in QUESTION_ROLES):
             raise InstrumentError(f"question {qid!r}: role {role!r} is not one of {', '.join(QUESTION_ROLES)}",
                                   file=file, line=item.line_of("role"))
         question = Question(
@@ -380,11 +380,11 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
             item = LineDict(item)
         sid = str(item["id"])
         for qid in item["items"]:
-            if qid not in by_id or by_id[qid].type != "likert":
+            if not isinstance(qid, str) or qid not in by_id or by_id[qid].type != "likert":
                 raise InstrumentError(f"scale {sid!r}: item {qid!r} is not a likert question", file=file,
                                       line=item.line_of("items"))
         scoring = item.get("scoring", "mean")
-        if scoring not in SCORING_RULES:
+        if not isinstance(scoring, str) or scoring not in SCORING_RULES:
             raise InstrumentError(f"scale {sid!r}: scoring must be one of {', '.join(SCORING_RULES)}", file=file,
                                   line=item.line_of("scoring"))
         share = item.get("min_answered", 0.75)
@@ -395,7 +395,7 @@ def questionnaire_from_dict(data: Any, file: str) -> Questionnaire:
                             [str(x) for x in item["items"]], scoring, float(share)))
 
     for key in ("group_question", "participant_key"):
-        if top.get(key) is not None and top[key] not in by_id:
+        if top.get(key) is not None and (not isinstance(top[key], str) or top[key] not in by_id):
             raise InstrumentError(f"{key}: {top[key]!r} is not a question id", file=file, line=top.line_of(key))
     return Questionnaire(
         id=str(top["id"]), version=str(top.get("version", "1")), languages=languages,

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _SINGLE_EQUALS = re.compile(r"(?<![!<>=])=(?!=)")
+MAX_LENGTH = 2000  # characters of one expression; real skip logic is a line
 _FUNCTIONS = {"selected": "_selected", "count-selected": "_count_selected", "string-length": "_length"}
 _ALLOWED = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.Compare,
@@ -70,7 +71,7 @@ class Relevance:
         }
         try:
             return bool(eval(self._code, {"__builtins__": {}}, env))  # noqa: S307 - allow-listed AST
-        except TypeError:
+        except (TypeError, RecursionError):
             return False
 
 
@@ -83,6 +84,8 @@ def compile_relevance(source: str) -> Relevance:
     >>> compile_relevance("selected(${uses}, 'teaching')")({"uses": "research teaching"})
     True
     """
+    if len(source) > MAX_LENGTH:  # Python's parser recurses on nesting: a hostile expression would exhaust it
+        raise RelevanceSyntaxError(f"expression of {len(source)} characters; at most {MAX_LENGTH} are read")
     references = tuple(dict.fromkeys(_REFERENCE.findall(source)))
     text = _REFERENCE.sub(lambda m: f"_v({m.group(1)!r})", source)
     for xls_name, py_name in _FUNCTIONS.items():
@@ -91,11 +94,15 @@ def compile_relevance(source: str) -> Relevance:
     text = re.sub(r"\bnot\s*\(", "not (", text)
     try:
         tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError, ValueError):  # ValueError: a NUL in the text
         raise RelevanceSyntaxError(f"cannot read the expression {source!r}") from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise RelevanceSyntaxError(f"unsupported syntax {type(node).__name__} in {source!r}")
         if isinstance(node, ast.Name) and node.id not in {"_v", "_selected", "_count_selected", "_length"}:
             raise RelevanceSyntaxError(f"unknown name {node.id!r} in {source!r}; refer to questions as ${{id}}")
-    return Relevance(source, references, compile(tree, "<relevant>", "eval"))
+    try:
+        code = compile(tree, "<relevant>", "eval")
+    except (RecursionError, MemoryError):
+        raise RelevanceSyntaxError(f"expression nested too deeply: {source[:40]!r}...") from None
+    return Relevance(source, references, code)

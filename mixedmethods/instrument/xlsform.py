@@ -150,10 +150,14 @@ def _header_name(value: Any) -> str:
     return "_".join(text.lower().split())
 
 
-def _rows(sheet: Any) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+def _rows(sheet: Any, shown: str = "") -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     if hasattr(sheet, "reset_dimensions"):  # some tools declare A1:AMJ1048576; read the rows that exist
         sheet.reset_dimensions()
-    rows = list(sheet.iter_rows(values_only=True))
+    try:
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception as exc:  # read-only openpyxl parses a sheet's XML only now: damaged cells surface here
+        raise InstrumentError(f"sheet {sheet.title!r} cannot be read ({type(exc).__name__}); is the workbook "
+                              "complete?", file=shown or None) from None
     if not rows:
         return [], []
     header = [_header_name(h) for h in rows[0]]
@@ -213,7 +217,7 @@ def _sheets(book: Any, where: _Where) -> dict[str, Any]:
     sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
     if "survey" not in sheets:
         first = book[book.sheetnames[0]] if book.sheetnames else None
-        header = _rows(first)[0] if first else []
+        header = _rows(first, where.shown)[0] if first else []
         if "type" in header and "name" in header:
             sheets["survey"] = first
         else:
@@ -232,7 +236,7 @@ def _read_choices(sheets: dict[str, Any], plain: str, where: _Where) -> dict[str
     choice_lists: dict[str, list[dict[str, Any]]] = {}
     if "choices" not in sheets:
         return choice_lists
-    _, choices = _rows(sheets["choices"])
+    _, choices = _rows(sheets["choices"], where.shown)
     for row, rec in choices:
         name = rec.get("list_name")
         if name is None or rec.get("name") is None:
@@ -286,12 +290,15 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
 
     shown = display or str(path)
     where = _Where(shown)
+    from ..safeinput import check_zip_file
+
+    check_zip_file(path, shown, "cannot open as an Excel workbook")  # a zip bomb is refused before openpyxl reads it
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InstrumentError(f"cannot open as an Excel workbook ({type(exc).__name__})", file=shown) from None
     sheets = _sheets(book, where)
-    header, survey = _rows(sheets["survey"])
+    header, survey = _rows(sheets["survey"], where.shown)
     for needed in ("type", "name"):
         if needed not in header:
             raise where.error(f"needs a column {needed!r}", "survey", row=1, column=needed)
@@ -308,7 +315,7 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
         languages.append(plain)
     languages = languages or ["und"]
     if "choices" in sheets:  # a language may appear only in choice labels
-        for h in _rows(sheets["choices"])[0]:
+        for h in _rows(sheets["choices"], where.shown)[0]:
             if h.startswith("label::") and _language_code(h[len("label::"):]) not in languages:
                 languages.append(_language_code(h[len("label::"):]))
     choice_lists = _read_choices(sheets, plain, where)
@@ -325,7 +332,7 @@ def read_xlsform(path: Path, display: str | None = None) -> Questionnaire:
                 data[key] = str(setting[key])
     scales = []
     if "scales" in sheets:
-        _, rows = _rows(sheets["scales"])
+        _, rows = _rows(sheets["scales"], where.shown)
         for _row, rec in rows:
             scales.append({"id": str(rec.get("scale")), "label": _translations(rec, "label", plain)
                            or str(rec.get("scale")), "items": str(rec.get("items", "")).split(),

@@ -65,6 +65,8 @@ def store_interviews(conn: sqlite3.Connection, import_id: int, transcripts: list
         if not transcript.text.strip():
             reject(transcript.file, "text", None, "the transcript has no text; nothing was stored from it")
             continue
+        for where, why in transcript.notes:
+            reject(transcript.file, where, None, why, "note")
         person = find(transcript.participant) if transcript.participant else None
         if person is None:
             participant_id = pseudonym(key, f"transcript:{transcript.name}", prefix="U")

@@ -28,3 +28,4 @@ class RawTranscript:
     participant: str | None = None  # name, e-mail, phone, invitation code or participant id
     language: str | None = None
     coder: str | None = None  # default coder for tags without @coder
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (where, why): stored, but worth a look

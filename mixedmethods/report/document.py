@@ -85,7 +85,16 @@ class ReportDocument:
         from docx import Document
 
         self.language = language
-        self.doc = Document(str(template or templates_dir() / "report.docx"))
+        path = Path(template or templates_dir() / "report.docx")
+        from ..errors import InputFileError
+        from ..safeinput import check_zip_file
+
+        check_zip_file(path, str(path), "the report template cannot be opened as a Word .docx file")
+        try:
+            self.doc = Document(str(path))
+        except Exception as exc:  # python-docx: PackageNotFoundError, KeyError (a missing part), XML errors
+            raise InputFileError(f"the report template cannot be opened as a Word .docx file "
+                                 f"({type(exc).__name__}); save it again from Word", file=str(path)) from None
         self.tables = 0
         self.figures = 0
         self.landscape = False  # inside a landscape section opened for wide tables

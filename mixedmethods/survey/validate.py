@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from ..instrument.questionnaire import Question, Questionnaire
 from ..privacy import Participants, pseudonym
+from ..safeinput import CONTROL, describe_controls, replace_controls, strict_float
 from .readers import RawRow, RawSurvey
 
 VALUE, ROW, NOTE = "value", "row", "note"
@@ -94,19 +95,18 @@ def parse_value(questionnaire: Questionnaire, question: Question, raw: str,
         return " ".join(values)
     if question.type == "integer":
         number_text = _number_text(text)
-        if not re.fullmatch(r"[+-]?\d+(\.0+)?", number_text):
+        # ASCII digits only, and not too many: int() would read "١٢" and a 5,000-digit string cannot be printed
+        if not re.fullmatch(r"[+-]?[0-9]{1,18}(\.0+)?", number_text):
             raise _Invalid("expected a whole number")
-        number: float = int(float(number_text))
-        _check_range(question, number)
-        return str(int(number))
+        whole = int(number_text.split(".")[0])
+        _check_range(question, whole)
+        return str(whole)
     if question.type == "decimal":
         number_text = _number_text(text).replace(",", ".")
-        try:
-            number = float(number_text)
+        try:  # strict: float() would read "1_0" as 10, and "inf" or "1e309" as infinity
+            number = strict_float(number_text)
         except ValueError:
             raise _Invalid("expected a number") from None
-        if number != number:  # NaN
-            raise _Invalid("expected a number")
         _check_range(question, number)
         return repr(number) if not number.is_integer() else str(int(number))
     if question.type == "date":
@@ -173,6 +173,11 @@ def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[s
     answers: dict[str, str] = {}
     for qid, raw_value in raw_row.answers.items():
         question = questionnaire.question(qid)
+        if CONTROL.search(raw_value):  # XML (the report) cannot hold them: replaced, and noted
+            rejects.append(Reject(raw_row.row, raw_row.columns.get(qid, qid), None,
+                                  f"control character(s) ({describe_controls(raw_value)}) replaced: U+000B and U+000C "
+                                  "by a line break, others by U+FFFD", NOTE))
+            raw_value = replace_controls(raw_value)[0]
         try:
             value = parse_value(questionnaire, question, raw_value, lookups)
         except ValueError as exc:

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from ...errors import InputFileError
+from ...safeinput import CONTROL, describe_controls, replace_controls
 from ...sources import register
 from ..parser import ChatFormat
 
@@ -85,18 +86,17 @@ def detect(path: Path) -> bool:
 def _load(path: Path, shown: str) -> tuple[str, set[str] | Path]:
     """The text of result.json and where its media are: the names in the zip, or the export folder."""
     if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                member = _export_member(archive.namelist())
-                if member is None:
-                    raise InputFileError(f"no {EXPORT_FILE} inside this .zip (a Telegram Desktop JSON export)",
-                                         file=shown)
-                data = archive.read(member)
-                folder = member[: member.rfind("/") + 1]  # media paths are relative to result.json's folder
-                media: set[str] | Path = {n[len(folder):] for n in archive.namelist()
-                                          if n.startswith(folder) and not n.endswith("/")}
-        except zipfile.BadZipFile:
-            raise InputFileError("cannot open as a .zip export", file=shown) from None
+        from ...safeinput import open_zip, read_member
+
+        with open_zip(path, shown, "cannot open as a .zip export") as archive:
+            member = _export_member(archive.namelist())
+            if member is None:
+                raise InputFileError(f"no {EXPORT_FILE} inside this .zip (a Telegram Desktop JSON export)",
+                                     file=shown)
+            data = read_member(archive, member, shown)
+            folder = member[: member.rfind("/") + 1]  # media paths are relative to result.json's folder
+            media: set[str] | Path = {n[len(folder):] for n in archive.namelist()
+                                      if n.startswith(folder) and not n.endswith("/")}
     else:
         data, media = path.read_bytes(), path.parent
     try:
@@ -182,7 +182,8 @@ def _kind(message: dict, text: str) -> tuple[str, str]:
     """``(kind, text)`` of a ``type: "message"`` entry."""
     if isinstance(message.get("poll"), dict):
         poll = message["poll"]
-        answers = [str(a.get("text", "")) for a in poll.get("answers", []) if isinstance(a, dict)]
+        answers = poll.get("answers") if isinstance(poll.get("answers"), list) else []
+        answers = [str(a.get("text", "")) for a in answers if isinstance(a, dict)]
         return "poll", "\n".join([str(poll.get("question", "")), *answers])
     if "location_information" in message or "live_location_period_seconds" in message:
         return "location", "<location>"
@@ -229,6 +230,7 @@ def read(path: Path, shown: str, date_order: str | None = None, known_authors: S
     _, messages = _messages(text, shown)
     rows = {"timestamp": [], "author": [], "text": [], "kind": [], "event": [], "line": []}
     media_files = 0
+    controls: tuple[int, int, str] | None = None  # (count, first line, which) of characters replaced
     for line, message in messages:
         if not isinstance(message, dict):
             raise InputFileError("a message must be a JSON object {...}", file=shown, line=line)
@@ -253,9 +255,16 @@ def read(path: Path, shown: str, date_order: str | None = None, known_authors: S
         else:
             raise InputFileError(f"message type {entry_type!r}: expected \"message\" or \"service\"", file=shown,
                                  line=line)
+        for text_value in (author, body):  # a NUL or U+000B would stop the report (XML cannot hold it)
+            if text_value is not None and CONTROL.search(text_value):
+                controls = controls or (0, line, describe_controls(text_value))
+                controls = (controls[0] + len(CONTROL.findall(text_value)), controls[1], controls[2])
+        if controls is not None:
+            author = author if author is None else replace_controls(author, line_breaks=False)[0]
+            body = replace_controls(body, line_breaks=False)[0]
         for column, value in zip(rows, (stamp.replace(tzinfo=None), author, body, kind, event, line)):
             rows[column].append(value)
     frame = pd.DataFrame(rows)
     frame["timestamp"] = pd.to_datetime(frame["timestamp"])
     frame["line"] = frame["line"].astype("int64")
-    return frame, ChatFormat("telegram desktop json", "ymd", "24h", media_files)
+    return frame, ChatFormat("telegram desktop json", "ymd", "24h", media_files, controls)

@@ -58,7 +58,7 @@ def read_interview_files(files: list[Path], relative) -> tuple[list[RawTranscrip
         if kind.stores == SEGMENTS:
             tables.append((path, kind.read))
         else:
-            transcripts.extend(kind.read(path, shown))
+            transcripts.extend(_without_controls(t) for t in kind.read(path, shown))
     names: dict[str, RawTranscript] = {}
     for transcript in transcripts:
         if transcript.name.casefold() in names:
@@ -74,3 +74,22 @@ def read_interview_files(files: list[Path], relative) -> tuple[list[RawTranscrip
             else:
                 target.segments.append(segment)
     return transcripts, orphans
+
+
+def _without_controls(transcript: RawTranscript) -> RawTranscript:
+    """Characters XML cannot hold (U+000B, Word's soft line break; NUL...) replaced one for one, so segment offsets
+    stay valid and the report can quote the text; a note names what was replaced."""
+    from ...safeinput import CONTROL, describe_controls, replace_controls
+
+    found = CONTROL.search(transcript.text)
+    if found is not None:
+        which = describe_controls(transcript.text)
+        line = transcript.text.count("\n", 0, found.start()) + 1
+        transcript.text, count = replace_controls(transcript.text)
+        transcript.notes.append((f"text line {line}", f"{count} control character(s) ({which}) in the text: U+000B and "
+                                 "U+000C made line breaks, others U+FFFD (a report cannot hold them)"))
+    transcript.name = replace_controls(transcript.name, line_breaks=False)[0]
+    for segment in transcript.segments:
+        segment.code = replace_controls(segment.code, line_breaks=False)[0]
+        segment.coder = replace_controls(segment.coder, line_breaks=False)[0]
+    return transcript

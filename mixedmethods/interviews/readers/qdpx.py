@@ -40,11 +40,11 @@ import re
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Callable
 
 from ...errors import InputFileError
+from ...safeinput import open_zip, read_member
 from ...sources import register
 from ..model import RawSegment, RawTranscript
 from . import TRANSCRIPTS
@@ -149,10 +149,7 @@ def _find_member(names: list[str], target: str) -> str | None:
 
 
 def _read_member(archive: zipfile.ZipFile, member: str, shown: str) -> bytes:
-    try:
-        return archive.read(member)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise InputFileError(f"{member} inside the .qdpx cannot be read (damaged zip: {exc})", file=shown) from None
+    return read_member(archive, member, shown)  # bounded, and a damaged member is one line
 
 
 def _source_text(archive: zipfile.ZipFile, path: Path, base: str, source_path: str, name: str, shown: str) -> str:
@@ -217,10 +214,7 @@ def detect(path: Path) -> bool:
           description=("REFI-QDA project from QualCoder, MAXQDA, NVivo or ATLAS.ti: text sources, codebook, "
                        "coders, cases and codings"))
 def read(path: Path, shown: str) -> list[RawTranscript]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputFileError("cannot open as a REFI-QDA project (.qdpx is a zip file)", file=shown) from None
+    archive = open_zip(path, shown, "cannot open as a REFI-QDA project (.qdpx is a zip file)")
     with archive:
         root = _project_root(archive, shown)
         ns = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
@@ -271,6 +265,12 @@ def _coding(coding: ET.Element, ns: str, where: str, shown: str, codes: dict[str
     return users.get(_guid(coding.get("creatingUser") or fallback_user), "coder"), codes[code_guid]
 
 
+def _position(value: str | None) -> int:
+    if value is None or not re.fullmatch(r"\s*[0-9]{1,15}\s*", value):  # int() would take "1_0" and "١"
+        raise ValueError(value)
+    return int(value)
+
+
 def _transcript(source: ET.Element, ns: str, archive: zipfile.ZipFile, path: Path, base: str, shown: str,
                 users: dict[str, str], codes: dict[str, str], owners: dict[str, str], utf16: bool,
                 crlf_as_one: bool) -> RawTranscript:
@@ -284,8 +284,8 @@ def _transcript(source: ET.Element, ns: str, archive: zipfile.ZipFile, path: Pat
     for number, selection in enumerate(source.findall(f"{ns}PlainTextSelection"), 1):
         where = f"source {name!r} selection {number}"
         try:
-            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
-        except (TypeError, ValueError):
+            start, end = _position(selection.get("startPosition")), _position(selection.get("endPosition"))
+        except (AttributeError, ValueError):
             raise InputFileError(f"{where} has no whole-number startPosition/endPosition", file=shown) from None
         if start > end:
             raise InputFileError(f"{where} starts at {start} after its end {end}", file=shown)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ...errors import InputFileError
+from ...safeinput import strict_int
 from ...survey.readers import normal_name
 from ...survey.readers.tabular import read_sheet
 from ...sources import register
@@ -67,7 +68,7 @@ def read(path: Path, shown: str, transcripts: dict[str, RawTranscript]) -> Itera
             continue
         if has_offsets and cell("start") != "":
             try:
-                start, end = int(float(cell("start"))), int(float(cell("end")))
+                start, end = strict_int(cell("start")), strict_int(cell("end"))
             except ValueError:
                 yield name, SegmentProblem(coder, code, where, shown, "start and end must be whole numbers")
                 continue
@@ -78,7 +79,15 @@ def read(path: Path, shown: str, transcripts: dict[str, RawTranscript]) -> Itera
             yield name, RawSegment(coder, code, start, end, where, shown)
             continue
         quote = cell("quote")
-        occurrence = int(float(cell("occurrence") or 1))
+        try:
+            occurrence = strict_int(cell("occurrence") or "1")
+        except ValueError:
+            yield name, SegmentProblem(coder, code, where, shown, "occurrence must be a whole number (1 = the first "
+                                       "time the quote appears)")
+            continue
+        if not 1 <= occurrence <= len(transcript.text) + 1:
+            yield name, SegmentProblem(coder, code, where, shown, f"occurrence {occurrence}: expected 1 or more")
+            continue
         position = -1
         for _ in range(max(1, occurrence)):
             position = transcript.text.find(quote, position + 1) if quote else -1

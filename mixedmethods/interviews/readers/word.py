@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from ...errors import InputFileError
+from ...safeinput import open_zip, read_member
 from ...sources import register
 from ..model import RawSegment, RawTranscript
 from . import TRANSCRIPTS
@@ -24,11 +25,11 @@ from .plain import build_transcript
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _comments(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+def _comments(archive: zipfile.ZipFile, shown: str) -> dict[str, tuple[str, str]]:
     """Comment id -> (author, text)."""
     if "word/comments.xml" not in archive.namelist():
         return {}
-    root = ET.fromstring(archive.read("word/comments.xml"))
+    root = ET.fromstring(read_member(archive, "word/comments.xml", shown))
     found = {}
     for comment in root.iter(f"{W}comment"):
         text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in comment.iter(f"{W}p")).strip()
@@ -39,10 +40,10 @@ def _comments(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
 def extract(path: Path, shown: str) -> tuple[str, dict[str, tuple[int | None, int | None]], dict[str, tuple[str, str]]]:
     """Plain text of the body, comment ranges in it (id -> (start, end)), and the comments."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            body = ET.fromstring(archive.read("word/document.xml"))
-            comments = _comments(archive)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError) as exc:
+        with open_zip(path, shown, "cannot read as a Word .docx file") as archive:
+            body = ET.fromstring(read_member(archive, "word/document.xml", shown))
+            comments = _comments(archive, shown)
+    except (KeyError, ET.ParseError) as exc:
         raise InputFileError(f"cannot read as a Word .docx file ({type(exc).__name__}); is it complete?",
                              file=shown) from None
     pieces: list[str] = []
@@ -84,6 +85,12 @@ def read(path: Path, shown: str) -> list[RawTranscript]:
     return [read_transcript(path, shown)]
 
 
+def _comment_order(item: tuple[str | None, tuple[str, str]]) -> tuple[int, str]:
+    """Word numbers comments 0, 1, 2...; other tools write ids such as ``c0``: those follow, by their text."""
+    ident = item[0] or ""
+    return (int(ident), "") if ident.isascii() and ident.isdigit() else (1 << 62, ident)
+
+
 def read_transcript(path: Path, shown: str) -> RawTranscript:
     """One .docx transcript with the segments of its comments and inline tags."""
     raw, ranges, comments = extract(path, shown)
@@ -95,7 +102,7 @@ def read_transcript(path: Path, shown: str) -> RawTranscript:
     from .tags import strip_tags
 
     _, _, tag_map = strip_tags(raw[offset:], shown, "coder")
-    for number, (comment_id, (author, code)) in enumerate(sorted(comments.items(), key=lambda c: int(c[0])), 1):
+    for number, (comment_id, (author, code)) in enumerate(sorted(comments.items(), key=_comment_order), 1):
         start, end = ranges.get(comment_id, (None, None))
         where = f"comment {number}"
         if start is None or end is None:

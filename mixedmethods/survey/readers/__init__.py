@@ -89,6 +89,6 @@ def read_survey(path: Path, questionnaire, shown: str, reader: str = "auto", col
             raise InputFileError(f"unknown reader {reader!r}; expected one of auto, "
                                  f"{', '.join(sources.names('survey'))}", file=shown)
     raw: RawSurvey = chosen.read(sheet, questionnaire, shown)
-    raw.notes[:0] = notes
+    raw.notes[:0] = [*sheet.notes, *notes]
     settle_stamps(raw, date_order, shown)
     return raw

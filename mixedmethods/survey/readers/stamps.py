@@ -66,12 +66,17 @@ def decide_order(stamps: list[tuple[int, str]], declared: str | None, hint: str 
 
 
 def iso_stamp(stamp: str, order: str) -> str:
-    """A time stamp as ISO 8601 (``2026-11-25T14:03:12``); year-first and unreadable ones are returned as written.
+    """A time stamp as ISO 8601 (``2026-11-25T14:03:12``); year-first and unreadable ones are returned as written,
+    a clock time that is no time of day (``25:61``) raises ``ValueError``.
 
     >>> iso_stamp("25/11/2026 2:03:12 PM", "dmy"), iso_stamp("3/4/2026", "mdy")
     ('2026-11-25T14:03:12', '2026-03-04')
     """
     match = _STAMP.match(stamp.strip())
+    if match and match["time"]:
+        hour, minute, *second = (int(x) for x in match["time"].split(":"))
+        if hour > (12 if match["ampm"] else 23) or minute > 59 or (second and second[0] > 59):
+            raise ValueError(f"{match['time']!r} is not a time of day")
     if not match or len(match["a"]) == 4:
         return stamp
     a, b, c = int(match["a"]), int(match["b"]), int(match["c"])
@@ -96,4 +101,9 @@ def settle_stamps(raw: "RawSurvey", declared: str | None, shown: str) -> None:
     order = decide_order(stamps, declared, raw.date_hint, shown, raw.stamp_column or "submitted_at")
     for row in raw.rows:
         if row.submitted_at:
-            row.submitted_at = iso_stamp(row.submitted_at, order)
+            try:
+                row.submitted_at = iso_stamp(row.submitted_at, order)
+            except ValueError as exc:  # 25:61 would be stored as a time and sort duplicates wrongly
+                raise InputFileError(f"time stamp {row.submitted_at!r}: {exc} (hours up to 23, minutes and seconds "
+                                     "up to 59)", file=shown, row=row.row, column=raw.stamp_column or "submitted_at"
+                                     ) from None

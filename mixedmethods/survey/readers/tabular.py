@@ -30,6 +30,7 @@ class Sheet:
     encoding: str = "utf-8"
     delimiter: str | None = None
     others: dict[str, "Sheet"] = field(default_factory=dict)  # further worksheets of an .xlsx, by name
+    notes: list[tuple[int, str | None, str]] = field(default_factory=list)  # (row, column, why): cells not read
 
 
 def _cell(value: object) -> str:
@@ -88,6 +89,11 @@ def read_csv(path: Path, shown: str) -> Sheet:
             if len(values) > len(header):
                 raise InputFileError(f"{len(values)} cells but the header has {len(header)} columns; check the "
                                      "delimiter and quotes", file=shown, line=line)
+            if len(values) == 1 < len(header):
+                other = next((d for d in DELIMITERS if d != delimiter and values[0].count(d) >= len(header) - 1), None)
+                if other is not None:  # a comma header over semicolon rows would store responses with no answers
+                    raise InputFileError(f"this row is separated by {other!r} but the header by {delimiter!r}; save "
+                                         "the export again with one delimiter", file=shown, line=line)
             rows.append([v.strip() for v in values] + [""] * (len(header) - len(values)))
             numbers.append(line)
     except StopIteration:
@@ -105,26 +111,63 @@ def read_xlsx(path: Path, shown: str) -> Sheet:
     """
     from openpyxl import load_workbook
 
+    from ...safeinput import check_zip_file
+
+    check_zip_file(path, shown, "cannot open as an Excel workbook")  # a zip bomb is refused before openpyxl inflates it
+    formulas = None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        if _has_formulas(path):  # formulas without a saved value read as empty: find them to say so
+            formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
         raise InputFileError(f"cannot open as an Excel workbook ({type(exc).__name__}); is the file complete?",
                              file=shown) from None
     try:
-        first = _worksheet(book.worksheets[0], shown, required=True)
+        if not book.worksheets:
+            raise InputFileError("the workbook has no worksheet", file=shown)
+        first = _worksheet(book.worksheets[0], shown, required=True,
+                           formulas=formulas.worksheets[0] if formulas is not None else None)
         for worksheet in book.worksheets[1:]:
             other = _worksheet(worksheet, shown, required=False)
             if other is not None and other.header:
                 first.others[worksheet.title] = other
+    except InputFileError:
+        raise
+    except Exception as exc:  # damaged XML inside the workbook surfaces only while its rows are read
+        raise InputFileError(f"cannot read the Excel workbook ({type(exc).__name__}); is the file complete?",
+                             file=shown) from None
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
     return first
 
 
-def _worksheet(worksheet, shown: str, required: bool) -> Sheet | None:
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the (already checked) workbook holds a formula element."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as part:
+                    tail = b""
+                    while chunk := part.read(1024 ** 2):
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk or b":f>" in tail + chunk:
+                            return True
+                        tail = chunk[-8:]
+    return False
+
+
+def _worksheet(worksheet, shown: str, required: bool, formulas=None) -> Sheet | None:
+    from openpyxl.utils import get_column_letter
+
     iterator = worksheet.iter_rows(values_only=True)
+    formula_rows = formulas.iter_rows(values_only=True) if formulas is not None else None
     try:
         header = [_cell(v) for v in next(iterator)]
+        if formula_rows is not None:
+            next(formula_rows, None)
     except StopIteration:
         if not required:
             return None
@@ -132,12 +175,25 @@ def _worksheet(worksheet, shown: str, required: bool) -> Sheet | None:
     while header and not header[-1]:
         header.pop()
     rows, numbers = [], []
+    notes: list[tuple[int, str | None, str]] = []
     for number, values in enumerate(iterator, start=2):
         cells = [_cell(v) for v in values[: len(header)]]
+        beyond = next((i for i, v in enumerate(values[len(header):], len(header)) if _cell(v)), None)
+        if beyond is not None and required:  # never dropped silently: a note names the cell
+            notes.append((number, None, f"cell {get_column_letter(beyond + 1)}{number} is right of the last "
+                          "header and was not read; give its column a header"))
+        if formula_rows is not None:
+            written = next(formula_rows, ())
+            for index, cell in enumerate(cells):
+                text = written[index] if index < len(written) else None
+                if not cell and isinstance(text, str) and text.startswith("="):
+                    notes.append((number, header[index] or None, f"cell {get_column_letter(index + 1)}{number} holds "
+                                  "a formula with no saved value (read as empty); open and save the file in Excel, "
+                                  "or paste values"))
         if any(cells):
             rows.append(cells + [""] * (len(header) - len(cells)))
             numbers.append(number)
-    return Sheet(header, rows, numbers)
+    return Sheet(header, rows, numbers, notes=notes)
 
 
 def read_sheet(path: Path, shown: str) -> Sheet:
