@@ -216,11 +216,13 @@ class Pipeline:
 
     @contextmanager
     def _import(self, kind: str, path: Path) -> Iterator[int]:
-        from mixedmethods.importing import begin_import
+        from mixedmethods.importing import StoredNames, begin_import
 
         self.conn.execute("BEGIN")
         try:
-            _, import_id = begin_import(self.conn, [], kind, path.name, "0" * 64, "fuzz", {}, {path.name: "0" * 64})
+            names = StoredNames(self.participants, "+1", self.key)
+            _, import_id = begin_import(self.conn, [], kind, path.name, "0" * 64, "fuzz", {}, {path.name: "0" * 64},
+                                        names)
             yield import_id
         finally:
             self.conn.execute("ROLLBACK")
