@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .identity_matching import IdentityMatcher, fold
-from .privacy import _DIGIT_RUN, _EMAIL, Participants, Redactor, load_key
+from .privacy import _DIGIT_RUN, Participants, Redactor, email_spans, load_key
 
 # Texts scanned together are joined with this: longer than any separator a match may span, and a line end.
 _JOIN = "\n\n\n\n\n"
@@ -101,8 +101,8 @@ class LeakFinder:
         for match in self.matcher.names_in_folded(_JOIN.join(folded)):
             found.append((items[bisect.bisect_right(folded_starts, match.start) - 1][0], match.kind,
                           match.participant_id))
-        for match in _EMAIL.finditer(raw):
-            index = bisect.bisect_right(starts, match.start()) - 1
+        for start, _ in email_spans(raw):
+            index = bisect.bisect_right(starts, start) - 1
             if not isinstance(texts[index], Markup):
                 found.append((items[index][0], "e-mail address", None))
         phoned = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _DIGIT_RUN.finditer(raw)})

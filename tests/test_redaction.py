@@ -50,6 +50,8 @@ REDACTED = [  # (text, expected)
     # A group of the number that starts with 00 is not an international prefix (it was, and the number stayed).
     ("You can reach me on +1 246 555 0010 if you need more.", "You can reach me on [phone] if you need more."),
     ("Paris: +33 1 42 68 00 12", "Paris: [phone]"),
+    # Two addresses glued together: the second must not escape (the linear pattern starts only after a space).
+    ("write a.b@example.org+c@example.net now", "write [e-mail][e-mail] now"),
 ]
 
 
