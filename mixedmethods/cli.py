@@ -391,8 +391,12 @@ def interviews_export_qdpx(study_dir: Path, target: Path) -> None:
     """Write the pseudonymised transcripts, codebook, coders and codings as a REFI-QDA project.
 
     Open OUT.qdpx in QualCoder (Project > Import REFI-QDA project) or another
-    QDA package. Each interviewee is a case with their survey answers (group,
-    role, region...) as variables. Only pseudonymised text leaves the store.
+    QDA package. Each interviewee is a case with their group and profile
+    answers (the questionnaire's `role: profile` questions) as variables.
+    Only pseudonymised text leaves the store. Outside the study's private/
+    folder the profile answers are written only if every combination is
+    shared by at least k interviewees (report.min_cell_size); else only the
+    group, and the command says so.
 
     \b
     Example:
@@ -404,6 +408,9 @@ def interviews_export_qdpx(study_dir: Path, target: Path) -> None:
     counts = export_qdpx(load_study(study_dir), target)
     click.echo(f"wrote {target}: {counts['sources']} transcripts, {counts['codings']} codings by "
                f"{counts['coders']} coders, {counts['cases']} cases")
+    if counts["profile_left_out"]:
+        click.echo(f"profile answers left out of the cases: {counts['profile_left_out']} interviewees would be "
+                   "the only ones with theirs; export into the study's private/ folder to keep them")
 
 
 @cli.group(cls=_Group)

@@ -494,3 +494,29 @@ def test_status_counts_respondents_unique_on_the_profile(demo_study):
     keys = [tuple(sorted(p.items())) for p in people.values()]
     unique = sum(1 for key in keys if keys.count(key) == 1)
     assert profile and counts["survey"]["unique_on_profile"] == unique
+
+
+def test_qdpx_export_keeps_profile_answers_only_where_they_cannot_single_out(fresh_demo: Path, run, tmp_path: Path):
+    import zipfile
+
+    from mixedmethods.study import load_study
+
+    questionnaire = load_study(fresh_demo).questionnaire()
+    profile = [q.id for q in questionnaire.profile_questions() if q.id != questionnaire.group_question]
+    assert profile  # the demo marks profile questions
+
+    def variables(target: Path) -> list[str]:
+        with zipfile.ZipFile(target) as archive:
+            project = archive.read("project.qde").decode("utf-8")
+        return re.findall(r'<Variable guid="[^"]+" name="([^"]+)"', project)
+
+    outside = tmp_path / "shared.qdpx"
+    result = run("interviews", "export-qdpx", fresh_demo, outside)
+    assert result.exit_code == 0
+    # 24 interviewees over the demo's profile combinations: some are alone in theirs, so only the group goes out.
+    assert "profile answers left out of the cases" in result.output
+    assert variables(outside) == ["group"]
+    inside = fresh_demo / "private" / "exports" / "coded.qdpx"
+    result = run("interviews", "export-qdpx", fresh_demo, inside)
+    assert result.exit_code == 0 and "left out" not in result.output
+    assert variables(inside) == ["group", *profile]

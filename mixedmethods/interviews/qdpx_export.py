@@ -70,6 +70,8 @@ def export_qdpx(study: Study, target: Path) -> dict[str, int]:
         if question.id != questionnaire.group_question:
             variable_kinds.setdefault(question.id, VARIABLE_KINDS.get(question.type, TEXT_KIND))
 
+    variable_kinds, unique = _shareable(variable_kinds, transcripts, attributes, study, target)
+
     ET.register_namespace("", NS)
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     project = ET.Element(_q("Project"), {"name": f"{next(iter(study.title.values()))} (pseudonymised)",
@@ -127,4 +129,25 @@ def export_qdpx(study: Study, target: Path) -> dict[str, int]:
         for name, text in files.items():
             archive.writestr(name, text.encode("utf-8"))
     return {"sources": len(transcripts), "codings": len(segments), "cases": len(by_participant),
-            "coders": len(coders)}
+            "coders": len(coders), "profile_left_out": unique}
+
+
+def _shareable(variable_kinds: dict, transcripts: list, attributes: dict, study: Study, target: Path
+               ) -> tuple[dict, int]:
+    """The case variables that may go into ``target``, and how many interviewees were unique on the profile.
+
+    Group and profile answers on one case per interviewee are a participant-level file: outside the
+    study's private/ folder they are written only when every combination is shared by at least k
+    interviewees (k-anonymity, :func:`mixedmethods.disclosure.is_k_anonymous`); else only the group.
+    """
+    import pandas as pd
+
+    from ..disclosure import is_k_anonymous, unique_count
+
+    if len(variable_kinds) <= 1 or study.private_dir.resolve() in target.resolve().parents:
+        return variable_kinds, 0
+    people = dict.fromkeys(row["participant_id"] for row in transcripts)
+    frame = pd.DataFrame([{name: attributes.get(p, {}).get(name) for name in variable_kinds} for p in people])
+    if is_k_anonymous(frame, list(variable_kinds), study.report.min_cell_size):
+        return variable_kinds, 0
+    return {"group": variable_kinds["group"]}, unique_count(frame, list(variable_kinds))
