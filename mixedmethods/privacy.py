@@ -403,14 +403,3 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
     if before[-1:].isalnum() or after[:1].isalnum():
         return True
     return bool(re.fullmatch(r"\d[\-./:]", before) or re.match(r"[\-./:,]\d|[\-/:_]\w|,\s?-\d", after))
-
-
-def suppress_small_counts(counts: "object", k: int) -> "object":
-    """Replace counts in 1..k-1 of a pandas DataFrame/Series by NA (to be shown as "< k").
-
-    Zero is kept: an empty cell discloses nothing about a person. The rule is
-    the minimum-cell-size threshold of statistical disclosure control
-    (Hundepool et al., 2012, *Statistical Disclosure Control*, Wiley, ch. 5).
-    """
-    mask = (counts > 0) & (counts < k)  # type: ignore[operator]
-    return counts.mask(mask)  # type: ignore[attr-defined]
