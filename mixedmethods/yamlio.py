@@ -64,7 +64,21 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    """A text value; control characters (written as escapes such as "\\v" in quotes) are refused: a Word
+    report cannot hold them, so a title or label with one would stop ``build``."""
+    from .safeinput import CONTROL
+
+    text = loader.construct_scalar(node)
+    found = CONTROL.search(text)
+    if found:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"control character U+{ord(found.group()):04X} in a text; remove it", node.start_mark)
+    return text
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 

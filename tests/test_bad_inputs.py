@@ -240,3 +240,14 @@ def test_hostile_input_is_one_line_and_exit_2(tmp_path: Path, run, what, setup, 
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_control_character_in_study_yaml_is_one_line_not_a_build_crash(small_study, run):
+    config = small_study / "study.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  en: My mixed-methods study",
+                                                                 '  en: "My\\vstudy"', 1), encoding="utf-8")
+    result = run("build", small_study)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: {small_study / 'study.yaml'}, line 3: not valid YAML: control character U+000B in a text; "
+        "remove it"]

@@ -28,7 +28,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_a_disk_full_during_build_leaves_the_previous_report_whole(built_chat_study: Path, monkeypatch):
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "No space left on device"),
+                                         (errno.EROFS, "Read-only file system"), (errno.EACCES, "Permission denied")])
+def test_a_disk_full_during_build_leaves_the_previous_report_whole(built_chat_study: Path, monkeypatch, code, words):
     from click.testing import CliRunner
 
     from mixedmethods.cli import cli
@@ -43,7 +45,7 @@ def test_a_disk_full_during_build_leaves_the_previous_report_whole(built_chat_st
         calls.append(path)
         if len(calls) == 2:  # the second document: half written, then the disk is full
             path.write_bytes(b"PK\x03\x04 half a docx")
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            raise OSError(code, words, str(path))  # as the OS reports a full disk or a read-only folder
         return original(self, path)
 
     original = ReportDocument.save
@@ -52,7 +54,7 @@ def test_a_disk_full_during_build_leaves_the_previous_report_whole(built_chat_st
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     message = result.output.strip().splitlines()
-    assert len(message) == 1 and "No space left on device" in message[0], result.output
+    assert len(message) == 1 and words in message[0], result.output
     assert f"report/{calls[1].name}" in message[0]  # the file as the user knows it, not the staging copy
     assert snapshot(report) == before                    # not one byte of the previous report changed
     assert not list(report.glob(".building-*"))

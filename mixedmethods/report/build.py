@@ -129,6 +129,14 @@ def build_report(study: Study, language: str | None = None,
             where = out / where.relative_to(staging)
         raise OutputError(f"cannot write the report ({exc.strerror or exc}); the previous report files are "
                           "left as they were", file=study.relative(where)) from None
+    except ValueError as exc:
+        if "XML compatible" not in str(exc):
+            raise
+        # Data are cleaned at import and YAML texts refused at load; what is left is a label from another source
+        # (an XLSForm cell, a template text) holding a control character.
+        raise OutputError("a text of the report holds a control character (from the questionnaire, codebook or "
+                          "templates?); remove it; the previous report files are left as they were",
+                          file=study.relative(out)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
