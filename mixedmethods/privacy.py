@@ -391,6 +391,10 @@ def _region(country_code: str | None) -> str | None:
 def _not_a_phone(text: str, start: int, end: int) -> bool:
     """Whether a phone-shaped match is a date, a time stamp, an amount or part of a longer number or symbol."""
     found = text[start:end].strip()
+    # Fewer than seven digits is no one's number: the matcher, set to some countries (GB, DE), accepts
+    # "(2000" or "23–28" in a text that holds seven digits elsewhere (a year and pages in a reference).
+    if sum(c.isdigit() for c in found) < 7:
+        return True
     if _DATE.search(found) or _YEARS.fullmatch(found) or _COMPACT_DATE.fullmatch(found):
         return True
     if not found.startswith("+") and _THOUSANDS.fullmatch(found):

@@ -167,3 +167,12 @@ def test_a_transcript_naming_someone_without_accents_is_stored_redacted_with_its
     (stored,) = query(small_study, "SELECT text FROM transcripts")[0]
     assert "Lefevre" not in stored and "P-BRUNO002 replies" in stored
     assert query(small_study, "SELECT quote FROM coded_segments") == [("P-BRUNO002 replies within the hour.",)]
+
+
+@pytest.mark.parametrize("country", ["+44", "+49", "+1", None])
+def test_years_and_pages_of_a_reference_are_not_phone_numbers(country):
+    # Found with a UK study: the matcher accepted "(2000" and "23–28" because the DOI holds seven digits.
+    text = ("Bonett, D. G., & Wright, T. A. (2000). Sample size requirements. Psychometrika, 65(1), 23–28. "
+            "https://doi.org/10.1007/BF02294183")
+    assert Redactor(PEOPLE, country)(text) == text
+    assert Redactor(PEOPLE, country)("ring +44 20 7946 0958 or +49 30 901820") == "ring [phone] or [phone]"

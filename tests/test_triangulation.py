@@ -102,7 +102,7 @@ def test_convergence_rules_by_hand(group_a, group_b, correlation, expected):
     assert verdict(group_a, group_b, correlation)[0] == expected
 
 
-def test_spearman_equals_r_cor_test_and_fisher_z_interval():
+def test_spearman_equals_r_cor_test_with_the_bonett_wright_interval():
     import numpy as np
     import pandas as pd
 
@@ -118,9 +118,10 @@ def test_spearman_equals_r_cor_test_and_fisher_z_interval():
     finally:
         statistics.MIN_PAIRS = old
     assert result["n"] == 9 and result["rho"] == pytest.approx(0.6)
-    # Fisher z by hand: atanh(.6) -+ 1.96 / sqrt(9 - 3) -> tanh -> [-.1066, .9039]
-    z, se = np.arctanh(0.6), 1 / np.sqrt(6)
-    assert result["CI95_low"] == pytest.approx(np.tanh(z - 1.959964 * se), abs=1e-4)
-    assert result["CI95_high"] == pytest.approx(np.tanh(z + 1.959964 * se), abs=1e-4)
+    # Bonett & Wright (2000) by hand: z = atanh(.6) = .693147; SE = sqrt((1 + .36 / 2) / (9 - 3)) = .443471;
+    # .693147 -+ 1.959964 * .443471 = [-.176037, 1.562331] -> tanh -> [-.1742, .9158]
+    # (the Pearson SE 1 / sqrt(6) would give the narrower [-.1066, .9039]).
+    assert result["CI95_low"] == pytest.approx(-0.1742, abs=1e-4)
+    assert result["CI95_high"] == pytest.approx(0.9158, abs=1e-4)
     # Below the minimum number of pairs no coefficient is reported.
     assert np.isnan(statistics.spearman(x, y)["rho"])

@@ -5,7 +5,11 @@
 * **Correlation** between two sources' indicators over the participants who
   are in both: Spearman's rho (ranks, because the indicators are ordinal
   scores, shares and counts with skewed distributions), p from pingouin
-  (scipy), 95% CI by Fisher's z transformation (pingouin ``compute_esci``).
+  (scipy), 95% CI by Fisher's z transformation with the standard error
+  Bonett & Wright (2000) give for Spearman's rho, sqrt((1 + rho^2 / 2) / (n - 3)):
+  the Pearson one, 1 / sqrt(n - 3), is too narrow for rho (Bonett, D. G., &
+  Wright, T. A. (2000). Sample size requirements for estimating Pearson,
+  Kendall and Spearman correlations. Psychometrika, 65(1), 23-28).
   With fewer than :data:`MIN_PAIRS` pairs no coefficient is reported.
 * **Group comparison** of each indicator over the groups that have at least
   :data:`MIN_GROUP` people (and at least the study's k) with a value:
@@ -46,7 +50,7 @@ def oriented(frame: "pd.DataFrame", construct: "Construct", source: str) -> "pd.
 
 
 def spearman(x: "pd.Series", y: "pd.Series") -> dict[str, float]:
-    """n, rho, CI95 (Fisher z) and two-sided p over complete pairs; rho etc. NaN below MIN_PAIRS."""
+    """n, rho, CI95 (Fisher z, Bonett-Wright SE) and two-sided p over complete pairs; NaN below MIN_PAIRS."""
     import pandas as pd
     import pingouin as pg
 
@@ -56,8 +60,18 @@ def spearman(x: "pd.Series", y: "pd.Series") -> dict[str, float]:
         return {"n": n, "rho": math.nan, "CI95_low": math.nan, "CI95_high": math.nan, "p": math.nan}
     result = pg.corr(pair.iloc[:, 0], pair.iloc[:, 1], method="spearman")
     rho = float(result["r"].iloc[0])
-    low, high = pg.compute_esci(stat=rho, nx=n, eftype="r", decimals=6)
-    return {"n": n, "rho": rho, "CI95_low": float(low), "CI95_high": float(high), "p": float(result["p_val"].iloc[0])}
+    low, high = _bonett_wright_interval(rho, n)
+    return {"n": n, "rho": rho, "CI95_low": low, "CI95_high": high, "p": float(result["p_val"].iloc[0])}
+
+
+def _bonett_wright_interval(rho: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """CI of Spearman's rho: tanh(atanh(rho) -+ z * sqrt((1 + rho^2 / 2) / (n - 3))) (Bonett & Wright, 2000)."""
+    from scipy.stats import norm
+
+    if abs(rho) >= 1:  # a perfect rank correlation: the transformation has no finite value
+        return rho, rho
+    half = norm.ppf(0.5 + level / 2) * math.sqrt((1 + rho ** 2 / 2) / (n - 3))
+    return math.tanh(math.atanh(rho) - half), math.tanh(math.atanh(rho) + half)
 
 
 def construct_statistics(frame: "pd.DataFrame", constructs: list["Construct"], groups: list[str], test: str,
