@@ -340,28 +340,25 @@ def built_demo(tmp_path_factory, demo_study) -> Path:
     return root
 
 
-def true_interviewed(root: Path) -> dict[str, int]:
+def counts_by_group(root: Path, sql: str) -> dict[str, int]:
+    """``{group: count}`` from a two-column query on the study's store (the truth the attack compares with)."""
     import sqlite3
 
     conn = sqlite3.connect(root / "store.sqlite")
     try:
-        rows = conn.execute("SELECT p.grp, COUNT(DISTINCT t.participant_id) FROM transcripts t "
-                            "JOIN participants p USING (participant_id) GROUP BY p.grp").fetchall()
+        return dict(conn.execute(sql).fetchall())
     finally:
         conn.close()
-    return dict(rows)
+
+
+def true_interviewed(root: Path) -> dict[str, int]:
+    return counts_by_group(root, "SELECT p.grp, COUNT(DISTINCT t.participant_id) FROM transcripts t "
+                                 "JOIN participants p USING (participant_id) GROUP BY p.grp")
 
 
 def true_chat_messages(root: Path) -> dict[str, int]:
-    import sqlite3
-
-    conn = sqlite3.connect(root / "store.sqlite")
-    try:
-        rows = conn.execute("SELECT c.grp, COUNT(*) FROM chat_messages m JOIN chats c USING (chat_id) "
-                            "WHERE m.kind != 'system' GROUP BY c.grp").fetchall()
-    finally:
-        conn.close()
-    return dict(rows)
+    return counts_by_group(root, "SELECT c.grp, COUNT(*) FROM chat_messages m JOIN chats c USING (chat_id) "
+                                 "WHERE m.kind != 'system' GROUP BY c.grp")
 
 
 def attack(root: Path, respondents: dict[str, int]) -> list[str]:
