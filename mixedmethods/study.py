@@ -77,6 +77,11 @@ class ChatOptions:
     session_gap_minutes: int = 60  # a silence longer than this ends a conversation
 
 
+@dataclass
+class TriangulationOptions:
+    smallest_effect: float = 0.10  # smallest effect of interest, as r (mixedmethods.triangulation.convergence)
+
+
 EXPORTS = ("private", "public")  # where participants.csv/.sav go (docs/study-folder.md, docs/privacy.md)
 
 
@@ -105,6 +110,7 @@ class Study:
     chat_sources: list[ChatSource] = field(default_factory=list)
     chats: ChatOptions = field(default_factory=ChatOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
+    triangulation: TriangulationOptions = field(default_factory=TriangulationOptions)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -192,8 +198,8 @@ def load_study(root: Path) -> Study:
     if not path.is_file():
         raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
     data = load_yaml(path, display=shown)
-    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report"},
-                      "study.yaml", shown)
+    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report",
+                             "triangulation"}, "study.yaml", shown)
     if "title" not in top:
         raise _fail("missing required key 'title'", shown, top)
     languages = top.get("languages", ["en"])
@@ -287,7 +293,8 @@ def load_study(root: Path) -> Study:
     title = _labels(top["title"], "title", shown, top.line_of("title"))
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
-                 interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report)
+                 interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report,
+                 triangulation=_triangulation_options(top, shown))
 
 
 def _groups(top: LineDict, root: Path, shown: str) -> dict[str, dict[str, str]]:
@@ -404,6 +411,18 @@ def _chat_options(top: LineDict, shown: str) -> ChatOptions:
             raise _fail("chats.session_gap_minutes: expected whole minutes from 1 to 1440", shown, raw,
                         "session_gap_minutes")
         options.session_gap_minutes = gap
+    return options
+
+
+def _triangulation_options(top: LineDict, shown: str) -> TriangulationOptions:
+    raw = _check_keys(top.get("triangulation", LineDict()), {"smallest_effect"}, "triangulation", shown)
+    options = TriangulationOptions()
+    if "smallest_effect" in raw:
+        value = raw["smallest_effect"]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1:
+            raise _fail(f"triangulation.smallest_effect: expected a correlation r above 0 and below 1 (e.g. 0.1), "
+                        f"got {value!r}", shown, raw, "smallest_effect")
+        options.smallest_effect = float(value)
     return options
 
 

@@ -201,7 +201,8 @@ def test_sparse_larger_table_gets_a_monte_carlo_p_labelled_as_such():
 # --- convergence with three groups -------------------------------------------------------------------
 
 def row(p: float, **locations: float) -> dict:
-    return {"p_holm": p, "k": len(locations), "effect_size": 0.3,
+    # Issue 12: a k-group source shows a difference when its test gives p < .05 (epsilon2 has no sign).
+    return {"p": p, "k": len(locations), "effect": "epsilon2", "effect_size": 0.3,
             **{f"location.{g}": v for g, v in locations.items()}}
 
 
@@ -212,15 +213,16 @@ def row(p: float, **locations: float) -> dict:
     (row(.01, a=1, b=2, c=3), row(.02, a=30, b=20, c=10), "dissonance"),
     # One shows it, the other orders the groups mostly alike (tau = 1/3 > 0): partial agreement.
     (row(.01, a=1, b=2, c=3), row(.40, a=1, b=3, c=2), "partial agreement"),
-    # One shows it, the other mostly reversed (tau = -1/3): silence.
-    (row(.01, a=1, b=2, c=3), row(.40, a=2, b=3, c=1), "silence"),
+    # One shows it, the other (epsilon2 .3, above the smallest effect of interest) mostly reversed (tau = -1/3):
+    # dissonance (issue 12; the first rules coded silence).
+    (row(.01, a=1, b=2, c=3), row(.40, a=2, b=3, c=1), "dissonance"),
     # Only two groups in common (one too small in the second source): the order of those two decides.
     (row(.01, a=1, b=2, c=3), row(.02, a=5, c=9), "agreement"),
 ])
 def test_convergence_with_three_groups_reads_the_order_of_the_groups(group_a, group_b, expected):
     from mixedmethods.triangulation.convergence import verdict
 
-    assert verdict(group_a, group_b, None)[0] == expected
+    assert verdict(group_a, group_b, None)["verdict"] == expected
 
 
 # --- whole studies with 3, 1 and under-k groups -------------------------------------------------------

@@ -79,27 +79,33 @@ def test_participant_frame_and_coverage_on_the_demo(demo_study: Path, query):
 from mixedmethods.triangulation.convergence import verdict  # noqa: E402
 
 
+def _diff(effect: float, low: float, high: float) -> dict:
+    """A two-group comparison with its 95% interval (r_rb) and 11 + 13 people."""
+    return {"effect": "r_rb", "effect_size": effect, "effect_CI95_low": low, "effect_CI95_high": high,
+            "n1": 11, "n2": 13}
+
+
+# Issue 12: verdicts from effect sizes and intervals (tests/test_convergence_rules.py has every rule).
 @pytest.mark.parametrize("group_a, group_b, correlation, expected", [
-    # Both sources show the group difference, same way: agreement.
-    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": .3}, None, "agreement"),
+    # Both sources show the group difference (intervals exclude 0), same way: agreement.
+    (_diff(.6, .3, .8), _diff(.3, .05, .5), None, "agreement"),
     # Both show it, opposite ways: dissonance.
-    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": -.3}, None, "dissonance"),
-    # A significant negative correlation is dissonance even when the groups agree.
-    ({"p_holm": .001, "effect_size": .6}, {"p_holm": .01, "effect_size": .3},
-     {"rho": -.45, "p_holm": .002}, "dissonance"),
+    (_diff(.6, .3, .8), _diff(-.3, -.5, -.05), None, "dissonance"),
+    # A negative correlation whose interval excludes 0 is dissonance even when the groups agree.
+    (_diff(.6, .3, .8), _diff(.3, .05, .5), {"rho": -.45, "CI95_low": -.7, "CI95_high": -.1, "n": 40}, "dissonance"),
     # Neither group difference is clear but the indicators correlate positively: agreement.
-    ({"p_holm": .4, "effect_size": .1}, {"p_holm": .6, "effect_size": .05}, {"rho": .5, "p_holm": .01}, "agreement"),
+    (_diff(.1, -.3, .45), _diff(.05, -.35, .4), {"rho": .5, "CI95_low": .2, "CI95_high": .7, "n": 40}, "agreement"),
     # One clear difference, the other source points the same way: partial agreement.
-    ({"p_holm": .001, "effect_size": -.6}, {"p_holm": .3, "effect_size": -.2}, None, "partial agreement"),
-    # One clear difference, the other points the other way (not significant): no verdict -> silence.
-    ({"p_holm": .001, "effect_size": -.6}, {"p_holm": .3, "effect_size": .2}, None, "silence"),
-    # A source without an indicator: silence.
-    ({"p_holm": .001, "effect_size": .6}, None, None, "silence"),
-    # Too few people for a test in one source (no p): silence.
-    ({"p_holm": .001, "effect_size": .6}, {"n1": 3, "n2": 2}, None, "silence"),
+    (_diff(-.6, -.8, -.3), _diff(-.2, -.55, .2), None, "partial agreement"),
+    # One clear difference, the other points the other way (interval includes 0): dissonance, no longer silence.
+    (_diff(-.6, -.8, -.3), _diff(.2, -.2, .55), None, "dissonance"),
+    # A source without an indicator: not available.
+    (_diff(.6, .3, .8), None, None, "not available"),
+    # Too few people for a test in one source (no effect): not available.
+    (_diff(.6, .3, .8), {"n1": 3, "n2": 2}, None, "not available"),
 ])
 def test_convergence_rules_by_hand(group_a, group_b, correlation, expected):
-    assert verdict(group_a, group_b, correlation)[0] == expected
+    assert verdict(group_a, group_b, correlation)["verdict"] == expected
 
 
 def test_spearman_equals_r_cor_test_with_the_bonett_wright_interval():

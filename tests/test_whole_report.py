@@ -77,10 +77,16 @@ def test_draft_recommendations_follow_the_rules(built: Path):
     assert any("sources disagree" in t for t in numbered)
 
 
-def test_planted_relations_show_agreement_dissonance_and_silence(built: Path):
+def test_planted_relations_show_agreement_dissonance_and_inconclusive(built: Path):
     results = json.loads((built / "report" / "results.json").read_text())
     verdicts = results["triangulation"]["verdicts"]
-    assert verdicts.get("agreement", 0) >= 1 and verdicts.get("dissonance", 0) >= 1 and verdicts.get("silence", 0) >= 1
+    # Issue 12: a source too small to detect the smallest effect of interest is "inconclusive", not silent (the
+    # demo's 11 + 13 interviewees have power .07 at r_rb = .11), and the demo has no indicator of some
+    # constructs in every source ("not available").
+    assert verdicts.get("agreement", 0) >= 1 and verdicts.get("dissonance", 0) >= 1
+    assert verdicts.get("inconclusive", 0) >= 1 and verdicts.get("not available", 0) >= 1
+    for row in results["triangulation"]["convergence"]:  # every row carries its rule and the power behind it
+        assert row["rule"] and "power_a" in row and "power_b" in row and "power_correlation" in row
     dissonant = {row["construct"] for row in results["triangulation"]["convergence"] if row["verdict"] == "dissonance"}
     assert "dynamics" in dissonant
 

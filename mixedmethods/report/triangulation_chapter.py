@@ -36,15 +36,36 @@ class TriangulationChapter(Chapter):
                       if name in tables and "p" in tables[name])
         self.doc.paragraph(self.text("method_text", min_pairs=MIN_PAIRS, n_tests=n_tests,
                                      groups=self.method_groups(MIN_GROUP)))
-        self.doc.paragraph(self.text("method_rules"))
+        self.doc.paragraph(self.method_rules())
         if len(self.groups) >= 3:
-            self.doc.paragraph(self.text("method_rules_k"))
+            self.doc.paragraph(self.text("method_rules_k", sesoi_eta=apa.bounded(self.sesoi("epsilon2"), 3, self.lang)))
         self.coverage()
         if not self.results.constructs:
             return
         self.correlations(MIN_PAIRS)
         self.matrix()
         self.joint_displays()
+
+    def sesoi(self, kind: str) -> float:
+        """The smallest effect of interest in the metric ``kind`` (r, r_rb, g, epsilon2)."""
+        from ..power import effect_from_r
+
+        return effect_from_r(self.study.triangulation.smallest_effect, kind)
+
+    def method_rules(self) -> str:
+        """The convergence rules, the smallest effect of interest in each metric and where power comes from."""
+        from ..triangulation.convergence import MIN_POWER
+
+        lang = self.lang
+        from ..study import TriangulationOptions
+
+        default = self.study.triangulation.smallest_effect == TriangulationOptions().smallest_effect
+        return self.text("method_rules", sesoi_r=apa.bounded(self.sesoi("r"), 2, lang),
+                         sesoi_source=self.text("sesoi_default" if default else "sesoi_set"),
+                         sesoi_rb=apa.bounded(self.sesoi("r_rb"), 3, lang),
+                         sesoi_g=apa.number(self.sesoi("g"), 3, lang),
+                         sesoi_eta=apa.bounded(self.sesoi("epsilon2"), 3, lang),
+                         min_power=apa.bounded(MIN_POWER, 2, lang))
 
     def method_groups(self, min_group: int) -> str:
         """The sentence on group comparisons: two groups, k groups, or why there are none."""
@@ -92,19 +113,35 @@ class TriangulationChapter(Chapter):
                        self.t.get("report.table"))
 
     def matrix(self) -> None:
+        """The verdict of each construct and pair of sources, with the rule that decided it in words."""
         matrix = self.results.tables["convergence"]
         verdicts = self.t.raw("triangulation.verdicts")
         self.doc.heading(self.text("matrix_heading"), 2)
         counts = self.join([f"{verdicts[v]} {n}" for v, n in matrix["verdict"].value_counts().items()])
         self.doc.paragraph(self.text("matrix_text", table=self.doc.tables + 1, counts=counts))
-        pairs = list(dict.fromkeys(zip(matrix["source_a"], matrix["source_b"])))
-        header = [self.col("construct"), *[f"{self.sources[a]} \u2013 {self.sources[b]}" for a, b in pairs]]
-        rows = []
-        for construct, block in matrix.groupby("construct", sort=False):
-            by_pair = {(r["source_a"], r["source_b"]): verdicts[r["verdict"]] for _, r in block.iterrows()}
-            rows.append([self.labels[construct], *[by_pair.get(p, "") for p in pairs]])
-        self.doc.table(TableSpec(self.text("matrix_table_title"), header, rows, self.text("matrix_table_note"),
+        rows = [[self.labels[r["construct"]], f"{self.sources[r['source_a']]} \u2013 {self.sources[r['source_b']]}",
+                 verdicts[r["verdict"]], self.rule_words(r)] for _, r in matrix.iterrows()]
+        header = [self.col(c) for c in ("construct", "pair", "verdict", "rule")]
+        self.doc.table(TableSpec(self.text("matrix_table_title"), header, rows,
+                                 self.text("matrix_table_note", sesoi_r=apa.bounded(self.sesoi("r"), 2, self.lang)),
                                  align=["l"] * len(header)), self.t.get("report.table"))
+
+    def rule_words(self, row) -> str:
+        """The rule of one matrix row in words; the power of the sources too small to tell, where inconclusive."""
+        lang = self.lang
+        limited = [name.strip() for name in str(row.get("limited") or "").split(",") if name.strip()]
+        if row["rule"] == "low_power":
+            power_of = {row["source_a"]: row.get("power_a"), row["source_b"]: row.get("power_b"),
+                        "correlation": row.get("power_correlation")}
+            parts = []
+            for name in limited:
+                power = power_of.get(name)
+                shown = self.text("power_unknown") if missing(power) else apa.bounded(power, 2, lang)
+                who = self.text("correlation_word") if name == "correlation" else self.sources[name]
+                parts.append(self.text("power_part", source=who, power=shown))
+            return self.text("rules.low_power", parts=self.text("parts_separator").join(parts))
+        return self.text(f"rules.{row['rule']}", sources=self.join([self.sources[n] for n in limited
+                                                                    if n in self.sources]))
 
     def joint_displays(self) -> None:
         lang = self.lang

@@ -46,7 +46,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     from ..interviews.units import load_segments, reference_segments
     from ..store import connect
     from .constructs import load_constructs
-    from .convergence import convergence_matrix
+    from .convergence import MIN_POWER, convergence_matrix
     from .linkage import coverage_table, participant_frame
     from .statistics import construct_statistics
 
@@ -65,7 +65,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     results.tables["coverage"] = coverage_table(frame, groups, k, sizes.hidden)
     frame = frame[~frame["group"].isin(sizes.left_out)].reset_index(drop=True)
     correlations, comparisons = construct_statistics(frame, constructs, groups, study.report.group_test, k)
-    matrix = convergence_matrix(constructs, correlations, comparisons)
+    matrix = convergence_matrix(constructs, correlations, comparisons, study.triangulation.smallest_effect)
     results.tables.update({"correlations": correlations, "comparisons": comparisons, "convergence": matrix})
     conn = connect(study.store_path, create=False)
     try:
@@ -105,6 +105,8 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
         "groups_hidden": sizes.hidden, "groups_left_out": sizes.left_out,
         "correlations": _records(correlations), "comparisons": _records(comparisons),
         "convergence": _records(matrix),
+        # The rules' settings (mixedmethods.triangulation.convergence): SESOI as r, and the power called adequate.
+        "smallest_effect": study.triangulation.smallest_effect, "min_power": MIN_POWER,
         "verdicts": ({v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()}
                      if not matrix.empty else {}),
     }
