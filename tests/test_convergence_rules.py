@@ -196,3 +196,24 @@ def test_smallest_effect_defaults_to_cohens_small_r_and_reads_a_leading_dot(tmp_
     path = root / "study.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "triangulation:\n  smallest_effect: .25\n", encoding="utf-8")
     assert load_study(root).triangulation.smallest_effect == 0.25
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "too small to detect the smallest effect of interest: Interviews, power = .07; correlation, power = .07"),
+    ("fr", "trop petit pour détecter le plus petit effet d'intérêt : Entretiens, puissance = ,07 ; corrélation, "
+           "puissance = ,07"),
+])
+def test_the_chapter_says_which_source_was_too_small_and_its_power(language, expected):
+    from mixedmethods.report.texts import Texts
+    from mixedmethods.report.triangulation_chapter import TriangulationChapter
+
+    chapter = TriangulationChapter.__new__(TriangulationChapter)
+    chapter.t, chapter.lang = Texts(language), language
+    chapter.sources = chapter.t.raw("triangulation.sources")
+    row = {"construct": "c1", "source_a": "survey", "source_b": "interviews",
+           **verdict(two(.6, .4, .8), small(.02, -.3, .35), rho(.1, -.3, .45), names=("survey", "interviews"))}
+    assert row["verdict"] == "inconclusive"
+    # Interviews (11 + 13): .0692 (hand computation above); correlation, 24 pairs at r = .10: pingouin's power_corr.
+    assert chapter.rule_words(row) == expected
+    row = {"source_a": "survey", "source_b": "chats", "rule": "no_indicator", "limited": "chats"}
+    assert chapter.rule_words(row).endswith(chapter.sources["chats"])
