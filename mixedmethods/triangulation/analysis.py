@@ -46,6 +46,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     from ..interviews.units import load_segments, reference_segments
     from ..store import connect
     from .constructs import load_constructs
+    from ..power import effect_from_r
     from .convergence import MIN_POWER, convergence_matrix
     from .linkage import coverage_table, participant_frame
     from .statistics import construct_statistics
@@ -107,6 +108,8 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
         "convergence": _records(matrix),
         # The rules' settings (mixedmethods.triangulation.convergence): SESOI as r, and the power called adequate.
         "smallest_effect": study.triangulation.smallest_effect, "min_power": MIN_POWER,
+        "smallest_effect_by_metric": {kind: effect_from_r(study.triangulation.smallest_effect, kind)
+                                      for kind in ("r_rb", "g", "epsilon2", "omega2")},
         "verdicts": ({v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()}
                      if not matrix.empty else {}),
     }
