@@ -63,6 +63,9 @@ _DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}(?!\d)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
 _DECIMAL = re.compile(r"-?\d{1,3}[.,]\d{3,}")
 _YEARS = re.compile(r"(?:19|20)\d\d\s?[\-\u2013/]\s?(?:19|20)?\d\d")  # 2019-2023, 2019/20
+# A page range of a reference: two runs of as many digits joined by an en or em dash, rising ("2134–2156").
+# Phone numbers are typed with hyphens, spaces or dots; a dash between groups of unequal length stays a phone.
+_PAGE_RANGE = re.compile(r"(\d{1,5})\s?[\u2013\u2014]\s?(\d{1,5})")
 _COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 20240117
 # Without a default country: seven or more digits with the separators a phone number is written with.
 _PHONE_SHAPE = re.compile(r"(?<![\w+\-./:])\+?\(?\d(?:[\d\s().\-/\u2011\u00a0]{5,}\d)(?!\w|[\-./:,]\d)")
@@ -396,6 +399,9 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
     if sum(c.isdigit() for c in found) < 7:
         return True
     if _DATE.search(found) or _YEARS.fullmatch(found) or _COMPACT_DATE.fullmatch(found):
+        return True
+    pages = _PAGE_RANGE.fullmatch(found)
+    if pages and len(pages[1]) == len(pages[2]) and int(pages[2]) >= int(pages[1]):
         return True
     if not found.startswith("+") and _THOUSANDS.fullmatch(found):
         return True

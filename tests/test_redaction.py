@@ -175,4 +175,11 @@ def test_years_and_pages_of_a_reference_are_not_phone_numbers(country):
     text = ("Bonett, D. G., & Wright, T. A. (2000). Sample size requirements. Psychometrika, 65(1), 23–28. "
             "https://doi.org/10.1007/BF02294183")
     assert Redactor(PEOPLE, country)(text) == text
+    # Four-digit page ranges (Fetters et al., 2013, Health Services Research 48(6), 2134–2156; Dixon et al., 1987,
+    # 1548–1551) were read as UK numbers under +44.
+    pages = "Health Services Research, 48(6), 2134–2156. Ecology, 68(5), 1548–1551."
+    assert Redactor(PEOPLE, country)(pages) == pages
+    # An en dash between groups of unequal length is still a phone number (a local one needs a country).
+    if country == "+1":
+        assert Redactor(PEOPLE, country)("call 246–555–0060") == "call [phone]"
     assert Redactor(PEOPLE, country)("ring +44 20 7946 0958 or +49 30 901820") == "ring [phone] or [phone]"
