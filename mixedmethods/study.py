@@ -77,6 +77,11 @@ class ChatOptions:
     session_gap_minutes: int = 60  # a silence longer than this ends a conversation
 
 
+@dataclass
+class InterviewOptions:
+    min_agreement_units: int = 10  # a code coded on fewer paragraphs (by any coder) is flagged thin in agreement
+
+
 EXPORTS = ("private", "public")  # where participants.csv/.sav go (docs/study-folder.md, docs/privacy.md)
 
 
@@ -105,6 +110,7 @@ class Study:
     chat_sources: list[ChatSource] = field(default_factory=list)
     chats: ChatOptions = field(default_factory=ChatOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
+    interviews: InterviewOptions = field(default_factory=InterviewOptions)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -192,7 +198,8 @@ def load_study(root: Path) -> Study:
     if not path.is_file():
         raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
     data = load_yaml(path, display=shown)
-    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report"},
+    top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report",
+                              "interviews"},
                       "study.yaml", shown)
     if "title" not in top:
         raise _fail("missing required key 'title'", shown, top)
@@ -211,6 +218,7 @@ def load_study(root: Path) -> Study:
     interview_files = _interview_files(root, sources, shown)
     chat_sources = _chat_sources(root, sources, groups, shown)
     chats = _chat_options(top, shown)
+    interview_options = _interview_options(top, shown)
     survey_sources: list[SurveySource] = []
     entries = sources.get("survey", [])
     if isinstance(entries, str):
@@ -287,7 +295,8 @@ def load_study(root: Path) -> Study:
     title = _labels(top["title"], "title", shown, top.line_of("title"))
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
-                 interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report)
+                 interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report,
+                 interviews=interview_options)
 
 
 def _groups(top: LineDict, root: Path, shown: str) -> dict[str, dict[str, str]]:
@@ -404,6 +413,18 @@ def _chat_options(top: LineDict, shown: str) -> ChatOptions:
             raise _fail("chats.session_gap_minutes: expected whole minutes from 1 to 1440", shown, raw,
                         "session_gap_minutes")
         options.session_gap_minutes = gap
+    return options
+
+
+def _interview_options(top: LineDict, shown: str) -> InterviewOptions:
+    raw = _check_keys(top.get("interviews", LineDict()), {"min_agreement_units"}, "interviews", shown)
+    options = InterviewOptions()
+    if "min_agreement_units" in raw:
+        units = raw["min_agreement_units"]
+        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
+            raise _fail(f"interviews.min_agreement_units: expected a whole number of at least 1, got {units!r}",
+                        shown, raw, "min_agreement_units")
+        options.min_agreement_units = units
     return options
 
 
