@@ -191,8 +191,8 @@ class InterviewChapter(Chapter):
                 reading=bands[overall["alpha_reading"]], table=table_number))
         thin = [self.label(c) for c in codes.loc[codes["thin"].astype(bool), "code"]]
         if thin:
-            self.doc.paragraph(self.text("agreement_thin", min_units=min_units, codes=self.join(thin),
-                                         table=table_number))
+            self.doc.paragraph(self.text("agreement_thin", n_thin=len(thin), n_rows=len(codes), min_units=min_units,
+                                         codes=self.join(thin), table=table_number))
         unapplied = [self.label(c) for c in codes.loc[codes["kappa_note"] == "not_applied", "code"]]
         if unapplied:
             self.doc.paragraph(self.text("agreement_unapplied", codes=self.join(unapplied)))
