@@ -152,7 +152,9 @@ def resample_weights(n_units: int, resamples: int, seed: int) -> "list[np.ndarra
     blocks, left = [], resamples
     while left > 0:
         size = min(CHUNK, left)
-        blocks.append(rng.multinomial(n_units, np.full(n_units, 1 / n_units), size=size).astype(float))
+        # A count never exceeds n_units: small integers keep 2,000 resamples of many paragraphs in memory.
+        dtype = np.uint16 if n_units < 2 ** 16 else np.int64
+        blocks.append(rng.multinomial(n_units, np.full(n_units, 1 / n_units), size=size).astype(dtype))
         left -= size
     return blocks
 
@@ -161,7 +163,7 @@ def replicates(weights: "list[np.ndarray]", per_unit: "np.ndarray", statistic) -
     """``statistic`` of the weighted sums of ``per_unit`` (units x features), one value per resample."""
     import numpy as np
 
-    return np.concatenate([statistic(block @ per_unit) for block in weights])
+    return np.concatenate([statistic(block.astype(float) @ per_unit) for block in weights])
 
 
 def percentile_interval(values: "np.ndarray") -> tuple[float, float, int]:
