@@ -106,7 +106,8 @@ def segments(marks: dict[tuple[int, str], dict[str, list[int]]]) -> pd.DataFrame
 
 
 def texts(**lengths: int) -> pd.DataFrame:
-    return pd.DataFrame({"transcript_id": [int(k[1:]) for k in lengths], "text": [transcript(n) for n in lengths.values()]})
+    return pd.DataFrame({"transcript_id": [int(k[1:]) for k in lengths],
+                         "text": [transcript(n) for n in lengths.values()]})
 
 
 def test_every_code_of_the_codebook_has_a_row_in_codebook_order_and_unapplied_codes_say_why():
@@ -135,7 +136,8 @@ def test_the_pooled_row_pools_only_the_codes_someone_applied():
 
 
 def test_thin_codes_are_flagged_below_the_threshold_of_paragraphs_coded_by_either_coder():
-    frame = segments({(1, "ana"): {"A": [0, 1, 2], "B": list(range(12))}, (1, "ben"): {"A": [0, 1], "B": list(range(10))}})
+    frame = segments({(1, "ana"): {"A": [0, 1, 2], "B": list(range(12))},
+                      (1, "ben"): {"A": [0, 1], "B": list(range(10))}})
     table = agreement_table(frame, texts(t1=30), ["A", "B"]).set_index("code")
     assert bool(table.loc["A", "thin"]) and not bool(table.loc["B", "thin"])  # 3 and 12 paragraphs; threshold 10
     lower = agreement_table(frame, texts(t1=30), ["A", "B"], min_units=3).set_index("code")

@@ -54,10 +54,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from ..survey.omnibus import BOOTSTRAP_RESAMPLES
 from .reliability import (alpha_counts, alpha_from_counts, alpha_label, cohens_kappa, kappa_cells,
                           kappa_from_cells, kappa_label, kappa_with_ci, krippendorff_alpha, percentile_interval,
                           replicates, resample_weights)
-from ..survey.omnibus import BOOTSTRAP_RESAMPLES
 from .units import applied, paragraphs
 
 if TYPE_CHECKING:

@@ -94,7 +94,15 @@ def kappa_cells(first: "np.ndarray", second: "np.ndarray") -> "np.ndarray":
 
 
 def kappa_from_cells(cells: "np.ndarray") -> "np.ndarray":
-    """Cohen's kappa from summed cells (``... x 4``, as :func:`kappa_cells`); NaN where undefined."""
+    """Cohen's kappa from summed cells (``... x 4``, as :func:`kappa_cells`); NaN where undefined.
+
+    Cohen (1960): ``(p_o - p_e) / (1 - p_e)``. Both coders apply the code to 20 units, only the first to 5,
+    only the second to 10, neither to 15: p_o = .70, p_e = .50, kappa = .40.
+
+    >>> import numpy as np
+    >>> round(float(kappa_from_cells(np.array([20.0, 5.0, 10.0, 15.0]))), 2)
+    0.4
+    """
     import numpy as np
 
     n11, n10, n01, n00 = (cells[..., i] for i in range(4))

@@ -26,7 +26,11 @@ SUPERSCRIPT_LETTERS = "\u1d43\u1d47\u1d9c\u1d48\u1d49\u1da0"  # a b c d e f: whi
 
 
 def whole(n: int, language: str) -> str:
-    """A count with thousands grouped: 1,311 in English, 1 311 (narrow no-break space) in French."""
+    """A count with thousands grouped: 1,311 in English, 1 311 (narrow no-break space) in French.
+
+    >>> whole(1311, "en"), whole(2000, "fr") == "2\u202f000"
+    ('1,311', True)
+    """
     return f"{n:,}".replace(",", "\u202f" if language == "fr" else ",")
 
 
@@ -70,7 +74,8 @@ class InterviewChapter(Chapter):
             overall = agreement[agreement["code"] == "all"].iloc[0]
             self.doc.paragraph(self.text("method_agreement", n_double=n_double, n_coders=int(overall["coders"]),
                                          n_units=whole(int(agreement["units"].iloc[0]), self.lang),
-                                         resamples=whole(int(overall["resamples"]), self.lang), min_units=int(overall["min_units"])))
+                                         resamples=whole(int(overall["resamples"]), self.lang),
+                                         min_units=int(overall["min_units"])))
             if int(overall["coders"]) > 2:
                 self.doc.paragraph(self.text("method_agreement_pairs"))
         self.doc.paragraph(self.text("method_quotes"))
