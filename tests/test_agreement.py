@@ -257,3 +257,22 @@ def test_the_chapter_table_shows_every_code_its_base_and_no_zero_width_interval(
     french = [[cell.text for cell in row.cells] for row in documents["fr"].tables[-1].rows]
     assert french[0][:4] == ["Thème / code", "Paragraphes", "Codés par l'un ou l'autre", "Codés par les deux"]
     assert french[-1][0] == "Tous les codes"
+
+
+def test_a_pooled_interval_that_cannot_be_estimated_is_named_with_its_reason(chapters, tmp_path: Path):
+    import copy
+
+    from mixedmethods.report.document import ReportDocument
+    from mixedmethods.report.interview_chapter import InterviewChapter
+    from mixedmethods.report.texts import Texts
+
+    study, results, _ = chapters
+    results = copy.deepcopy(results)
+    table = results.tables["agreement"]
+    pooled = table.index[table["code"] == "all"][0]
+    table.loc[pooled, ["kappa", "kappa_CI95_low", "kappa_CI95_high", "kappa_note"]] = [1.0, nan, nan, "perfect"]
+    doc = ReportDocument(language="en")
+    InterviewChapter(doc, results, study, study.codebook(), Texts("en", study_root=study.root), tmp_path).write()
+    text = " ".join(p.text for p in doc.doc.paragraphs)
+    assert "κ = 1.00, no 95% CI (the coders agreed on every paragraph, so no resample can differ)" in text
+    assert "[1.00, 1.00]" not in " ".join(cell.text for row in doc.doc.tables[-1].rows for cell in row.cells)
