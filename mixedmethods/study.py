@@ -82,6 +82,11 @@ class TriangulationOptions:
     smallest_effect: float = 0.10  # smallest effect of interest, as r (mixedmethods.triangulation.convergence)
 
 
+@dataclass
+class InterviewOptions:
+    min_agreement_units: int = 10  # a code coded on fewer paragraphs (by any coder) is flagged thin in agreement
+
+
 EXPORTS = ("private", "public")  # where participants.csv/.sav go (docs/study-folder.md, docs/privacy.md)
 
 
@@ -111,6 +116,7 @@ class Study:
     chats: ChatOptions = field(default_factory=ChatOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
     triangulation: TriangulationOptions = field(default_factory=TriangulationOptions)
+    interviews: InterviewOptions = field(default_factory=InterviewOptions)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -199,7 +205,7 @@ def load_study(root: Path) -> Study:
         raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
     data = load_yaml(path, display=shown)
     top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report",
-                             "triangulation"}, "study.yaml", shown)
+                             "triangulation", "interviews"}, "study.yaml", shown)
     if "title" not in top:
         raise _fail("missing required key 'title'", shown, top)
     languages = top.get("languages", ["en"])
@@ -217,6 +223,7 @@ def load_study(root: Path) -> Study:
     interview_files = _interview_files(root, sources, shown)
     chat_sources = _chat_sources(root, sources, groups, shown)
     chats = _chat_options(top, shown)
+    interview_options = _interview_options(top, shown)
     survey_sources: list[SurveySource] = []
     entries = sources.get("survey", [])
     if isinstance(entries, str):
@@ -294,7 +301,7 @@ def load_study(root: Path) -> Study:
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
                  interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report,
-                 triangulation=_triangulation_options(top, shown))
+                 triangulation=_triangulation_options(top, shown), interviews=interview_options)
 
 
 def _groups(top: LineDict, root: Path, shown: str) -> dict[str, dict[str, str]]:
@@ -423,6 +430,18 @@ def _triangulation_options(top: LineDict, shown: str) -> TriangulationOptions:
             raise _fail(f"triangulation.smallest_effect: expected a correlation r above 0 and below 1 (e.g. 0.1), "
                         f"got {value!r}", shown, raw, "smallest_effect")
         options.smallest_effect = float(value)
+    return options
+
+
+def _interview_options(top: LineDict, shown: str) -> InterviewOptions:
+    raw = _check_keys(top.get("interviews", LineDict()), {"min_agreement_units"}, "interviews", shown)
+    options = InterviewOptions()
+    if "min_agreement_units" in raw:
+        units = raw["min_agreement_units"]
+        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
+            raise _fail(f"interviews.min_agreement_units: expected a whole number of at least 1, got {units!r}",
+                        shown, raw, "min_agreement_units")
+        options.min_agreement_units = units
     return options
 
 

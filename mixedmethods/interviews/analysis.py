@@ -26,6 +26,11 @@ class InterviewResults:
     quotes: "pd.DataFrame | None" = None
 
 
+def _ids_under(code: Any) -> list[str]:
+    """The id of ``code`` and of every code below it."""
+    return [code.id] + [i for child in code.codes for i in _ids_under(child)]
+
+
 def analyse_interviews(study: "Study") -> InterviewResults:
     """Quantify, check agreement and choose quotes for the interviews of ``study``.
 
@@ -100,7 +105,9 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)
     results.cooccurrence = matrix
     results.tables["cooccurrence"] = matrix.reset_index(names="theme")
-    agreement = agreement_table(segments, transcripts, codes)
+    # A theme's row counts a paragraph when the theme or one of its codes was applied, as the counts above do.
+    covers = {theme.id: _ids_under(theme) for theme in codebook.codes}
+    agreement = agreement_table(segments, transcripts, codes, covers, study.interviews.min_agreement_units)
     results.tables["agreement"] = agreement
     if not agreement.empty:
         results.statistics["agreement"] = {

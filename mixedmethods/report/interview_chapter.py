@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from ..study import Study
 
 
+SUPERSCRIPT_LETTERS = "\u1d43\u1d47\u1d9c\u1d48\u1d49\u1da0"  # a b c d e f: which reason a dash stands for
+
+
+def whole(n: int, language: str) -> str:
+    """A count with thousands grouped: 1,311 in English, 1 311 (narrow no-break space) in French.
+
+    >>> whole(1311, "en"), whole(2000, "fr") == "2\u202f000"
+    ('1,311', True)
+    """
+    return f"{n:,}".replace(",", "\u202f" if language == "fr" else ",")
+
+
 class InterviewChapter(Chapter):
     section = "interviews"
 
@@ -59,7 +71,13 @@ class InterviewChapter(Chapter):
                                      table=self.doc.tables + 1, n_coders=len(stats["coders"])))
         self.doc.paragraph(self.text("method_units"))
         if n_double:
-            self.doc.paragraph(self.text("method_agreement", n_double=n_double))
+            overall = agreement[agreement["code"] == "all"].iloc[0]
+            self.doc.paragraph(self.text("method_agreement", n_double=n_double, n_coders=int(overall["coders"]),
+                                         n_units=whole(int(agreement["units"].iloc[0]), self.lang),
+                                         resamples=whole(int(overall["resamples"]), self.lang),
+                                         min_units=int(overall["min_units"])))
+            if int(overall["coders"]) > 2:
+                self.doc.paragraph(self.text("method_agreement_pairs"))
         self.doc.paragraph(self.text("method_quotes"))
 
     def codebook_table(self) -> None:
@@ -139,27 +157,76 @@ class InterviewChapter(Chapter):
             return
         lang = self.lang
         overall = table[table["code"] == "all"].iloc[0]
+        codes = table[table["code"] != "all"]
         bands = self.t.raw("interviews.bands")
+        reasons = self.t.raw("interviews.reasons")
+        marks: dict[str, str] = {}  # reason -> letter, in order of first appearance in the table
 
-        def kappa_ci(row) -> str:
-            if missing(row["kappa"]):
-                return "\u2014"
-            return apa.interval(row["kappa_CI95_low"], row["kappa_CI95_high"], 2, lang, is_bounded=True)
+        def mark(reason: str) -> str:
+            return marks.setdefault(reason, SUPERSCRIPT_LETTERS[len(marks) % len(SUPERSCRIPT_LETTERS)])
 
-        self.doc.paragraph(self.text("agreement_text", percent=apa.percent(overall["percent_agreement"], lang),
-                                     kappa=apa.bounded(overall["kappa"], 2, lang), ci=kappa_ci(overall),
-                                     band=bands[overall["kappa_band"]], alpha=apa.bounded(overall["alpha"], 3, lang),
-                                     reading=bands[overall["alpha_reading"]], table=self.doc.tables + 1))
-        rows = []
+        def value(row, name: str) -> str:
+            shown = apa.bounded(row[name], 2, lang)
+            return shown + mark(row[f"{name}_note"]) if missing(row[name]) and row[f"{name}_note"] else shown
+
+        def ci(row, name: str) -> str:
+            if not missing(row[f"{name}_CI95_low"]):
+                return apa.interval(row[f"{name}_CI95_low"], row[f"{name}_CI95_high"], 2, lang, is_bounded=True)
+            note = row[f"{name}_note"]
+            return "\u2014" + mark(note) if note and not missing(row[name]) else "\u2014"
+
+        def ci_in_text(row, name: str) -> str:
+            if not missing(row[f"{name}_CI95_low"]):
+                return self.text("ci_text", ci=apa.interval(row[f"{name}_CI95_low"], row[f"{name}_CI95_high"], 2,
+                                                             lang, is_bounded=True))
+            return self.text("ci_none", reason=reasons.get(row[f"{name}_note"] or "no_spread", ""))
+
+        min_units = int(overall["min_units"])
+        table_number = self.doc.tables + 1
+        if missing(overall["kappa"]) and missing(overall["alpha"]):
+            self.doc.paragraph(self.text("agreement_text_none", reason=reasons[overall["kappa_note"] or "no_spread"],
+                                         table=table_number))
+        else:
+            self.doc.paragraph(self.text(
+                "agreement_text", n_pooled=int(overall["codes_pooled"]), n_units=whole(int(overall["units"]), lang),
+                n_any=whole(int(overall["units_coded_any"]), lang), n_all=whole(int(overall["units_coded_all"]), lang),
+                percent=apa.percent(overall["percent_agreement"], lang), kappa=apa.bounded(overall["kappa"], 2, lang),
+                kappa_ci=ci_in_text(overall, "kappa"), band=bands[overall["kappa_band"]],
+                alpha=apa.bounded(overall["alpha"], 3, lang), alpha_ci=ci_in_text(overall, "alpha"),
+                reading=bands[overall["alpha_reading"]], table=table_number))
+        thin = [self.label(c) for c in codes.loc[codes["thin"].astype(bool), "code"]]
+        if thin:
+            self.doc.paragraph(self.text("agreement_thin", n_thin=len(thin), n_rows=len(codes), min_units=min_units,
+                                         codes=self.join(thin), table=table_number))
+        unapplied = [self.label(c) for c in codes.loc[codes["kappa_note"] == "not_applied", "code"]]
+        if unapplied:
+            self.doc.paragraph(self.text("agreement_unapplied", codes=self.join(unapplied)))
+        themes = {code.id for code, parent in self.codebook.walk() if parent is None}
+        rows, bold = [], set()
         for _, row in table.iterrows():
-            name = self.text("all_codes") if row["code"] == "all" else self.label(row["code"])
-            rows.append([name, str(int(row["units"])), apa.percent(row["percent_agreement"], lang),
-                         apa.bounded(row["kappa"], 2, lang), kappa_ci(row), apa.bounded(row["alpha"], 2, lang)])
-        header = [self.col("code"), self.col("units"), self.col("agreement"), self.col("kappa"), self.col("ci"),
-                  self.col("alpha")]
-        self.doc.table(TableSpec(self.text("agreement_table_title"), header, rows,
-                                 self.text("agreement_table_note", n_double=int(overall["transcripts"])),
-                                 bold_rows={len(rows) - 1}), self.t.get("report.table"))
+            if row["code"] == "all" or row["code"] in themes:
+                bold.add(len(rows))
+            if row["code"] == "all":
+                name = self.text("all_codes")
+            else:
+                name = ("" if row["code"] in themes else "\u2003") + self.label(row["code"])
+            if bool(row["thin"]):
+                name += "\u2020"
+            rows.append([name, whole(int(row["units"]), lang), whole(int(row["units_coded_any"]), lang),
+                         whole(int(row["units_coded_all"]), lang), apa.percent(row["percent_agreement"], lang),
+                         value(row, "kappa"), ci(row, "kappa"), value(row, "alpha"), ci(row, "alpha")])
+        pair = int(overall["coders"]) <= 2
+        header = [self.col("code"), self.col("units"), self.col("coded_any" if pair else "coded_any_k"),
+                  self.col("coded_all" if pair else "coded_all_k"), self.col("agreement"), self.col("kappa"),
+                  self.col("ci"), self.col("alpha"), self.col("ci")]
+        dashes = "; ".join(f"{letter} {reasons[reason]}" for reason, letter in marks.items())
+        note = self.text("agreement_table_note", n_double=int(overall["transcripts"]),
+                         n_pooled=int(overall["codes_pooled"]), resamples=whole(int(overall["resamples"]), lang),
+                         min_units=min_units)
+        if dashes:
+            note += " " + self.text("agreement_table_dashes", dashes=dashes)
+        self.doc.table(TableSpec(self.text("agreement_table_title"), header, rows, note, bold_rows=bold),
+                       self.t.get("report.table"))
 
     def quotes(self) -> None:
         quotes = self.results.quotes
