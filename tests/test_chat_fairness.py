@@ -199,3 +199,30 @@ def test_memberships_are_stored_and_read_back(small_study: Path, run, query):
     assert sorted(map(tuple, memberships.to_numpy().tolist())) == [
         ("P-ANA00001", "caricom"), ("P-BRUNO002", "caricom"), ("P-BRUNO002", "sixth-committee"),
         ("P-CARLA003", "sixth-committee"), ("P-DORA0004", "sixth-committee")]
+
+
+@pytest.mark.parametrize("lang, many, fewer", [
+    ("en", "In all, 8 people were members of more than one chat and are counted in each.",
+     "In all, fewer than 5 people were members of more than one chat and are counted in each."),
+    ("fr", "Au total, 8 personnes étaient membres de plusieurs discussions et sont comptées dans chacune.",
+     "Au total, moins de 5 personnes étaient membres de plusieurs discussions et sont comptées dans chacune.")])
+def test_the_methods_say_how_many_people_were_in_several_chats(lang: str, many: str, fewer: str):
+    from mixedmethods.report.chat_chapter import ChatChapter
+    from mixedmethods.report.texts import Texts
+
+    chapter = object.__new__(ChatChapter)
+    chapter.t, chapter.lang, chapter.k, chapter.chat_groups = Texts(lang), lang, 5, ["g1", "g2"]
+    assert chapter.several_chats_sentence(8) == " " + many
+    assert chapter.several_chats_sentence(None) == " " + fewer  # suppressed: 1 to k - 1
+    assert chapter.several_chats_sentence(0) == ""
+    chapter.chat_groups = ["g1"]
+    assert chapter.several_chats_sentence(None) == ""  # one chat: nobody can be in two
+
+
+def test_the_methods_state_the_range_of_the_corrected_gini_and_the_relative_share_in_both_languages():
+    from mixedmethods.report.texts import Texts
+
+    for lang, words in (("en", ["n/(n − 1)", "(n − 1)/n", "relative share = share × members", "Bales"]),
+                        ("fr", ["n/(n − 1)", "(n − 1)/n", "part relative = part × nombre de membres", "Bales"])):
+        text = Texts(lang).get("chats.method_inequality") + Texts(lang).get("chats.method_relative")
+        assert all(word in text for word in words), lang

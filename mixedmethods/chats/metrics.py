@@ -42,7 +42,8 @@ system event). Definitions:
 References: Bales, R. F., Strodtbeck, F. L., Mills, T. M., & Roseborough, M. E.
 (1951). Channels of communication in small groups. *American Sociological
 Review, 16*(4), 461-468. Deltas, G. (2003). The small-sample bias of the Gini
-coefficient. *Review of Economics and Statistics, 85*(1), 226-234. Dixon, P.
+coefficient: Results and
+implications for empirical research. *Review of Economics and Statistics, 85*(1), 226-234. Dixon, P.
 M., Weiner, J., Mitchell-Olds, T., & Woodley, R. (1987). Bootstrapping the Gini
 coefficient of inequality. *Ecology, 68*(5), 1548-1551.
 """
