@@ -37,6 +37,20 @@ def test_bias_corrected_gini_by_hand_reaches_one_when_one_member_writes_everythi
     assert np.isnan(gini([3]))  # one member: no inequality to measure
 
 
+def test_gini_interval_is_scipys_bca_seeded_from_the_sorted_counts():
+    from scipy import stats
+
+    from mixedmethods.survey.omnibus import content_seed
+
+    counts = np.array([9, 0, 4, 1, 1, 30, 2, 6, 0, 3])
+    # The peer computation: scipy's BCa bootstrap of the corrected Gini on the sorted counts, seeded from them.
+    ordered = np.sort(counts).astype(float)
+    expected = stats.bootstrap((ordered,), gini, vectorized=True, n_resamples=2000, method="BCa",
+                               random_state=np.random.default_rng(content_seed([ordered]))).confidence_interval
+    _, low, high = gini_with_ci(counts)
+    assert (low, high) == pytest.approx((expected.low, expected.high), abs=1e-12)
+
+
 def test_gini_interval_does_not_depend_on_the_order_of_members():
     counts = [50, 20, 10, 5, 5, 3, 2, 1, 0, 0, 12, 7]
     shuffled = counts[:]
@@ -160,6 +174,11 @@ def test_a_person_listed_in_two_groups_is_in_both_chats_and_once_in_the_particip
     row = frame.set_index("participant_id").loc["P-BRUNO002"]
     assert row["group"] == "caricom"  # the first group listed is the person's group in comparisons
     assert bool(row["in_chats"])
+    # Bruno's relative share over his two chats: caricom 3 messages / 2 members = 1.5 expected, sixth-committee
+    # 3 messages / 3 members (Dora silent but listed) = 1 expected; he wrote 2: 2 / (1.5 + 1) = 0.8.
+    column = next(f"{c.id}.chats" for c in constructs
+                  if "chats" in c.indicators and c.indicators["chats"].metric == "relative_share")
+    assert row[column] == pytest.approx(0.8)
 
 
 def test_the_group_column_may_name_several_groups_separated_by_semicolons(tmp_path: Path):
