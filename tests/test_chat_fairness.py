@@ -245,3 +245,17 @@ def test_the_methods_state_the_range_of_the_corrected_gini_and_the_relative_shar
                         ("fr", ["n/(n − 1)", "(n − 1)/n", "part relative = part × nombre de membres", "Bales"])):
         text = Texts(lang).get("chats.method_inequality") + Texts(lang).get("chats.method_relative")
         assert all(word in text for word in words), lang
+
+
+@pytest.mark.parametrize("country_code", [None, "+1", "+33", "+44", "+49"])
+def test_the_chapter_references_hold_nothing_the_privacy_check_takes_for_a_phone_number(country_code):
+    # A page range of 8 digits ("1548–1551") is a possible phone number in some countries: the build would
+    # refuse to publish the chapter. So the chapter cites Deltas (2003) for the correction (Dixon et al. 1987
+    # stays in the docs and docstrings).
+    from mixedmethods.privacy import Participants, Redactor
+    from mixedmethods.report.texts import Texts
+
+    redactor = Redactor(Participants([]), country_code)
+    for lang in ("en", "fr"):
+        for reference in Texts(lang).raw("chats.references"):
+            assert redactor.phones(reference) == [], reference

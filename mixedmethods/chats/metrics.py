@@ -197,14 +197,19 @@ RELATIVE_INDICATORS = {"share": "relative_share", "first_responder_share": "rela
 _KEYS = ["participant_id", "group"]
 
 
+def _flagged(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Messages with ``media``, ``night`` (22:00-05:59), ``weekend`` and ``day`` columns."""
+    hours = frame["timestamp"].dt.hour
+    return frame.assign(media=frame["kind"].eq("media"), night=(hours >= 22) | (hours < 6),
+                        weekend=frame["timestamp"].dt.day_of_week >= 5, day=frame["timestamp"].dt.date)
+
+
 def _per_membership(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
     """The per-member table of :func:`per_participant`, indexed by (participant_id, group), with the chat's
     ``members``, ``chat_messages``, ``chat_sessions`` (conversations with a reply) and ``first_responses``."""
     import pandas as pd
 
-    hours = frame["timestamp"].dt.hour
-    flags = frame.assign(media=frame["kind"].eq("media"), night=(hours >= 22) | (hours < 6),
-                         weekend=frame["timestamp"].dt.day_of_week >= 5, day=frame["timestamp"].dt.date)
+    flags = _flagged(frame)
     grouped = flags.groupby(_KEYS)
     stats = pd.DataFrame({
         "messages": grouped.size(), "words": grouped["words"].sum(), "active_days": grouped["day"].nunique(),
@@ -273,9 +278,7 @@ def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.Dat
     summed = by[["messages", "words", "replies", "mentions_sent", "mentions_received", "chat_messages",
                  "first_responses", "chat_sessions", "expected_messages", "expected_first"]].sum()
     person = pd.DataFrame({"chats": by.size()})
-    hours = frame["timestamp"].dt.hour
-    flags = frame.assign(media=frame["kind"].eq("media"), night=(hours >= 22) | (hours < 6),
-                         weekend=frame["timestamp"].dt.day_of_week >= 5, day=frame["timestamp"].dt.date)
+    flags = _flagged(frame)
     pooled = flags.groupby("participant_id")
     person["messages"], person["words"] = summed["messages"], summed["words"]
     person["share"] = summed["messages"] / summed["chat_messages"].where(summed["chat_messages"] > 0)
