@@ -16,7 +16,7 @@ from mixedmethods.chats.metrics import gini, gini_with_ci, per_participant, per_
 
 def mean_difference_gini(values: list[float]) -> float:
     """The bias-corrected Gini by its definition, independent of the code's sorted-rank form:
-    G = sum_i sum_j |x_i - x_j| / (2 n (n - 1) mean)  (Dixon et al., 1987, eq. 2; = DescTools::Gini(x,
+    G = sum_i sum_j |x_i - x_j| / (2 n (n - 1) mean)  (Dixon et al., 1987; = DescTools::Gini(x,
     unbiased = TRUE) and ineq::Gini(x, corr = TRUE), both n/(n-1) times the uncorrected Gini)."""
     n = len(values)
     mean = sum(values) / n
