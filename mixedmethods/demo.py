@@ -87,8 +87,17 @@ def _people(rng: random.Random, count: int, key: bytes) -> list[Participant]:
         # One number per person (555-01xx style fictional numbers; beyond 10,000 people the exchange moves on).
         phone = f"+1 {area} {555 + index // 10000} {index % 10000:04d}"
         code = "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(6))
-        people.append(Participant(pseudonym(key, email), name, phone, email, group, code))
+        people.append(Participant(pseudonym(key, email), name, phone, email, group, code,
+                                  other_groups=_second_group(index, group)))
     return people
+
+
+def _second_group(index: int, group: str) -> tuple[str, ...]:
+    """A few delegates belong to both groups (participants.csv: "caricom;sixth-committee"), as diplomats often
+    do; chosen by position, not drawn, so the rest of the demo's random draws stay as they were."""
+    if index % 35 in (1, 4):
+        return ("sixth-committee",) if group == "caricom" else ("caricom",)
+    return ()
 
 
 def _likert(rng: random.Random, latent: float, reverse: bool) -> int:
@@ -228,8 +237,8 @@ def _write_demo_chats(root: Path, rng: random.Random, people: list[Participant],
     from .yamlio import dump_yaml, load_yaml
 
     folder = root / "data" / "chats"
-    caricom = [p for p in people if p.group == "caricom"]
-    sixth = [p for p in people if p.group == "sixth-committee"]
+    caricom = [p for p in people if "caricom" in p.groups]  # members of both groups write in both chats
+    sixth = [p for p in people if "sixth-committee" in p.groups]
     write_chat_export(folder / "caricom.txt", rng, "caricom", caricom, traits, 10_000, False, "CARICOM delegates")
     write_chat_export(folder / "sixth-committee.txt", rng, "sixth-committee", sixth, traits, 10_000, True,
                       "Sixième Commission")

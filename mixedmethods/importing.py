@@ -235,10 +235,15 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
             # Whoever is no longer in participants.csv is unlisted (and forgotten below if no record names them).
             conn.execute("UPDATE participants SET listed = 0 WHERE listed = 1")
             for person in participants.people:
+                # Every group of the person ("g1;g2" in participants.csv) in attributes.groups: a member of each
+                # group's chat (chats.metrics.load_memberships); grp is the first, the group of comparisons.
+                groups = json.dumps(list(person.groups))
                 conn.execute(
-                    "INSERT INTO participants (participant_id, grp, listed) VALUES (?, ?, 1) "
-                    "ON CONFLICT(participant_id) DO UPDATE SET grp = excluded.grp, listed = 1",
-                    (person.participant_id, person.group or None))
+                    "INSERT INTO participants (participant_id, grp, listed, attributes) "
+                    "VALUES (?, ?, 1, json_set('{}', '$.groups', json(?))) "
+                    "ON CONFLICT(participant_id) DO UPDATE SET grp = excluded.grp, listed = 1, "
+                    "attributes = json_set(participants.attributes, '$.groups', json(?))",
+                    (person.participant_id, person.group or None, groups, groups))
             stored = stored_imports(conn)
             states = compare(files, stored)
             outcomes.extend(_retire_gone(conn, states, stored, names))

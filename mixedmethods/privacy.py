@@ -27,6 +27,7 @@ from .normalise import text_key
 KEY_FILE = "secret.key"
 PARTICIPANTS_FILE = "participants.csv"
 PARTICIPANT_COLUMNS = ("participant_id", "name", "phone", "email", "group", "invitation_code")
+GROUP_SEPARATOR = ";"  # a person in several groups: "g1;g2" in the group column
 PHONE_MARK = "[phone]"
 EMAIL_MARK = "[e-mail]"
 
@@ -152,6 +153,23 @@ class Participant:
     email: str
     group: str
     invitation_code: str
+    # Further groups of a person who belongs to several (the group column "a;b"): a member of each group's chat.
+    # ``group`` stays the first one, the person's group in group comparisons.
+    other_groups: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Every group of the person, the first (``group``) first."""
+        return (self.group, *self.other_groups) if self.group else self.other_groups
+
+
+def split_groups(value: str) -> list[str]:
+    """The groups of one cell of participants.csv's group column: ids separated by ``;``, each once, in order.
+
+    >>> split_groups("g1; g2;g1"), split_groups("g1"), split_groups("")
+    (['g1', 'g2'], ['g1'], [])
+    """
+    return list(dict.fromkeys(part.strip() for part in value.split(GROUP_SEPARATOR) if part.strip()))
 
 
 class Participants:
@@ -184,8 +202,9 @@ class Participants:
                         raise PrivacyError("a participant needs at least a name, phone, e-mail or invitation code",
                                            file=path, line=number)
                     values["participant_id"] = values["participant_id"] or pseudonym(key, identity)
-                    values["group"] = values["group"] or default_group or ""
-                    people.append(Participant(**values))
+                    groups = split_groups(values["group"]) or ([default_group] if default_group else [""])
+                    values["group"] = groups[0]
+                    people.append(Participant(**values, other_groups=tuple(groups[1:])))
         except FileNotFoundError:
             raise PrivacyError("participants list not found; create it with the columns "
                                + ", ".join(PARTICIPANT_COLUMNS), file=path) from None
@@ -244,7 +263,8 @@ def write_participants(private_dir: Path, people: list[Participant]) -> Path:
         writer = csv.writer(handle)
         writer.writerow(PARTICIPANT_COLUMNS)
         for p in people:
-            writer.writerow([getattr(p, c) for c in PARTICIPANT_COLUMNS])
+            writer.writerow([GROUP_SEPARATOR.join(p.groups) if c == "group" else getattr(p, c)
+                             for c in PARTICIPANT_COLUMNS])
     secure_private(private_dir)
     return path
 

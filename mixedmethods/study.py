@@ -15,7 +15,7 @@ from typing import Any
 
 from . import sources as registry
 from .errors import ConfigError
-from .privacy import PARTICIPANT_COLUMNS, create_key, secure_private
+from .privacy import PARTICIPANT_COLUMNS, create_key, secure_private, split_groups
 from .resources import instruments_dir
 from .yamlio import LineDict, dump_yaml, load_yaml
 
@@ -329,7 +329,8 @@ def _groups_of_participants(root: Path) -> dict[str, dict[str, str]]:
         return {}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            names = [(row.get("group") or "").strip() for row in csv.DictReader(handle)]
+            # A person in several groups names them separated by ";" (privacy.split_groups).
+            names = [n for row in csv.DictReader(handle) for n in split_groups(row.get("group") or "")]
     except (UnicodeDecodeError, csv.Error):
         return {}  # the import reports the file's problem with its line
     return {name: {"en": name} for name in dict.fromkeys(n for n in names if n and n not in RESERVED_GROUP_IDS)}

@@ -100,21 +100,25 @@ def test_sessions_replies_and_latency_by_hand():
 def test_per_participant_metrics_by_hand():
     frame = sessions_and_replies(frame_of(TINY), gap_minutes=60)
     members = pd.DataFrame({"participant_id": ["A", "B", "C", "D"], "group": "g"})  # D never wrote
-    mentions = pd.DataFrame({"source": ["A", "C"], "target": ["B", "B"]})
+    mentions = pd.DataFrame({"group": "g", "source": ["A", "C"], "target": ["B", "B"]})
     table = per_participant(frame, members, mentions).set_index("participant_id")
     assert table["messages"].tolist() == [3, 2, 2, 0]
     assert table.loc["A", "share"] == pytest.approx(3 / 7)
+    # Relative share = share x 4 members: A wrote 3 of 7 where an equal share is 7/4.
+    assert table["relative_share"].tolist() == pytest.approx([12 / 7, 8 / 7, 8 / 7, 0.0])
     assert table.loc["A", "media_share"] == pytest.approx(1 / 3)
     assert table.loc["C", "median_latency_min"] == pytest.approx(18.0)  # median of 6 and 30
     # First responders: session 1 Bruno, session 2 Carla -> B and C each 1 of 2 sessions.
     assert table["first_responder_share"].tolist() == [0.0, 0.5, 0.5, 0.0]
+    assert table["relative_first_responder_share"].tolist() == [0.0, 2.0, 2.0, 0.0]  # 0.5 x 4 members
     assert table.loc["B", "mentions_received"] == 2 and table.loc["A", "mentions_sent"] == 1
 
 
 def test_gini_top_share_and_lorenz_by_hand():
     # Counts 3, 2, 2, 0: mean 1.75; sum of |xi - xj| over all ordered pairs = 2*(1+1+3+0+2+2) = 18;
-    # G = 18 / (2 * 16 * 1.75) = 0.3214
-    assert float(gini([3, 2, 2, 0])) == pytest.approx(18 / 56)
+    # bias-corrected G = 18 / (2 * n * (n - 1) * mean) = 18 / (2 * 4 * 3 * 1.75) = 3/7 (Dixon et al., 1987);
+    # the uncorrected form divides by 2 * n^2 * mean: 18 / 56.
+    assert float(gini([3, 2, 2, 0])) == pytest.approx(18 / 42)
     assert top_share([3, 2, 2, 0]) == pytest.approx(3 / 7)
     x, y = lorenz([3, 2, 2, 0])
     assert x.tolist() == [0, 0.25, 0.5, 0.75, 1.0]

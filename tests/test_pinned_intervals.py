@@ -4,11 +4,11 @@ Each reference below is computed without the tool's code: HMAC-SHA256 and base32
 RFC 4648); the large-sample variance of Cohen's kappa of Fleiss, Cohen & Everitt (1969, Psychological
 Bulletin 72(5), 323-327), written out for a 2 x 2 table; and the BCa bootstrap interval of Efron (1987,
 JASA 82(397), 171-185; Efron & Tibshirani 1993, ch. 14) with its own resamples, for the rank-biserial r
-(Kerby 2014: P(X > Y) - P(X < Y), counted over all pairs) and the Gini coefficient (half the relative mean
-absolute difference). Bootstrap references use other resamples than the tool (20,000, another seed), so
-they agree within Monte Carlo error: the tolerance (0.03) is below the gap between BCa and the plain
-percentile interval on these data (0.05), so a tool that fell back to percentiles, swapped the groups or
-resampled the wrong way would fail.
+(Kerby 2014: P(X > Y) - P(X < Y), counted over all pairs) and the bias-corrected Gini coefficient (half the
+relative mean absolute difference over distinct pairs). Bootstrap references use other resamples than the
+tool (20,000, another seed), so they agree within Monte Carlo error: the tolerance (0.03) is below the gap
+between BCa and the plain percentile interval on these data (0.05), so a tool that fell back to
+percentiles, swapped the groups or resampled the wrong way would fail.
 """
 
 from __future__ import annotations
@@ -69,7 +69,10 @@ def rank_biserial(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def gini_mean_difference(x: np.ndarray) -> float:
-    return float(np.abs(np.subtract.outer(x, x)).mean() / (2 * x.mean()))
+    # Bias-corrected: the mean absolute difference over the n (n - 1) distinct ordered pairs / (2 mean)
+    # (Dixon et al. 1987; = n/(n - 1) times half the relative mean absolute difference over all n^2 pairs).
+    n = len(x)
+    return float(np.abs(np.subtract.outer(x, x)).sum() / (n * (n - 1)) / (2 * x.mean()))
 
 
 def bca(samples: tuple[np.ndarray, ...], statistic, resamples: int = 20000, seed: int = 11) -> tuple[float, float]:

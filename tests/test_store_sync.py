@@ -7,6 +7,7 @@ each test (or is an equality with the count before the change).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -357,9 +358,15 @@ def test_status_json_gives_the_demo_counts_and_the_files_to_import(fresh_demo: P
     result = run("status", fresh_demo, "--json")
     assert result.exit_code == 0
     counts = json.loads(result.output)
-    # The demo's design: 120 respondents, 24 transcripts, two chats of 10,359 and 9,392 messages (issue 9's count).
+    # The demo's design: 120 respondents, 24 transcripts, two chats whose messages are the export lines that open
+    # with a time stamp and an author (Android "13/03/2024, 09:00 - Name: ", iOS "[3/13/24, 9:00:00 AM] Name: ";
+    # system lines have no author, or open with U+200E on iOS). Counted from the files, not from the parser
+    # (issue 9 counted 19,751 before issue 12 put a few delegates in both chats).
+    stamped = re.compile(r"^(\d\d/\d\d/\d{4}, \d\d:\d\d - |\[\d+/\d+/\d\d, [^\]]+\] )[^:\n]+: ")
+    messages = sum(1 for export in (fresh_demo / "data" / "chats").glob("*.txt")
+                   for line in export.read_text(encoding="utf-8").splitlines() if stamped.match(line))
     assert counts["survey"]["responses"] == 120 and counts["interviews"]["sources"] == 24
-    assert counts["chats"] == {"exports": 2, "messages": 19751, "system_events": counts["chats"]["system_events"]}
+    assert counts["chats"] == {"exports": 2, "messages": messages, "system_events": counts["chats"]["system_events"]}
     assert counts["files"]["survey"] == {"new": [], "changed": [], "missing": []}
     (fresh_demo / "data" / "survey" / "wave3.csv").write_text(WAVE2, encoding="utf-8")
     counts = json.loads(run("status", fresh_demo, "--json").output)

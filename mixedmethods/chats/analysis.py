@@ -34,17 +34,20 @@ class ChatResults:
 def analyse_chats(study: "Study") -> ChatResults:
     """Metrics of :mod:`.metrics` for every group that has a chat export in the store.
 
+    Members of a chat are its group's listed participants (a person may be listed in several groups) and
+    everyone who wrote in it; a person in two chats is a member of each, with that chat's messages.
+
     Tables: ``participation`` (one row per group: members, active members,
     messages, words, median messages per member, Gini with CI, top 10% share,
     media, night and weekend shares, sessions, median response latency),
-    ``per_participant``, ``activity`` (group x weekday x hour), ``volume``
+    ``per_participant`` (one row per member of each chat, :func:`.metrics.per_participant`), ``activity`` (group x weekday x hour), ``volume``
     (messages per week), ``language`` (mix of text messages), ``next_speaker``
     and ``mentions`` (links between pseudonyms).
     """
     import pandas as pd
 
-    from .metrics import gini_with_ci, load_mentions, load_messages, lorenz, next_speaker, per_participant, \
-        sessions_and_replies, top_share
+    from .metrics import gini_with_ci, load_memberships, load_mentions, load_messages, lorenz, next_speaker, \
+        per_participant, sessions_and_replies, top_share
 
     results = ChatResults(list(study.groups), study.report.min_cell_size, study.chats.session_gap_minutes)
     if not study.store_path.exists():
@@ -53,7 +56,8 @@ def analyse_chats(study: "Study") -> ChatResults:
     try:
         messages = load_messages(conn)
         mentions = load_mentions(conn)
-        listed = pd.read_sql_query('SELECT participant_id, grp AS "group", listed FROM participants', conn)
+        listed = pd.read_sql_query("SELECT participant_id, listed FROM participants", conn)
+        memberships = load_memberships(conn)
         formats = pd.read_sql_query('SELECT grp AS "group", format, media_files FROM chats', conn)
     finally:
         conn.close()
@@ -63,15 +67,20 @@ def analyse_chats(study: "Study") -> ChatResults:
     frame = sessions_and_replies(messages, study.chats.session_gap_minutes)
     chat_groups = [g for g in study.groups if g in set(frame["group"])]
     authors = frame[["participant_id", "group"]].drop_duplicates()
-    members = pd.concat([listed[(listed["listed"] == 1) & listed["group"].isin(chat_groups)][["participant_id",
-                                                                                                 "group"]],
-                         authors]).drop_duplicates("participant_id")
+    # One row per (person, chat): a person listed in two groups, or writing in two chats, is a member of both.
+    members = pd.concat([memberships[memberships["group"].isin(chat_groups)], authors]).drop_duplicates()
     # A chat of fewer than k members is withheld; one alone is left out of the totals too (disclosure.py).
     sizes = group_sizes({g: int((members["group"] == g).sum()) for g in chat_groups}, study.report.min_cell_size)
     results.statistics["messages"] = int(frame.loc[~frame["group"].isin(sizes.left_out), "kind"].ne("system").sum())
     results.statistics["groups_left_out"] = sizes.left_out
     people = per_participant(frame, members, mentions)
     results.tables["per_participant"] = people
+    # People who are members of more than one chat: a count of people, suppressed under k like any other.
+    # Only chats of k members or more: a withheld chat's members are not counted anywhere.
+    shown_members = members[~members["group"].isin(sizes.hidden)]
+    several = int((shown_members.groupby("participant_id")["group"].nunique() > 1).sum())
+    results.statistics["members_of_several_chats"] = several if not is_small(several, study.report.min_cell_size) \
+        else None
     rows, stats, withheld = [], {}, []
     linked = listed.set_index("participant_id")["listed"]
     k = study.report.min_cell_size

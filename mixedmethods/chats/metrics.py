@@ -12,13 +12,40 @@ system event). Definitions:
   one who opened it;
 * **night**: 22:00-05:59 in the export's local time; **weekend**: Saturday and
   Sunday;
-* **members** of a group: its participants in private/participants.csv and
-  everyone who wrote in its chat, so silent members count as zeros;
-* **Gini coefficient** of messages per member (Gini, 1912; the mean-difference
-  form ``sum_i sum_j |x_i - x_j| / (2 n^2 mean)``), with a 95% BCa bootstrap
-  interval over members (scipy, 2,000 resamples, fixed seed), and the
-  **Lorenz curve**; **top 10% share**: messages by the most active tenth of
-  members (rounded up).
+* **members** of a group: its participants in private/participants.csv (a
+  person may belong to several groups: ``g1;g2`` in the group column) and
+  everyone who wrote in its chat, so silent members count as zeros. A person
+  who writes in several chats is a member of each, with that chat's messages
+  in that chat's metrics;
+* **share** of a member: their messages / the chat's messages; it averages
+  1/members, so across chats of different sizes it measures the chat's size.
+  **relative share** = share x members = messages / (the chat's messages /
+  members): 1 is an equal share of the chat, 2 twice it, 0 silence, the same
+  reading in a chat of 3 and of 300 (observed over the equal share 1/n;
+  members' shares of a group's talk fall with its size by construction, Bales
+  et al., 1951). **first-responder share** and its **relative** form
+  likewise, over the chat's conversations with a reply;
+* **per person** (:func:`per_person`, for the participant-level frame): one row
+  per person over all their chats: counts summed, per-message shares and
+  latency over all their messages, and the relative shares as observed /
+  expected summed over their chats (messages / sum of each chat's messages /
+  members), so a person in a large and a small chat is compared with what an
+  equal share of each would give;
+* **Gini coefficient** of messages per member with the small-sample correction
+  n/(n - 1) (Gini, 1912; Dixon et al., 1987; Deltas, 2003): 0 when all write
+  equally, 1 when one member wrote everything (without the correction the
+  maximum is (n - 1)/n), with a 95% BCa bootstrap interval over members
+  (scipy, 2,000 resamples, seeded from the sorted counts, so the row order
+  does not change it), and the **Lorenz curve**; **top 10% share**: messages
+  by the most active tenth of members (rounded up).
+
+References: Bales, R. F., Strodtbeck, F. L., Mills, T. M., & Roseborough, M. E.
+(1951). Channels of communication in small groups. *American Sociological
+Review, 16*(4), 461-468. Deltas, G. (2003). The small-sample bias of the Gini
+coefficient: Results and
+implications for empirical research. *Review of Economics and Statistics, 85*(1), 226-234. Dixon, P.
+M., Weiner, J., Mitchell-Olds, T., & Woodley, R. (1987). Bootstrapping the Gini
+coefficient of inequality. *Ecology, 68*(5), 1548-1551.
 """
 
 from __future__ import annotations
@@ -57,37 +84,49 @@ def load_mentions(conn: sqlite3.Connection) -> "pd.DataFrame":
 
 
 def gini(values: "np.ndarray", axis: int = -1) -> "np.ndarray":
-    """Gini coefficient along ``axis`` (0 = equal, 1 = one member wrote everything).
+    """Bias-corrected Gini coefficient along ``axis``: 0 = equal, 1 = one member wrote everything.
 
-    Uses the sorted form ``2 sum(i x_(i)) / (n sum x) - (n + 1) / n``, equal to the
-    mean-difference definition.
+    ``G = n / (n - 1) * (2 sum(i x_(i)) / (n sum x) - (n + 1) / n)``, i.e. the
+    mean difference over distinct pairs ``sum_i sum_j |x_i - x_j| / (2 n (n - 1) mean)``
+    (Dixon et al., 1987; Deltas, 2003; R: ``DescTools::Gini(x, unbiased = TRUE)``,
+    ``ineq::Gini(x, corr = TRUE)``). The uncorrected form tops out at (n - 1)/n,
+    so small chats looked more equal than they were. NaN for fewer than 2 members
+    or no messages.
 
     >>> round(float(gini([1, 1, 1, 1])), 3), round(float(gini([0, 0, 0, 10])), 3), round(float(gini([1, 2, 3, 4])), 3)
-    (0.0, 0.75, 0.25)
+    (0.0, 1.0, 0.333)
     """
     import numpy as np
 
     data = np.sort(np.asarray(values, dtype=float), axis=axis)
     n = data.shape[axis]
+    if n < 2:
+        return np.full(np.delete(data.shape, axis % data.ndim) if data.ndim > 1 else (), np.nan)
     shape = [1] * data.ndim
     shape[axis] = n
     ranks = np.arange(1, n + 1).reshape(shape)
     total = data.sum(axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 2 * (ranks * data).sum(axis=axis) / (n * total) - (n + 1) / n
+        return (2 * (ranks * data).sum(axis=axis) / (n * total) - (n + 1) / n) * n / (n - 1)
 
 
-def gini_with_ci(counts: "np.ndarray", seed: int = 20260301) -> tuple[float, float, float]:
-    """Gini and its 95% BCa bootstrap interval (members resampled with replacement)."""
+def gini_with_ci(counts: "np.ndarray", seed: int | None = None) -> tuple[float, float, float]:
+    """Gini and its 95% BCa bootstrap interval (members resampled with replacement).
+
+    The seed is :func:`mixedmethods.survey.omnibus.content_seed` of the counts unless given, so the same
+    counts give the same interval in any order (one statistic, one interval, wherever it is shown).
+    """
     import numpy as np
     from scipy import stats
 
-    data = np.asarray(counts, dtype=float)
+    from ..survey.omnibus import content_seed
+
+    data = np.sort(np.asarray(counts, dtype=float))  # resampled in sorted order: the row order cannot matter
     point = float(gini(data))
     if len(data) < 3 or data.sum() == 0:
         return point, math.nan, math.nan
     result = stats.bootstrap((data,), gini, vectorized=True, n_resamples=BOOTSTRAP_RESAMPLES, method="BCa",
-                             random_state=np.random.default_rng(seed))
+                             random_state=np.random.default_rng(content_seed([data]) if seed is None else seed))
     return point, float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
@@ -135,36 +174,126 @@ def first_responders(frame: "pd.DataFrame") -> "pd.Series":
     return replies.groupby("session")["participant_id"].first()
 
 
-def per_participant(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
-    """One row per member: messages, words, share, active_days, media_share, night_share, weekend_share,
-    replies, median_latency_min, first_responder_share, mentions_sent, mentions_received."""
+def load_memberships(conn: sqlite3.Connection) -> "pd.DataFrame":
+    """participant_id, group: one row per listed participant and each of their groups (participants.csv)."""
+    import json
+
     import pandas as pd
 
-    grouped = frame.groupby("participant_id")
+    rows = []
+    for pid, group, attributes in conn.execute("SELECT participant_id, grp, attributes FROM participants "
+                                               "WHERE listed = 1 ORDER BY participant_id"):
+        try:
+            groups = json.loads(attributes or "{}").get("groups")
+        except (ValueError, AttributeError):
+            groups = None
+        for name in groups if isinstance(groups, list) and groups else ([group] if group else []):
+            rows.append((pid, name))
+    return pd.DataFrame(rows, columns=["participant_id", "group"])
+
+
+# Indicators that average 1/members in a chat, and their form relative to the equal share (x members).
+RELATIVE_INDICATORS = {"share": "relative_share", "first_responder_share": "relative_first_responder_share"}
+_KEYS = ["participant_id", "group"]
+
+
+def _flagged(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Messages with ``media``, ``night`` (22:00-05:59), ``weekend`` and ``day`` columns."""
     hours = frame["timestamp"].dt.hour
-    table = pd.DataFrame({
-        "messages": grouped.size(),
-        "words": grouped["words"].sum(),
-        "active_days": grouped["timestamp"].apply(lambda t: t.dt.date.nunique()),
-        "media_share": frame.assign(x=frame["kind"].eq("media")).groupby("participant_id")["x"].mean(),
-        "night_share": frame.assign(x=(hours >= 22) | (hours < 6)).groupby("participant_id")["x"].mean(),
-        "weekend_share": frame.assign(x=frame["timestamp"].dt.day_of_week >= 5).groupby("participant_id")["x"].mean(),
-        "replies": grouped["reply"].sum(),
+    return frame.assign(media=frame["kind"].eq("media"), night=(hours >= 22) | (hours < 6),
+                        weekend=frame["timestamp"].dt.day_of_week >= 5, day=frame["timestamp"].dt.date)
+
+
+def _per_membership(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
+    """The per-member table of :func:`per_participant`, indexed by (participant_id, group), with the chat's
+    ``members``, ``chat_messages``, ``chat_sessions`` (conversations with a reply) and ``first_responses``."""
+    import pandas as pd
+
+    flags = _flagged(frame)
+    grouped = flags.groupby(_KEYS)
+    stats = pd.DataFrame({
+        "messages": grouped.size(), "words": grouped["words"].sum(), "active_days": grouped["day"].nunique(),
+        "media_share": grouped["media"].mean(), "night_share": grouped["night"].mean(),
+        "weekend_share": grouped["weekend"].mean(), "replies": grouped["reply"].sum(),
         "median_latency_min": grouped["latency_min"].median(),
     })
+    # A member is a (person, chat) pair: someone in two chats is counted in each, with that chat's messages.
+    table = members[_KEYS].drop_duplicates().set_index(_KEYS).join(stats, how="left")
+    counts = ["messages", "words", "active_days", "replies"]
+    table[counts] = table[counts].fillna(0).astype(int)
+    group = table.index.get_level_values("group")
+    table["members"] = table.groupby(level="group").size().reindex(group).to_numpy()
+    table["chat_messages"] = table.groupby(level="group")["messages"].transform("sum")
     responders = first_responders(frame)
-    sessions_with_reply = responders.groupby(frame.groupby("session")["group"].first().reindex(responders.index))
-    first = responders.value_counts()
-    table = members.set_index("participant_id")[["group"]].join(table, how="left")
-    table[["messages", "words", "active_days", "replies"]] = table[["messages", "words", "active_days",
-                                                                    "replies"]].fillna(0).astype(int)
-    totals = table.groupby("group")["messages"].transform("sum")
-    table["share"] = table["messages"] / totals
-    group_sessions = sessions_with_reply.size()
-    table["first_responder_share"] = first.reindex(table.index).fillna(0) / table["group"].map(group_sessions)
-    table["mentions_sent"] = mentions["source"].value_counts().reindex(table.index).fillna(0).astype(int)
-    table["mentions_received"] = mentions["target"].value_counts().reindex(table.index).fillna(0).astype(int)
-    return table.reset_index()
+    session_group = frame.groupby("session")["group"].first().reindex(responders.index)
+    first = pd.Series(1, index=pd.MultiIndex.from_arrays([responders.to_numpy(), session_group.to_numpy()],
+                                                         names=_KEYS)).groupby(level=_KEYS).sum()
+    table["first_responses"] = first.reindex(table.index).fillna(0).astype(int)
+    table["chat_sessions"] = session_group.value_counts().reindex(group).fillna(0).astype(int).to_numpy()
+    # A chat without messages (or without a reply) has no shares: NaN, not 0 and not a division by zero.
+    table["share"] = table["messages"] / table["chat_messages"].where(table["chat_messages"] > 0)
+    table["first_responder_share"] = table["first_responses"] / table["chat_sessions"].where(
+        table["chat_sessions"] > 0)
+    for indicator, relative in RELATIVE_INDICATORS.items():
+        table[relative] = table[indicator] * table["members"]
+    for column, role in (("mentions_sent", "source"), ("mentions_received", "target")):
+        links = mentions[[role, "group"]].set_axis(_KEYS, axis=1)
+        table[column] = links.value_counts().reindex(table.index).fillna(0).astype(int) if len(links) else 0
+    return table
+
+
+def per_participant(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per member of each chat (participant_id, group): messages, words, share, relative_share,
+    active_days, media_share, night_share, weekend_share, replies, median_latency_min, first_responder_share,
+    relative_first_responder_share, mentions_sent, mentions_received.
+
+    ``members``: participant_id, group, one row per membership (a person in two chats has two rows);
+    ``mentions``: group, source, target. A person who writes in two chats has one row in each.
+    """
+    table = _per_membership(frame, members, mentions)
+    return table[list(PER_MEMBER_COLUMNS)].reset_index()
+
+
+PER_MEMBER_COLUMNS = ("messages", "words", "share", "relative_share", "active_days", "media_share", "night_share",
+                      "weekend_share", "replies", "median_latency_min", "first_responder_share",
+                      "relative_first_responder_share", "mentions_sent", "mentions_received")
+
+
+def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per person over all the chats they are a member of (the participant-level frame).
+
+    Columns: participant_id, chats (how many chats they are a member of) and those of
+    :func:`per_participant` but ``group``: counts summed over their chats; active days, media, night and
+    weekend shares and the median latency over all their messages; ``share`` = their messages / the
+    messages of their chats; ``relative_share`` = their messages / sum over their chats of (chat messages /
+    members), the equal share's expectation, so 1 is still an equal share; the first-responder shares
+    likewise over their chats' conversations with a reply.
+    """
+    import pandas as pd
+
+    table = _per_membership(frame, members, mentions)
+    table["expected_messages"] = table["chat_messages"] / table["members"]
+    table["expected_first"] = table["chat_sessions"] / table["members"]
+    by = table.groupby(level="participant_id")
+    summed = by[["messages", "words", "replies", "mentions_sent", "mentions_received", "chat_messages",
+                 "first_responses", "chat_sessions", "expected_messages", "expected_first"]].sum()
+    person = pd.DataFrame({"chats": by.size()})
+    flags = _flagged(frame)
+    pooled = flags.groupby("participant_id")
+    person["messages"], person["words"] = summed["messages"], summed["words"]
+    person["share"] = summed["messages"] / summed["chat_messages"].where(summed["chat_messages"] > 0)
+    person["relative_share"] = summed["messages"] / summed["expected_messages"].where(summed["expected_messages"] > 0)
+    person["active_days"] = pooled["day"].nunique().reindex(person.index).fillna(0).astype(int)
+    for column in ("media", "night", "weekend"):
+        person[f"{column}_share"] = pooled[column].mean().reindex(person.index)
+    person["replies"] = summed["replies"]
+    person["median_latency_min"] = pooled["latency_min"].median().reindex(person.index)
+    person["first_responder_share"] = summed["first_responses"] / summed["chat_sessions"].where(
+        summed["chat_sessions"] > 0)
+    person["relative_first_responder_share"] = summed["first_responses"] / summed["expected_first"].where(
+        summed["expected_first"] > 0)
+    person["mentions_sent"], person["mentions_received"] = summed["mentions_sent"], summed["mentions_received"]
+    return person.reset_index()
 
 
 def next_speaker(frame: "pd.DataFrame") -> "pd.DataFrame":

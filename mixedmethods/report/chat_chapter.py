@@ -49,8 +49,17 @@ class ChatChapter(Chapter):
                                      formats=formats,
                                      unlisted=self.unlisted_phrase(self.results.statistics.get("unlisted_authors"))))
         self.doc.paragraph(self.text("method_sessions", gap=self.results.session_gap_minutes))
-        self.doc.paragraph(self.text("method_inequality"))
+        several = self.results.statistics.get("members_of_several_chats")
+        self.doc.paragraph(self.text("method_inequality") + self.several_chats_sentence(several))
+        self.doc.paragraph(self.text("method_relative"))
         self.doc.paragraph(self.text("method_language"))
+
+    def several_chats_sentence(self, n: int | None) -> str:
+        """" N people were members of more than one chat ...", or nothing when nobody was (None: fewer than k)."""
+        if n == 0 or (n is None and len(self.chat_groups) < 2):
+            return ""
+        return " " + (self.text("several_chats_one") if n == 1 else
+                      self.text("several_chats", n=self.count_in_text(n)))
 
     def unlisted_phrase(self, n: int | None) -> str:
         """How many authors were not on the participants list, in words that fit 0, 1 and more (or fewer than k)."""

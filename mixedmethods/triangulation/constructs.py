@@ -17,7 +17,8 @@ from ..instrument.questionnaire import Label, parse_label
 from ..yamlio import LineDict, load_yaml
 
 CHAT_METRICS = ("messages", "words", "share", "active_days", "media_share", "night_share", "weekend_share",
-                "replies", "median_latency_min", "first_responder_share", "mentions_sent", "mentions_received")
+                "replies", "median_latency_min", "first_responder_share", "mentions_sent", "mentions_received",
+                "relative_share", "relative_first_responder_share")
 INTERVIEW_MEASURES = ("presence", "coverage", "frequency")
 DIRECTIONS = ("higher", "lower")
 

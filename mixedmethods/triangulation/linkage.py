@@ -5,6 +5,13 @@ Columns: ``participant_id``, ``group``, ``in_survey``, ``in_interviews``,
 the survey scale score or item answer, the interview measure of the named
 codes (presence 0/1, coverage share or segment count, from each transcript's
 reference coder; a theme counts with its sub-codes), and the chat metric.
+
+One row per person. ``group`` is the person's group in participants.csv (the
+first one when several are listed, ``g1;g2``; for an author not on the list,
+the group of the chat first imported). The chat metric of a person who writes
+in several chats is taken over all their chats
+(:func:`mixedmethods.chats.metrics.per_person`: counts summed, relative
+shares as their messages over the sum of each chat's equal share).
 A participant absent from a source has NA there; an interviewee whose
 interview lacks the codes has 0.
 """
@@ -29,7 +36,7 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
     """The linked frame described in the module docstring (pseudonymous ids only)."""
     import pandas as pd
 
-    from ..chats.metrics import load_mentions, load_messages, per_participant, sessions_and_replies
+    from ..chats.metrics import load_memberships, load_mentions, load_messages, per_person, sessions_and_replies
     from ..interviews.quantify import code_by_participant, with_themes
     from ..interviews.units import load_segments, load_transcripts, reference_segments
     from ..survey.responses import load_responses
@@ -44,6 +51,7 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
         segments = with_themes(load_segments(conn), codebook)
         messages = load_messages(conn)
         mentions = load_mentions(conn)
+        memberships = load_memberships(conn)
     finally:
         conn.close()
     frame = people.set_index("participant_id")
@@ -53,8 +61,12 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
     chats = pd.DataFrame()
     if not messages.empty:
         replies = sessions_and_replies(messages, study.chats.session_gap_minutes)
-        authors = replies[["participant_id", "group"]].drop_duplicates("participant_id")
-        chats = per_participant(replies, authors, mentions).set_index("participant_id")
+        authors = replies[["participant_id", "group"]].drop_duplicates()
+        # Members as in the chat chapter (listed members of each chat's group and its authors), so a relative
+        # share means the same here; one row per person over all their chats, for those who wrote.
+        members = pd.concat([memberships[memberships["group"].isin(set(replies["group"]))], authors])
+        chats = per_person(replies, members.drop_duplicates(), mentions).set_index("participant_id")
+        chats = chats[chats.index.isin(authors["participant_id"])]
     frame["in_chats"] = frame.index.isin(chats.index)
     reference = reference_segments(segments) if not segments.empty else segments
     interviewed = transcripts["participant_id"].unique()
