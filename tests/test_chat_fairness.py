@@ -259,3 +259,18 @@ def test_the_chapter_references_hold_nothing_the_privacy_check_takes_for_a_phone
     for lang in ("en", "fr"):
         for reference in Texts(lang).raw("chats.references"):
             assert redactor.phones(reference) == [], reference
+
+
+def test_participant_files_give_a_person_in_two_groups_the_first_group_listed():
+    # P1 is listed "north;east" in participants.csv: the triangulation frame gives the first listed group, north;
+    # the per-chat table has P1 in both chats. Alphabetical order would pick east.
+    from types import SimpleNamespace
+
+    from mixedmethods.report.exports import _people
+
+    frame = pd.DataFrame({"participant_id": ["P1", "P2"], "group": ["north", pd.NA]})
+    chats = pd.DataFrame({"participant_id": ["P1", "P1", "P2"], "group": ["east", "north", "east"]})
+    analyses = {"triangulation": SimpleNamespace(frame=frame, tables={}),
+                "chats": SimpleNamespace(tables={"chats_per_participant": chats})}
+    people = _people(analyses).set_index("participant_id")["group"].to_dict()
+    assert people == {"P1": "north", "P2": "east"}

@@ -61,8 +61,11 @@ def _people(analyses: dict[str, Any]) -> "pd.DataFrame":
     if not frames:
         return pd.DataFrame(columns=["participant_id", "group"])
     people = pd.concat(frames, ignore_index=True)
-    people = people.sort_values("group", na_position="last").drop_duplicates("participant_id")
-    return people.reset_index(drop=True)
+    # A person's group is the first one found, in the order above: the triangulation frame holds the first group
+    # listed in participants.csv (a person may belong to several); chat tables have one row per person and chat.
+    missing = people["group"].isna()
+    people = pd.concat([people[~missing], people[missing]]).drop_duplicates("participant_id")
+    return people.sort_values("group", na_position="last", kind="stable").reset_index(drop=True)
 
 
 def export_plan(study: "Study", analyses: dict[str, Any]) -> dict[str, Any]:
