@@ -322,7 +322,7 @@ def compare_k_groups(samples: Mapping[str, Sequence[float]],
     names = list(clean)
     if len(names) == 2:
         a, b = clean[names[0]], clean[names[1]]
-        c = mann_whitney(a, b, seed=content_seed([a, b])) if test == "mann-whitney" else welch(a, b)
+        c = mann_whitney(a, b) if test == "mann-whitney" else welch(a, b)  # content-seeded inside
         if test == "mann-whitney":
             from scipy import stats
 
@@ -331,7 +331,7 @@ def compare_k_groups(samples: Mapping[str, Sequence[float]],
         else:
             location = {names[0]: float(a.mean()), names[1]: float(b.mean())}
         return Omnibus(c.test, names, [a.size, b.size], c.statistic, c.df, None, c.p, c.effect, c.effect_size,
-                       c.effect_ci, "BCa" if test == "mann-whitney" else "parametric", location), empty
+                       c.effect_ci, c.ci_method, location), empty
     if test == "mann-whitney":
         return kruskal_wallis(clean), dunn_holm(clean)
     return welch_anova(clean), games_howell(clean)
