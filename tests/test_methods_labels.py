@@ -243,3 +243,110 @@ def test_omega_interval_is_a_percentile_bootstrap_over_respondents():
     assert low < omega < high
     # the same answers in another row order: the same interval
     assert omega_with_ci(data.sample(frac=1, random_state=2), resamples=300)[1] == (low, high)
+
+
+def test_omega_interval_is_the_2_5_and_97_5_percentiles_of_its_resamples():
+    from statsmodels.multivariate.factor import Factor
+
+    from mixedmethods.survey.omnibus import content_seed
+
+    data = _one_factor_sample([0.8, 0.7, 0.6, 0.5], 60, 4)
+    _, (low, high) = omega_with_ci(data, resamples=200)
+    # The documented resampling (rows sorted, seed from their content), each resample refitted here on the raw
+    # answers with statsmodels' defaults: the limits are the 2.5th and 97.5th percentiles of these omegas.
+    rows = np.asarray(sorted(map(tuple, data.to_numpy().tolist())))
+    rng = np.random.default_rng(content_seed([[float(v) for row in rows.tolist() for v in row]]))
+    values = []
+    for _ in range(200):
+        fit = Factor(rows[rng.integers(0, len(rows), len(rows))], n_factor=1, method="ml").fit(rng=0)
+        s = abs(fit.loadings[:, 0].sum()) ** 2
+        values.append(s / (s + fit.uniqueness.sum()))
+    assert (low, high) == pytest.approx(tuple(np.percentile(values, [2.5, 97.5])), abs=1e-4)
+
+
+# The demo's chapter: one interval per statistic, methods and labels as computed ----------------------------------
+
+@pytest.fixture(scope="module")
+def built_en(demo_study, tmp_path_factory):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from mixedmethods.cli import cli
+
+    root = tmp_path_factory.mktemp("labels") / "study"
+    shutil.copytree(demo_study, root)
+    result = CliRunner().invoke(cli, ["build", str(root), "--language", "en"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_the_survey_table_and_the_joint_displays_print_one_interval_per_test(built_en):
+    import json
+
+    results = json.loads((built_en / "report" / "results.json").read_text())
+    survey = {round(c["effect_size"], 12): (c["effect_CI95_low"], c["effect_CI95_high"])
+              for c in results["survey"]["comparisons"].values()}
+    joint = [c for c in results["triangulation"]["comparisons"] if c["source"] == "survey" and c.get("test")]
+    shared = [c for c in joint if round(c["effect_size"], 12) in survey]
+    assert shared  # the survey's scales are the survey indicators of the constructs
+    for c in shared:
+        assert (c["effect_CI95_low"], c["effect_CI95_high"]) == survey[round(c["effect_size"], 12)]
+
+
+def test_associations_are_holm_adjusted_with_a_v_interval_in_the_text(built_en):
+    import json
+
+    from docx import Document
+
+    associations = json.loads((built_en / "report" / "results.json").read_text())["survey"]["associations"]
+    p = sorted((a["p"], q) for q, a in associations.items())
+    m, running = len(p), 0.0
+    for i, (value, question) in enumerate(p):  # Holm (1979) by hand: step-down, (m - i) p, monotone, capped at 1
+        running = max(running, min(1.0, (m - i) * value))
+        assert associations[question]["p_holm"] == pytest.approx(running, rel=1e-12)
+    for a in associations.values():
+        assert a["test"] in ("chi-square", "fisher")  # the demo's tables are small enough to be exact
+        assert 0 <= a["cramers_v_CI95_low"] <= a["cramers_v"] <= a["cramers_v_CI95_high"] <= 1
+    text = "\n".join(p.text for p in Document(str(built_en / "report" / "survey.en.docx")).paragraphs)
+    sentences = [line for line in text.splitlines() if "V = " in line]
+    assert len(sentences) == len(associations) and all("Holm" in s and "95% CI [" in s for s in sentences)
+    assert f"The p values of these {len(associations)} tests were adjusted together" in text.replace("*", "")
+
+
+def test_reliability_table_prints_omega_with_its_interval_on_the_n_shown(built_en):
+    import json
+
+    from docx import Document
+
+    reliability = json.loads((built_en / "report" / "results.json").read_text())["survey"]["reliability"]
+    table = Document(str(built_en / "report" / "survey.en.docx")).tables[1]
+    assert [c.text for c in table.rows[0].cells].count("95% CI") == 2
+    for scale in reliability.values():
+        assert scale["omega_resamples"] == 1000 and scale["omega_ci95"][0] < scale["omega"] < scale["omega_ci95"][1]
+
+
+def test_a_two_item_scale_gets_a_dash_and_a_footnote_for_omega(demo_study, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+    from docx import Document
+
+    from mixedmethods.cli import cli
+
+    root = tmp_path / "study"
+    shutil.copytree(demo_study, root)
+    questionnaire = root / "instruments" / "survey.yaml"
+    text = questionnaire.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith("items: [") and x.count(",") >= 3)
+    two = line[:line.index("[") + 1] + ", ".join(line[line.index("[") + 1:line.index("]")].split(", ")[:2]) + "]"
+    questionnaire.write_text(text.replace(line, two, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(root), "--language", "en"])
+    assert result.exit_code == 0, result.output
+    document = Document(str(root / "report" / "survey.en.docx"))
+    rows = [[c.text for c in r.cells] for r in document.tables[1].rows[1:]]
+    short = [r for r in rows if r[1] == "2"]
+    assert len(short) == 1 and short[0][5] == "\u2014" and short[0][6] == "\u2014"
+    assert all(r[5] != "\u2014" for r in rows if r[1] != "2")
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "a one-factor model needs at least three items (" in paragraphs
