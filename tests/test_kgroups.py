@@ -189,12 +189,13 @@ def test_r_by_c_chi_square_equals_r_with_three_groups():
     assert result.p == pytest.approx(2.954e-07, rel=1e-3)
 
 
-def test_sparse_larger_table_gets_a_monte_carlo_p_labelled_as_such():
+def test_sparse_larger_table_gets_fishers_exact_p():
     # R: ?fisher.test, Job satisfaction by income (4 x 4): fisher.test(Job) -> p-value = 0.7827 (exact).
+    # (Issue 12: an exact p now, by enumeration; the Monte Carlo fallback is tested in test_methods_labels.py.)
     job = pd.DataFrame([[1, 2, 1, 0], [3, 3, 6, 1], [10, 10, 14, 9], [6, 7, 12, 11]]).T
     result = association(job)
-    assert result.test == "fisher-monte-carlo"  # simulated, not called exact
-    assert result.p == pytest.approx(0.7827, abs=0.015)  # 9,999 tables: Monte Carlo SE about .004
+    assert result.test == "fisher"
+    assert result.p == pytest.approx(0.7827, abs=5e-5)
     assert association(pd.DataFrame([[3, 1], [1, 3]])).test == "fisher"  # 2 x 2 stays exact
 
 
@@ -390,12 +391,15 @@ def test_construct_statistics_take_an_all_missing_source_and_one_group():
     assert one.empty and "p_holm" in one
 
 
-def test_a_sparse_r_by_c_table_gives_one_simulated_p_value():
+def test_a_sparse_r_by_c_table_gives_one_simulated_p_value(monkeypatch):
     # scipy 1.17 returns this table's Monte Carlo p as a one-element array; the result must be one number.
+    # (The table is small enough to be exact; the enumeration is switched off to reach the Monte Carlo path.)
     import pandas as pd
 
+    from mixedmethods.survey import exact
     from mixedmethods.survey.comparisons import association
 
+    monkeypatch.setattr(exact, "MAX_VISITS", 0)
     table = pd.DataFrame([[1, 0, 1, 0, 0, 0], [1, 2, 0, 2, 1, 0], [0, 0, 1, 1, 0, 2]])
     result = association(table)
     assert result.test == "fisher-monte-carlo" and isinstance(result.p, float) and 0 < result.p <= 1

@@ -20,6 +20,7 @@ from .figures import diverging_likert
 from .texts import Texts
 
 from ..survey.omnibus import OMNIBUS_TESTS as OMNIBUS  # the study's test for k >= 3 groups
+from ..survey.reliability import MIN_OMEGA_ITEMS, OMEGA_RESAMPLES
 
 if TYPE_CHECKING:
     from ..instrument.questionnaire import Questionnaire
@@ -80,11 +81,23 @@ class SurveyChapter(Chapter):
         self.doc.paragraph(t.get("survey.method_instrument", title=self.q.title.get(lang, self.q.id),
                                  version=self.q.version, n_scales=len(self.q.scales), scales=scales,
                                  min_share=min_share, answer_scales=self.join(self.answer_scales())))
-        self.doc.paragraph(t.get("survey.method_reliability"))
+        self.doc.paragraph(t.get("survey.method_reliability", resamples=self.resamples()))
         self.doc.paragraph(self.method_comparisons())
-        if len(self.tested) >= 2:
-            self.doc.paragraph(t.get("survey.method_categorical"))
+        associations = self.results.tables.get("associations")
+        if len(self.tested) >= 2 and associations is not None and not associations.empty:
+            self.doc.paragraph(t.get("survey.method_categorical", n_tests=len(associations)))
         self.doc.paragraph(t.get("survey.method_privacy", k=self.k, k_minus=self.k - 1))
+
+    def resamples(self) -> str:
+        """The number of bootstrap resamples of omega, as printed (the number that ran, else the setting)."""
+        table = self.results.tables.get("reliability")
+        ran = [int(x) for x in table["omega_resamples"] if x == x and x] if table is not None and \
+            "omega_resamples" in table else []
+        return self.thousands(max(ran) if ran else OMEGA_RESAMPLES)
+
+    def thousands(self, value: int) -> str:
+        """1,000 (en) or 1 000 (fr, with a non-breaking space)."""
+        return f"{int(value):,}".replace(",", "\u00a0" if self.lang == "fr" else ",")
 
     def sample(self) -> None:
         t, lang = self.t, self.lang
@@ -147,11 +160,23 @@ class SurveyChapter(Chapter):
         self.doc.paragraph(t.get("survey.reliability_text", table=self.doc.tables + 1, summary=summary))
         rows = [[self.scale_label(r.scale), str(r["items"]), str(r.n), apa.bounded(r.alpha, 2, lang),
                  apa.interval(r.alpha_CI95_low, r.alpha_CI95_high, 2, lang, is_bounded=True),
-                 apa.bounded(r.omega, 2, lang), apa.bounded(r.min_item_total_r, 2, lang)]
+                 # omega only from three items on (a one-factor model is not identified below): a dash otherwise
+                 apa.bounded(r.omega, 2, lang) if r["items"] >= MIN_OMEGA_ITEMS else "\u2014",
+                 self.interval_or_dash(r.get("omega_CI95_low"), r.get("omega_CI95_high"))
+                 if r["items"] >= MIN_OMEGA_ITEMS else "\u2014",
+                 apa.bounded(r.min_item_total_r, 2, lang)]
                 for _, r in table.iterrows()]
-        header = [self.col(c) for c in ("scale", "items", "n", "alpha", "ci", "omega", "min_rit")]
-        self.doc.table(TableSpec(t.get("survey.reliability_table_title"), header, rows,
-                                 t.get("survey.reliability_table_note")), t.get("report.table"))
+        header = [self.col(c) for c in ("scale", "items", "n", "alpha", "ci", "omega", "ci", "min_rit")]
+        note = t.get("survey.reliability_table_note", resamples=self.resamples())
+        few = [self.scale_label(r.scale) for _, r in table.iterrows() if r["items"] < MIN_OMEGA_ITEMS]
+        if few:
+            note += " " + t.get("survey.reliability_note_few_items", scales=self.join(few))
+        self.doc.table(TableSpec(t.get("survey.reliability_table_title"), header, rows, note), t.get("report.table"))
+
+    def interval_or_dash(self, low, high) -> str:
+        if missing(low) or missing(high):
+            return "\u2014"
+        return apa.interval(low, high, 2, self.lang, is_bounded=True)
 
     def descriptives(self) -> None:
         t, lang = self.t, self.lang
@@ -250,9 +275,12 @@ class SurveyChapter(Chapter):
                      apa.p_cell(r.p, lang), apa.p_cell(r.p_holm, lang), apa.number(r.effect_size, 2, lang),
                      apa.interval(r.effect_CI95_low, r.effect_CI95_high, 2, lang)]
                     for _, r in table.iterrows()]
-        self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows,
-                                 t.get(f"survey.comparisons_table_note_{test}", group1=self.group_label(first),
-                                       n_scales=n_tests)), t.get("report.table"))
+        note = t.get(f"survey.comparisons_table_note_{test}", group1=self.group_label(first), n_scales=n_tests)
+        score = [self.scale_label(r.scale) for _, r in table.iterrows()
+                 if r.get("ci_method") == "Hanley-McNeil score"]
+        if score:  # the interval is not the BCa one the note names: say which it is
+            note += " " + t.get("survey.comparisons_note_score", scales=self.join(score))
+        self.doc.table(TableSpec(t.get("survey.comparisons_table_title"), header, rows, note), t.get("report.table"))
 
     def k_groups(self, table, n_tests: int) -> None:
         """One sentence per scale for three or more groups, and the table of H or F tests."""
@@ -351,14 +379,18 @@ class SurveyChapter(Chapter):
             return
         for _, r in table.iterrows():
             label = self.q.question(r.question).short_text(lang)
-            if r.test in ("fisher", "fisher-monte-carlo"):
-                key = "fisher" if r.test == "fisher" else "fisher_monte_carlo"
-                text = t.get(f"survey.association_sentence_{key}", question=label, n=int(r.n),
-                             p=apa.p_value(r.p, lang), v=apa.bounded(r.cramers_v, 2, lang))
+            common = dict(question=label, n=int(r.n), p=apa.p_value(r.p, lang),
+                          p_holm=apa.p_value(r.p_holm, lang).replace("*p* ", ""),
+                          v=apa.bounded(r.cramers_v, 2, lang),
+                          v_ci=self.interval_or_dash(r.cramers_v_CI95_low, r.cramers_v_CI95_high))
+            if r.test == "fisher":
+                text = t.get("survey.association_sentence_fisher", **common)
+            elif r.test == "fisher-monte-carlo":  # the label says what ran: simulated tables and their seed
+                text = t.get("survey.association_sentence_fisher_monte_carlo", tables=self.thousands(r.tables),
+                             seed=str(r.seed), **common)
             else:
-                text = t.get("survey.association_sentence_chi", question=label, df=int(r.df), n=int(r.n),
-                             statistic=apa.number(r.statistic, 2, lang), p=apa.p_value(r.p, lang),
-                             v=apa.bounded(r.cramers_v, 2, lang))
+                text = t.get("survey.association_sentence_chi", df=int(r.df),
+                             statistic=apa.number(r.statistic, 2, lang), **common)
             self.doc.paragraph(text)
 
     def likert(self) -> None:

@@ -45,7 +45,9 @@ def analyse_survey(study: "Study") -> SurveyResults:
     see :func:`~.omnibus.compare_k_groups`; Holm-adjusted over the scales),
     ``posthoc`` (pairs of groups per scale when three or more were compared),
     ``associations`` (profile answers by group: chi-square, Fisher's exact test
-    for a sparse 2 x 2 table, or a Monte Carlo p for a larger sparse table).
+    for a sparse table, or a Monte Carlo p (``tables``, ``seed``) for a sparse
+    table too large to enumerate; Cramér's V with its noncentral chi-square CI;
+    ``p_holm`` over the association tests of the chapter).
     Counts are suppressed by :mod:`mixedmethods.disclosure` (under k, and
     complementary cells so that none comes back by subtraction); group
     statistics from fewer than k respondents are withheld, and a group left out
@@ -135,11 +137,15 @@ def analyse_survey(study: "Study") -> SurveyResults:
         item_total.insert(0, "scale", scale.id)
         item_total["reverse"] = [questionnaire.question(i).reverse for i in item_total["item"]]
         item_rows.append(item_total)
+        # n: the complete cases on which alpha, its CI and omega were all computed (reliability module docstring).
         reliability_rows.append({"scale": scale.id, "items": rel.items, "n": rel.n, "alpha": rel.alpha,
                                  "alpha_CI95_low": rel.alpha_ci[0], "alpha_CI95_high": rel.alpha_ci[1],
-                                 "omega": rel.omega, "min_item_total_r": float(item_total["r"].min())})
-        stats_rel[scale.id] = {"alpha": rel.alpha, "alpha_ci95": list(rel.alpha_ci), "omega": rel.omega,
-                               "n_complete": rel.n, "items": rel.items}
+                                 "omega": rel.omega, "omega_CI95_low": rel.omega_ci[0],
+                                 "omega_CI95_high": rel.omega_ci[1], "omega_resamples": rel.omega_resamples,
+                                 "min_item_total_r": float(item_total["r"].min())})
+        stats_rel[scale.id] = {"alpha": rel.alpha, "alpha_ci95": list(rel.alpha_ci), "omega": json_ready(rel.omega),
+                               "omega_ci95": [json_ready(v) for v in rel.omega_ci],
+                               "omega_resamples": rel.omega_resamples, "n_complete": rel.n, "items": rel.items}
     results.tables["reliability"] = pd.DataFrame(reliability_rows)
     results.tables["item_total"] = pd.concat(item_rows, ignore_index=True)
     results.statistics["reliability"] = stats_rel
@@ -193,9 +199,16 @@ def analyse_survey(study: "Study") -> SurveyResults:
                 continue
             a = association(counts)
             assoc_rows.append({"question": qid, "test": a.test, "n": a.n, "statistic": a.statistic, "df": a.df,
-                               "p": a.p, "cramers_v": a.cramers_v, "groups": ", ".join(tested)})
-    results.tables["associations"] = pd.DataFrame(assoc_rows, columns=["question", "test", "n", "statistic", "df",
-                                                                       "p", "cramers_v", "groups"])
+                               "p": a.p, "cramers_v": a.cramers_v, "cramers_v_CI95_low": a.cramers_v_ci[0],
+                               "cramers_v_CI95_high": a.cramers_v_ci[1], "tables": a.tables, "seed": None if a.seed is None else str(a.seed),
+                               "groups": ", ".join(tested)})
+    # Holm over the family of this chapter's association tests (one per profile question tested).
+    if assoc_rows:
+        import pingouin as pg
+
+        for row, adjusted in zip(assoc_rows, pg.multicomp([r["p"] for r in assoc_rows], method="holm")[1]):
+            row["p_holm"] = float(adjusted)
+    results.tables["associations"] = pd.DataFrame(assoc_rows, columns=list(ASSOCIATION_COLUMNS))
     results.statistics["associations_withheld"] = withheld_associations
     results.tables["posthoc"] = posthoc  # after associations: the first sheets of tables.xlsx keep their order
     results.statistics["associations"] = {r["question"]: {key: json_ready(v) for key, v in r.items()
@@ -257,6 +270,8 @@ def descriptive_mask(descriptives: "pd.DataFrame", hidden_groups: list[str], lef
     return withheld
 
 
+ASSOCIATION_COLUMNS = ("question", "test", "n", "statistic", "df", "p", "p_holm", "cramers_v", "cramers_v_CI95_low",
+                       "cramers_v_CI95_high", "tables", "seed", "groups")
 COMPARISON_COLUMNS = ("scale", "test", "groups", "k", "n", "n1", "n2", "statistic", "df", "df2", "p", "effect",
                       "effect_size", "effect_CI95_low", "effect_CI95_high", "ci_method", "p_holm")
 

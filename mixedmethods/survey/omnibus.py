@@ -154,7 +154,8 @@ def _welch_f(*samples: "np.ndarray", axis: int = -1) -> "np.ndarray":
     return np.where(np.isfinite(f), f, np.nan)
 
 
-def bootstrap_ci(samples: Sequence["np.ndarray"], statistic, seed: int) -> tuple[tuple[float, float], str]:
+def bootstrap_ci(samples: Sequence["np.ndarray"], statistic, seed: int,
+                 resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[tuple[float, float], str]:
     """95% BCa bootstrap CI resampling within each sample (scipy); percentile over defined resamples as fallback."""
     import numpy as np
     from scipy import stats
@@ -164,13 +165,13 @@ def bootstrap_ci(samples: Sequence["np.ndarray"], statistic, seed: int) -> tuple
     with warnings.catch_warnings():
         # A degenerate resample makes BCa undefined; we detect the NaN and fall back below.
         warnings.simplefilter("ignore")
-        boot = stats.bootstrap(tuple(samples), statistic, vectorized=True, n_resamples=BOOTSTRAP_RESAMPLES,
+        boot = stats.bootstrap(tuple(samples), statistic, vectorized=True, n_resamples=resamples,
                                method="BCa", random_state=np.random.default_rng(seed))
     low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
     if math.isfinite(low) and math.isfinite(high):
         return (low, high), "BCa"
     defined = boot.bootstrap_distribution[np.isfinite(boot.bootstrap_distribution)]
-    if defined.size < 0.9 * BOOTSTRAP_RESAMPLES:
+    if defined.size < 0.9 * resamples:
         return (math.nan, math.nan), "none"
     low, high = np.percentile(defined, [2.5, 97.5])
     return (float(low), float(high)), "percentile"
@@ -322,7 +323,7 @@ def compare_k_groups(samples: Mapping[str, Sequence[float]],
     names = list(clean)
     if len(names) == 2:
         a, b = clean[names[0]], clean[names[1]]
-        c = mann_whitney(a, b, seed=content_seed([a, b])) if test == "mann-whitney" else welch(a, b)
+        c = mann_whitney(a, b) if test == "mann-whitney" else welch(a, b)  # content-seeded inside
         if test == "mann-whitney":
             from scipy import stats
 
@@ -331,7 +332,7 @@ def compare_k_groups(samples: Mapping[str, Sequence[float]],
         else:
             location = {names[0]: float(a.mean()), names[1]: float(b.mean())}
         return Omnibus(c.test, names, [a.size, b.size], c.statistic, c.df, None, c.p, c.effect, c.effect_size,
-                       c.effect_ci, "BCa" if test == "mann-whitney" else "parametric", location), empty
+                       c.effect_ci, c.ci_method, location), empty
     if test == "mann-whitney":
         return kruskal_wallis(clean), dunn_holm(clean)
     return welch_anova(clean), games_howell(clean)

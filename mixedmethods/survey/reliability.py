@@ -1,5 +1,17 @@
 """Internal consistency of a scale: Cronbach's alpha, McDonald's omega, corrected item-total r.
 
+Alpha, its interval and omega are all computed on the same respondents, those
+who answered every item of the scale (complete cases), and that n is the one
+reported: the Feldt interval depends on n, so a pairwise alpha with an
+interval taken on another n would not match its label. Omega needs a
+one-factor model, identified from three items on: a scale of one or two items
+has no omega (NaN, printed as a dash). Omega's 95% interval is a percentile
+bootstrap over respondents (:data:`OMEGA_RESAMPLES` resamples of the complete
+cases, seeded from their content, so the same answers give the same interval
+in any row order). The optimiser's starting values are fixed (statsmodels
+draws them from fresh entropy otherwise, which moved omega in its 7th digit
+between runs), so every number is the same from one run to the next.
+
 References
 ----------
 Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -7,6 +19,8 @@ Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
 Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
 coefficient alpha. *Applied Psychological Measurement*, 11(1), 93-103.
 McDonald, R. P. (1999). *Test theory: A unified treatment*. Erlbaum.
+Efron, B., & Tibshirani, R. J. (1993). *An introduction to the bootstrap*.
+Chapman & Hall (percentile interval, ch. 13).
 Hayes, A. F., & Coutts, J. J. (2020). Use omega rather than Cronbach's alpha for
 estimating reliability. But... *Communication Methods and Measures*, 14(1), 1-24.
 """
@@ -19,22 +33,37 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+
+
+OMEGA_RESAMPLES = 1000  # percentile bootstrap of omega: each resample refits the one-factor model
+MIN_OMEGA_ITEMS = 3  # a one-factor model is identified from three items on
 
 
 @dataclass
 class Reliability:
-    """Reliability of one scale. ``n`` is the number of complete cases used for omega."""
+    """Reliability of one scale: alpha, its CI and omega all on the ``n`` complete cases.
+
+    ``omega_ci`` is the 95% percentile bootstrap interval of omega
+    (``omega_resamples`` resamples of respondents); NaN where omega is not
+    estimable (fewer than three items, or not more respondents than items).
+    """
 
     n: int
     items: int
     alpha: float
     alpha_ci: tuple[float, float]
     omega: float
+    omega_ci: tuple[float, float] = (math.nan, math.nan)
+    omega_resamples: int = 0
 
 
 def cronbach_alpha(items: "pd.DataFrame") -> tuple[float, tuple[float, float]]:
-    """Alpha with its 95% CI (Feldt et al., 1987), from pingouin, pairwise deletion.
+    """Alpha with its 95% CI (Feldt et al., 1987), from pingouin, on the complete cases (listwise).
+
+    Listwise, so that the interval's n is the n of the alpha and the one
+    printed beside it (see the module docstring).
 
     Returns
     -------
@@ -42,10 +71,63 @@ def cronbach_alpha(items: "pd.DataFrame") -> tuple[float, tuple[float, float]]:
     """
     import pingouin as pg
 
-    if len(items.dropna(how="all")) < 2 or items.shape[1] < 2:
+    complete = items.dropna()
+    if len(complete) < 2 or items.shape[1] < 2:
         return math.nan, (math.nan, math.nan)  # alpha needs two respondents and two items
-    alpha, ci = pg.cronbach_alpha(data=items, ci=0.95, nan_policy="pairwise")
+    alpha, ci = pg.cronbach_alpha(data=complete, ci=0.95, nan_policy="listwise")
     return float(alpha), (float(ci[0]), float(ci[1]))
+
+
+def _omega_from_correlations(correlations: "np.ndarray", n: int, gtol: float | None = None) -> float:
+    """Omega total of a one-factor ML model fitted to a correlation matrix (statsmodels, fixed start).
+
+    ``gtol``: the optimiser's gradient tolerance; the bootstrap's resamples use 1e-5 (half the time; omega moves
+    in its 6th decimal), the reported omega scipy's default.
+    """
+    import warnings
+
+    from statsmodels.multivariate.factor import Factor
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a resample may converge slowly; its omega is still the model's
+        fitted = Factor(corr=correlations, n_factor=1, method="ml", nobs=n).fit(
+            rng=0, opt=None if gtol is None else {"gtol": gtol})
+    loadings = fitted.loadings[:, 0]
+    if loadings.sum() < 0:  # the sign of a factor is arbitrary
+        loadings = -loadings
+    common = float(loadings.sum()) ** 2
+    return common / (common + float(fitted.uniqueness.sum()))
+
+
+def omega_with_ci(items: "pd.DataFrame", resamples: int = OMEGA_RESAMPLES) -> tuple[float, tuple[float, float]]:
+    """Omega (see :func:`mcdonald_omega`) and its 95% percentile bootstrap CI over respondents (complete cases).
+
+    Resamples whose correlation matrix is undefined (an item without
+    variation) are skipped; with fewer than 90% of them left, no interval.
+    """
+    import numpy as np
+
+    from .omnibus import content_seed
+
+    omega = mcdonald_omega(items)
+    complete = items.dropna().to_numpy(dtype=float)
+    if not math.isfinite(omega) or resamples < 1:
+        return omega, (math.nan, math.nan)
+    # Rows sorted, and the seed from their content: the same answers give the same interval in any row order.
+    rows = sorted(map(tuple, complete.tolist()))
+    complete = np.asarray(rows, dtype=float)
+    rng = np.random.default_rng(content_seed([[float(v) for row in rows for v in row]]))
+    n = len(complete)
+    values = []
+    for _ in range(resamples):
+        sample = complete[rng.integers(0, n, n)]
+        if (sample.std(axis=0) == 0).any():
+            continue
+        values.append(_omega_from_correlations(np.corrcoef(sample, rowvar=False), n, gtol=1e-5))
+    if len(values) < 0.9 * resamples:
+        return omega, (math.nan, math.nan)
+    low, high = np.percentile(values, [2.5, 97.5])
+    return omega, (round(float(low), 6), round(float(high), 6))
 
 
 def mcdonald_omega(items: "pd.DataFrame") -> float:
@@ -56,19 +138,14 @@ def mcdonald_omega(items: "pd.DataFrame") -> float:
     complete cases (statsmodels' ``Factor``, method ``ml``, on the correlation
     matrix). It assumes the scale is unidimensional (congeneric items).
     """
-    from statsmodels.multivariate.factor import Factor
+    import numpy as np
 
-    complete = items.dropna()
+    complete = items.dropna().to_numpy(dtype=float)
     # A one-factor model is identified from three items on, and needs more complete respondents than items.
-    if items.shape[1] < 3 or len(complete) <= items.shape[1]:
+    if items.shape[1] < MIN_OMEGA_ITEMS or len(complete) <= items.shape[1] or (complete.std(axis=0) == 0).any():
         return math.nan
-    fitted = Factor(complete.to_numpy(dtype=float), n_factor=1, method="ml").fit()
-    loadings = fitted.loadings[:, 0]
-    if loadings.sum() < 0:  # the sign of a factor is arbitrary
-        loadings = -loadings
-    uniquenesses = fitted.uniqueness
-    common = float(loadings.sum()) ** 2
-    return common / (common + float(uniquenesses.sum()))
+    # Fixed starting values (rng=0) and 6 decimals: the same data give the same omega on every run.
+    return round(_omega_from_correlations(np.corrcoef(complete, rowvar=False), len(complete)), 6)
 
 
 def corrected_item_total(items: "pd.DataFrame") -> "pd.DataFrame":
@@ -95,8 +172,10 @@ def corrected_item_total(items: "pd.DataFrame") -> "pd.DataFrame":
     return pd.DataFrame(rows)
 
 
-def scale_reliability(items: "pd.DataFrame") -> Reliability:
-    """Alpha (with CI) and omega for the keyed items of one scale."""
+def scale_reliability(items: "pd.DataFrame", resamples: int = OMEGA_RESAMPLES) -> Reliability:
+    """Alpha (with CI) and omega (with CI) for the keyed items of one scale, all on its complete cases."""
     alpha, ci = cronbach_alpha(items)
+    omega, omega_ci = omega_with_ci(items, resamples)
     return Reliability(n=int(len(items.dropna())), items=items.shape[1], alpha=alpha, alpha_ci=ci,
-                       omega=mcdonald_omega(items))
+                       omega=omega, omega_ci=omega_ci,
+                       omega_resamples=resamples if math.isfinite(omega_ci[0]) else 0)
