@@ -220,6 +220,8 @@ def test_a_group_left_out_of_the_survey_counts_nowhere_and_nobody_listed_gives_n
     assert rates["withheld"].tolist() == [False, False, True, False]
     assert rates.iloc[3][["listed", "respondents"]].tolist() == [60, 45]
     assert response_rates(_people({}), ["a"], [], [], 5).empty
+    # One group with 2 non-respondents (k = 5): no other cell can protect it, so the overall row is withheld too.
+    assert response_rates(_people({"a": (40, 38)}), ["a"], [], [], 5)["withheld"].tolist() == [True, True]
 
 
 def _questionnaire(tmp_path: Path):
@@ -254,6 +256,13 @@ def test_item_non_response_does_not_count_a_question_the_skip_logic_did_not_ask(
     assert table.loc["age", "protected"] == "answered" and math.isnan(table.loc["age", "missing_pct"])
     assert table.loc["how", "missing"] == pytest.approx(np.nan, nan_ok=True)  # 2 < 3
     assert item_nonresponse(responses.iloc[:0], q, k=3)["answered"].tolist() == [0, 0, 0]
+    # 18 respondents, 2 not asked (under k = 3): the smallest shown count, 6 answered, is hidden with them, and
+    # the % missing (10 of 16) would give it back, so it is withheld too.
+    responses = pd.DataFrame({"group": ["g"] * 18, "trained": ["yes"] * 16 + ["no"] * 2,
+                              "how": ["course"] * 6 + [None] * 12, "age": [30.0] * 18})
+    row = item_nonresponse(responses, q, k=3).set_index("question").loc["how"]
+    assert row["missing"] == 10 and math.isnan(row["answered"]) and math.isnan(row["not_applicable"])
+    assert math.isnan(row["missing_pct"])
 
 
 # The demo: settings, results.json and the chapter ---------------------------------------------------------------
@@ -299,10 +308,20 @@ def test_the_chapter_states_rate_missing_data_fit_and_treatment_in_both_language
     from mixedmethods.study import load_study
     from mixedmethods.survey.analysis import analyse_survey
 
+    import sqlite3
+
     path = fresh_demo / "study.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "survey:\n  reliability: ordinal\n", encoding="utf-8")
+    # Two respondents taken off the list: 138 listed, 118 of them answered (86%), and 2 unlisted respondents,
+    # a count under k = 5 that is not printed.
+    conn = sqlite3.connect(fresh_demo / "store.sqlite")
+    with conn:
+        conn.execute("UPDATE participants SET listed = 0 WHERE participant_id IN (SELECT participant_id FROM "
+                     "survey_responses WHERE status = 'kept' ORDER BY participant_id LIMIT 2)")
+    conn.close()
     study = load_study(fresh_demo)
     results = analyse_survey(study)
+    assert results.statistics["response_rate"]["unlisted_respondents"] is None
     assert all(0 < v["ordinal_alpha"] < 1 for v in results.statistics["reliability"].values())
     texts = {}
     for lang in ("en", "fr"):
@@ -314,9 +333,13 @@ def test_the_chapter_states_rate_missing_data_fit_and_treatment_in_both_language
         document = Document(str(saved))
         texts[lang] = " ".join([p.text for p in document.paragraphs] +
                                [c.text for t in document.tables for row in t.rows for c in row.cells])
-    assert "Of the 140 people listed as participants, 120 answered the questionnaire, a response rate of 86%" \
+    assert "Of the 138 people listed as participants, 118 answered the questionnaire, a response rate of 86%" \
         in texts["en"]
-    assert "Sur les 140 personnes inscrites comme participants, 120 ont répondu" in texts["fr"]
+    assert "Sur les 138 personnes inscrites comme participants, 118 ont répondu" in texts["fr"]
+    assert "fewer than 5 respondents who are not in the participant list" in texts["en"]
+    assert "the α of the polychoric correlations between the items" in texts["en"]
+    assert "l'α des corrélations polychoriques entre les items" in texts["fr"]
+    assert "interval scores" not in texts["en"]
     for lang, words in {"en": ("Response Rate 2", "pairwise deletion", "complete cases", "Hu and Bentler (1999)",
                                "ordinal α", "Zumbo, B. D."),
                         "fr": ("taux de réponse 2", "suppression par paire", "cas complets",
