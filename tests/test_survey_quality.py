@@ -346,3 +346,28 @@ def test_the_chapter_states_rate_missing_data_fit_and_treatment_in_both_language
                                "Hu et Bentler (1999)", "α ordinal", "Zumbo, B. D.")}.items():
         for word in words:
             assert word in texts[lang], (lang, word)
+
+
+def test_nobody_listed_gives_a_sentence_not_a_rate_and_k_groups_name_the_withheld_ones():
+    from types import SimpleNamespace
+
+    from mixedmethods.report.survey_chapter import SurveyChapter
+    from mixedmethods.report.texts import Texts
+
+    chapter = object.__new__(SurveyChapter)
+    chapter.k, chapter.groups = 5, ["a", "b", "c"]
+    chapter.study = SimpleNamespace(group_label=lambda g, lang: f"{g.upper()} team")
+    for lang, none, withheld in (("en", "The response rate cannot be computed", "The rates of the A team and the C "
+                                  "team are not reported"),
+                                 ("fr", "Le taux de réponse ne peut pas être calculé", "Les taux de l'A team et du C "
+                                  "team ne sont pas publiés")):
+        chapter.t, chapter.lang = Texts(lang), lang
+        assert chapter.response_rate_text({"not_computed": "nobody listed in participants.csv"}).startswith(none)
+        # The three-group case of test_with_three_groups_only_the_small_one_and_one_complement_are_withheld
+        rate = {"unlisted_respondents": 0, "by_group": {
+            "a": {"withheld": True}, "c": {"withheld": True},
+            "b": {"withheld": False, "listed": 15, "respondents": 15, "rate_pct": 100.0},
+            "all": {"withheld": False, "listed": 65, "respondents": 53, "rate_pct": 100 * 53 / 65}}}
+        text = chapter.response_rate_text(rate)
+        assert withheld in text
+        assert ("100% in the B team (15 of 15)" if lang == "en" else "100\u00a0% dans le B team (15 sur 15)") in text
