@@ -490,18 +490,19 @@ class SurveyChapter(Chapter):
         rows = []
         for r in table.itertuples(index=False):
             ok = r.not_estimable is None or r.not_estimable != r.not_estimable
-            row = [self.scale_label(r.scale), str(int(r.items)), str(int(r.n))]
-            if ok:
-                row += [apa.number(r.chi2, 2, lang), apa.degrees_of_freedom(r.df, None, lang), apa.p_cell(r.p, lang),
-                        apa.bounded(r.cfi, 2, lang), apa.bounded(r.rmsea, 3, lang),
-                        apa.interval(r.rmsea_CI90_low, r.rmsea_CI90_high, 3, lang, is_bounded=True),
+            row = [self.scale_label(r.scale), str(int(r.n))]
+            if ok:  # chi2 with its df, RMSEA with its interval: seven columns stay on a portrait page
+                row += [f"{apa.number(r.chi2, 2, lang)} ({apa.degrees_of_freedom(r.df, None, lang)})",
+                        apa.p_cell(r.p, lang), apa.bounded(r.cfi, 2, lang),
+                        f"{apa.bounded(r.rmsea, 3, lang)} "
+                        f"{apa.interval(r.rmsea_CI90_low, r.rmsea_CI90_high, 3, lang, is_bounded=True)}",
                         apa.bounded(r.srmr, 3, lang)]
             else:
-                row += ["\u2014"] * 7
+                row += ["\u2014"] * 5
             if ordinal:
                 row.append(apa.bounded(r.ordinal_alpha, 2, lang))
             rows.append(row)
-        columns = ["scale", "items", "n", "chi2", "df", "p", "cfi", "rmsea", "ci90", "srmr"]
+        columns = ["scale", "n", "chi2_df", "p", "cfi", "rmsea_ci", "srmr"]
         columns += ["ordinal_alpha"] if ordinal else []
         note = self.quality("fit_table_note")
         if ordinal:

@@ -53,6 +53,8 @@ NOT_CONVERGED = "no convergence"
 RMSEA_CI_LEVEL = 0.90  # the level lavaan and most journals print
 # Hu & Bentler (1999): a good fit has CFI >= .95, RMSEA <= .06 and SRMR <= .08 (their combination rules, p. 28).
 CUTOFFS = {"CFI": (">=", 0.95), "RMSEA": ("<=", 0.06), "SRMR": ("<=", 0.08)}
+# Compared as the report prints them, so that a printed RMSEA of .060 is never said to miss .06.
+PRINTED_DECIMALS = {"CFI": 2, "RMSEA": 3, "SRMR": 3}
 
 FIT_COLUMNS = ("scale", "items", "n", "chi2", "df", "p", "cfi", "tli", "rmsea", "rmsea_CI90_low",
                "rmsea_CI90_high", "srmr", "cutoffs_not_met", "not_estimable")
@@ -92,10 +94,15 @@ def _name(column: Any, index: int) -> str:
 def cutoffs_not_met(fit: "FactorFit") -> list[str]:
     """The indices of a fitted model that miss Hu & Bentler's (1999) cut-offs (:data:`CUTOFFS`), in that order.
 
+    Each index is rounded as the report prints it (:data:`PRINTED_DECIMALS`) before the comparison.
+
     >>> cutoffs_not_met(FactorFit(items=5, n=100, cfi=0.97, rmsea=0.07, srmr=0.05))
     ['RMSEA']
+    >>> cutoffs_not_met(FactorFit(items=5, n=100, cfi=0.9496, rmsea=0.0603, srmr=0.0805))
+    ['SRMR']
     """
-    values = {"CFI": fit.cfi, "RMSEA": fit.rmsea, "SRMR": fit.srmr}
+    values = {name: round(value, PRINTED_DECIMALS[name])
+              for name, value in (("CFI", fit.cfi), ("RMSEA", fit.rmsea), ("SRMR", fit.srmr))}
     return [name for name, (side, bound) in CUTOFFS.items()
             if not (values[name] >= bound if side == ">=" else values[name] <= bound)]
 
