@@ -100,6 +100,14 @@ class ReportOptions:
     exports: str = "private"  # participant-level files: private (private/exports/) or public (report/, if k-anonymous)
 
 
+SURVEY_RELIABILITY = ("pearson", "ordinal")  # survey.reliability: alpha of item scores, or ordinal alpha too
+
+
+@dataclass
+class SurveyOptions:
+    reliability: str = "pearson"  # ordinal: also ordinal alpha from polychoric correlations (survey/ordinal.py)
+
+
 @dataclass
 class Study:
     """A validated study folder. Paths are absolute."""
@@ -117,6 +125,7 @@ class Study:
     report: ReportOptions = field(default_factory=ReportOptions)
     triangulation: TriangulationOptions = field(default_factory=TriangulationOptions)
     interviews: InterviewOptions = field(default_factory=InterviewOptions)
+    survey: SurveyOptions = field(default_factory=SurveyOptions)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -205,7 +214,7 @@ def load_study(root: Path) -> Study:
         raise ConfigError("no study.yaml here; create a study with 'mixedmethods init DIR'", file=shown)
     data = load_yaml(path, display=shown)
     top = _check_keys(data, {"title", "languages", "groups", "instruments", "sources", "chats", "report",
-                             "triangulation", "interviews"}, "study.yaml", shown)
+                             "triangulation", "interviews", "survey"}, "study.yaml", shown)
     if "title" not in top:
         raise _fail("missing required key 'title'", shown, top)
     languages = top.get("languages", ["en"])
@@ -298,10 +307,24 @@ def load_study(root: Path) -> Study:
                         "template")
         report.template = (root / template).resolve()
     title = _labels(top["title"], "title", shown, top.line_of("title"))
+    survey = _survey_options(top, shown)
     return Study(root=root.resolve(), title=title, languages=list(languages), groups=groups,
                  questionnaire_path=questionnaire_path, codebook_path=codebook_path, survey_sources=survey_sources,
                  interview_files=interview_files, chat_sources=chat_sources, chats=chats, report=report,
-                 triangulation=_triangulation_options(top, shown), interviews=interview_options)
+                 triangulation=_triangulation_options(top, shown), interviews=interview_options,
+                 survey=survey)
+
+
+def _survey_options(top: LineDict, shown: str) -> SurveyOptions:
+    """study.yaml ``survey:`` (analysis options of the survey; its files are under ``sources``)."""
+    raw = _check_keys(top.get("survey", LineDict()), {"reliability"}, "survey", shown)
+    options = SurveyOptions()
+    if "reliability" in raw:
+        if raw["reliability"] not in SURVEY_RELIABILITY:
+            raise _fail(f"survey.reliability: expected one of {', '.join(SURVEY_RELIABILITY)}, got "
+                        f"{raw['reliability']!r}", shown, raw, "reliability")
+        options.reliability = raw["reliability"]
+    return options
 
 
 def _groups(top: LineDict, root: Path, shown: str) -> dict[str, dict[str, str]]:

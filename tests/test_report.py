@@ -43,10 +43,10 @@ def apa(x: float) -> str:
 def test_english_chapter_has_its_sections_tables_and_figure(built: Path):
     document = Document(str(built / "report" / "survey.en.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["Survey", "Method", "Sample", "Reliability of the Scales", "Scale Scores by Group",
-                        "Group Comparisons", "Profile Differences Between the Groups", "Answers to the Scale Items",
-                        "References"]
-    assert len(document.tables) == 4
+    assert headings == ["Survey", "Method", "Sample", "Response and Missing Answers", "Reliability of the Scales",
+                        "Dimensionality of the Scales", "Scale Scores by Group", "Group Comparisons",
+                        "Profile Differences Between the Groups", "Answers to the Scale Items", "References"]
+    assert len(document.tables) == 6  # profile, item non-response, reliability, factor fit, scores, comparisons
     assert len(document.inline_shapes) == 1
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[:2] == ["Table 1", "Profile of the Respondents by Group"]
@@ -57,7 +57,7 @@ def test_english_chapter_has_its_sections_tables_and_figure(built: Path):
 def test_reliability_table_shows_the_statistics_of_results_json(built: Path):
     results = json.loads((built / "report" / "results.json").read_text())
     reliability = results["survey"]["reliability"]
-    table = Document(str(built / "report" / "survey.en.docx")).tables[1]
+    table = Document(str(built / "report" / "survey.en.docx")).tables[2]  # after profile and item non-response
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
     speed = rows["Perceived speed and efficiency"]
     assert speed[3] == apa(reliability["speed"]["alpha"])

@@ -17,6 +17,7 @@ from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
 from .figures import diverging_likert
+from .survey_quality_sections import SurveyQualitySections
 from .texts import Texts
 
 from ..survey.omnibus import OMNIBUS_TESTS as OMNIBUS  # the study's test for k >= 3 groups
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 MAX_PAIRS_IN_A_SENTENCE = 3  # beyond, a scale's significant pairs are summarised in one clause
 
 
-class SurveyChapter(Chapter):
+class SurveyChapter(SurveyQualitySections, Chapter):
     """Writes the chapter; one method per section, in reading order."""
 
     section = "survey"
@@ -54,7 +55,9 @@ class SurveyChapter(Chapter):
             return
         self.method()
         self.sample()
+        self.response()
         self.reliability()
+        self.scale_quality()
         self.descriptives()
         self.comparisons()
         self.associations()

@@ -224,6 +224,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
             shares = {v: 100 * float((answered == v).mean()) if len(answered) else 0.0 for v in values}
             likert_rows.append({"scale": scale.id, "item": item, "n": int(answered.size), **shares})
     results.likert = pd.DataFrame(likert_rows)
+    analyse_survey_quality(results, study, questionnaire, responses, sizes)
     return results
 
 
@@ -325,3 +326,74 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, float) and value != value:
         return None
     return value
+
+
+def analyse_survey_quality(results: SurveyResults, study: "Study", questionnaire: Any, responses: "pd.DataFrame",
+                           sizes: Any) -> None:
+    """Add what a reviewer asks of a survey: response rate, item non-response, one-factor fit per scale and,
+    with ``survey: reliability: ordinal``, ordinal alpha.
+
+    Tables: ``response_rate`` (:func:`~.response_rate.response_rates`), ``item_nonresponse``
+    (:func:`~.response_rate.item_nonresponse`), ``scale_fit`` (:data:`~.factor_fit.FIT_COLUMNS`, plus
+    ``ordinal_alpha`` when asked). Statistics (results.json): ``response_rate`` (``definition``,
+    ``not_computed`` = the reason or None, ``unlisted_respondents``, ``by_group`` with ``all`` last),
+    ``item_nonresponse`` (question -> counts and %), ``item_nonresponse_summary`` (``questions``,
+    ``without_missing``, ``withheld``, ``largest_missing_pct`` and its question among the rows shown),
+    ``scale_fit`` (scale -> fit or ``not_estimable``), ``scale_fit_summary`` (``fitted`` scales and those
+    ``meeting_cutoffs`` of Hu & Bentler, 1999),
+    ``reliability_treatment`` (``pearson`` or ``ordinal``) and, when ordinal, ``ordinal_alpha`` in each
+    scale's ``reliability`` entry. ``responses`` are those of the pooled groups.
+    """
+    import pandas as pd
+
+    from ..disclosure import shown_count
+    from .factor_fit import FIT_COLUMNS, one_factor_fit
+    from .ordinal import ordinal_alpha
+    from .response_rate import DEFINITION, NOBODY_LISTED, item_nonresponse, listed_people, response_rates, \
+        unlisted_respondents
+    from .scoring import keyed_items
+
+    k = study.report.min_cell_size
+    conn = connect(study.store_path, create=False)
+    try:
+        people, unlisted = listed_people(conn), unlisted_respondents(conn)
+    finally:
+        conn.close()
+    rates = response_rates(people, list(study.groups), sizes.hidden, sizes.left_out, k)
+    results.tables["response_rate"] = rates
+    results.statistics["response_rate"] = {
+        "definition": DEFINITION, "not_computed": NOBODY_LISTED if people.empty else None,
+        "unlisted_respondents": shown_count(unlisted, k),
+        "by_group": {r["group"]: {key: json_ready(r[key]) for key in ("listed", "respondents", "rate_pct", "withheld")}
+                     for r in rates.to_dict("records")}}
+    items = item_nonresponse(responses, questionnaire, k)
+    results.tables["item_nonresponse"] = items
+    results.statistics["item_nonresponse"] = {
+        r["question"]: {key: json_ready(value) for key, value in r.items() if key != "question"}
+        for r in items.to_dict("records")}
+    shown = items[items["missing_pct"].notna()]
+    worst = shown.loc[shown["missing_pct"].idxmax()] if len(shown) else None
+    results.statistics["item_nonresponse_summary"] = {
+        "questions": len(items), "without_missing": int((shown["missing"] == 0).sum()),
+        "withheld": int(items["missing"].isna().sum()),
+        "largest_missing_pct": None if worst is None else float(worst["missing_pct"]),
+        "largest_missing_question": None if worst is None else worst["question"]}
+
+    ordinal = study.survey.reliability == "ordinal"
+    results.statistics["reliability_treatment"] = study.survey.reliability
+    fit_rows = []
+    for scale in questionnaire.scales:
+        keyed = keyed_items(responses, questionnaire, scale)
+        row = {"scale": scale.id, **one_factor_fit(keyed).record()}
+        if ordinal:
+            row["ordinal_alpha"] = ordinal_alpha(keyed)
+            results.statistics.setdefault("reliability", {}).setdefault(scale.id, {})["ordinal_alpha"] = \
+                json_ready(row["ordinal_alpha"])
+        fit_rows.append(row)
+    columns = [*FIT_COLUMNS, *(["ordinal_alpha"] if ordinal else [])]
+    results.tables["scale_fit"] = pd.DataFrame(fit_rows, columns=columns)
+    results.statistics["scale_fit"] = {
+        r["scale"]: {key: json_ready(value) for key, value in r.items() if key != "scale"} for r in fit_rows}
+    fitted = [r for r in fit_rows if r["not_estimable"] is None]
+    results.statistics["scale_fit_summary"] = {"fitted": len(fitted),
+                                               "meeting_cutoffs": sum(not r["cutoffs_not_met"] for r in fitted)}
