@@ -171,6 +171,27 @@ def power_k_groups(ns: list[int], effect: float, effect_kind: str, alpha: float 
     return float(pg.power_anova(eta_squared=effect, k=len(ns), n=harmonic, alpha=alpha))
 
 
+def detectable_effect_k_groups(ns: list[int], effect_kind: str, power: float = 0.80,
+                               alpha: float = 0.05) -> float:
+    """The smallest epsilon2 / omega2 the k-group test detects with ``power`` (sensitivity analysis).
+
+    :func:`power_k_groups` solved for the effect: pingouin's ``power_anova``
+    with eta-squared unknown, ``k = len(ns)`` and the harmonic mean of ``ns``
+    per group (the same approximation). NaN with fewer than two groups or a
+    group of fewer than 2 people.
+
+    >>> round(detectable_effect_k_groups([45] * 4, "epsilon2"), 3)  # Cohen (1988) Table 8.4.4: f = .25, eta2 = .059
+    0.058
+    """
+    _check_kind(effect_kind, K_GROUP_KINDS)
+    if len(ns) < 2 or min(ns) < 2:
+        return math.nan
+    import pingouin as pg
+
+    harmonic = len(ns) / sum(1 / n for n in ns)
+    return float(pg.power_anova(eta_squared=None, k=len(ns), n=harmonic, power=power, alpha=alpha))
+
+
 def power_correlation(n: int, r: float, alpha: float = 0.05) -> float:
     """Power of the two-sided test of a correlation to detect ``r`` with n pairs (pingouin's ``power_corr``).
 

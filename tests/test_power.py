@@ -14,8 +14,8 @@ import math
 
 import pytest
 
-from mixedmethods.power import (detectable_effect, effect_from_r, power_correlation, power_k_groups,
-                                power_two_groups)
+from mixedmethods.power import (detectable_effect, detectable_effect_k_groups, effect_from_r, power_correlation,
+                                power_k_groups, power_two_groups)
 
 
 @pytest.mark.parametrize("d, n", [(0.2, 393), (0.5, 64), (0.8, 26)])
@@ -100,3 +100,57 @@ def test_too_small_groups_and_unknown_kinds():
         power_two_groups(10, 10, 0.5, "epsilon2")
     with pytest.raises(ValueError):
         power_k_groups([10, 10, 10], 0.1, "r_rb")
+
+
+@pytest.mark.parametrize("f, k, n", [(0.25, 4, 45), (0.40, 3, 21), (0.10, 2, 394)])
+def test_detectable_k_group_effect_at_cohens_table_sizes(f, k, n):
+    # Cohen (1988), Table 8.4.4 (alpha = .05, power .80): n per group 45 (f = .25, u = 3), 21 (f = .40, u = 2),
+    # 394 (f = .10, u = 1 ~ two groups, 393 in Table 2.4.1 for d = .2); eta2 = f^2 / (1 + f^2). The tables round n
+    # up or down to whole people, so the detectable eta2 at that n is Cohen's within .004.
+    expected = f ** 2 / (1 + f ** 2)
+    found = detectable_effect_k_groups([n] * k, "epsilon2")
+    assert found == pytest.approx(expected, abs=0.004)
+    assert math.isnan(detectable_effect_k_groups([n], "omega2")) and math.isnan(detectable_effect_k_groups([1, n], "omega2"))
+
+
+def test_survey_comparisons_carry_the_detectable_effect_of_their_group_sizes():
+    import pandas as pd
+
+    from mixedmethods.survey.analysis import compare_scales
+
+    # Two groups of 10 and 12: Noether (1987) by hand, 2 (1.959964 + 0.841621) / sqrt(12 * 10 * 12 / 22)
+    # = 5.603170 / 8.090398 = 0.6926.
+    scores = pd.DataFrame({"group": ["a"] * 10 + ["b"] * 12, "s": list(range(10)) + list(range(3, 15))})
+    table, _ = compare_scales(scores, ["s"], ["a", "b"], "mann-whitney", 5)
+    assert table["detectable_effect"].iloc[0] == pytest.approx(0.6926, abs=5e-4)
+    # Three groups of 8: Cohen's (1988) Table 8.4.4 gives n = 21 per group for f = .40 (eta2 = .138) at u = 2, so
+    # groups of 8 detect only a much larger effect; pingouin's power at the value found is .80.
+    three = pd.DataFrame({"group": ["a"] * 8 + ["b"] * 8 + ["c"] * 8, "s": list(range(24))})
+    table, _ = compare_scales(three, ["s"], ["a", "b", "c"], "mann-whitney", 5)
+    found = table["detectable_effect"].iloc[0]
+    assert found > 0.138 and power_k_groups([8, 8, 8], found, "epsilon2") == pytest.approx(0.80, abs=1e-3)
+
+
+def test_the_survey_chapter_says_what_the_group_sizes_could_detect(demo_study, tmp_path):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from docx import Document
+
+    from mixedmethods.cli import cli
+
+    root = tmp_path / "study"
+    shutil.copytree(demo_study, root)
+    assert CliRunner().invoke(cli, ["build", str(root)]).exit_code == 0
+    comparisons = json.loads((root / "report" / "results.json").read_text())["survey"]["comparisons"]
+    # By hand (Noether, 1987): the smallest r_rb detectable with 80% power from each scale's n1, n2.
+    by_hand = [2 * (1.959964 + 0.841621) / math.sqrt(12 * c["n1"] * c["n2"] / (c["n1"] + c["n2"]))
+               for c in comparisons.values()]
+    low, high = (f"{x:.2f}".lstrip("0") for x in (min(by_hand), max(by_hand)))
+    shown = low if low == high else f"{low} to {high}"
+    text = [p.text for p in Document(str(root / "report" / "survey.en.docx")).paragraphs]
+    assert any(p.startswith("Sensitivity.") and f"at least rrb = {shown} (Noether, 1987)" in p for p in text)
+    french = [p.text for p in Document(str(root / "report" / "survey.fr.docx")).paragraphs]
+    assert any(p.startswith("Sensibilité.") and f"d'au moins rrb = {shown.replace('.', ',').replace(' to ', ' à ')}"
+               in p for p in french)

@@ -89,7 +89,9 @@ def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[An
     from .triangulation_chapter import TriangulationChapter
 
     return {
-        "survey": (HAS_DATA["survey"],
+        # A survey whose every respondent is in a group under k still gets its chapter, saying so (as the
+        # interviews and chats do), rather than vanishing from the report.
+        "survey": (lambda r: HAS_DATA["survey"](r) or bool(r.statistics.get("groups_left_out")),
                    lambda doc, r: SurveyChapter(doc, r, study, study.questionnaire(), texts, figures)),
         "interviews": (HAS_DATA["interviews"],
                        lambda doc, r: InterviewChapter(doc, r, study, study.codebook(), texts, figures)),

@@ -51,7 +51,8 @@ class SurveyChapter(SurveyQualitySections, Chapter):
     def write(self) -> None:
         self.doc.heading(self.t.get("survey.title"), 1)
         if self.results.statistics.get("n", 0) == 0:
-            self.doc.paragraph("—")
+            left_out = self.results.statistics.get("groups_left_out")
+            self.doc.paragraph(self.t.get("survey.all_left_out", k=self.k) if left_out else "—")
             return
         self.method()
         self.sample()
@@ -238,6 +239,23 @@ class SurveyChapter(SurveyQualitySections, Chapter):
         if not more.empty:
             self.k_groups(more, len(table))
             self.posthoc(more)
+        self.sensitivity(table)
+
+    def sensitivity(self, table) -> None:
+        """What the group sizes could detect: per effect size, the range of the smallest effects the tests had 80%
+        power for (``detectable_effect``, :func:`mixedmethods.survey.analysis.detectable`)."""
+        t, lang = self.t, self.lang
+        for effect, block in table.groupby("effect", sort=False):
+            source = t.raw("survey.sensitivity_source")[effect]
+            values = block["detectable_effect"].dropna().astype(float)
+            if values.empty:
+                self.doc.paragraph(t.get("survey.sensitivity_none", source=source))
+                continue
+            shown = apa.number if effect == "g" else apa.bounded
+            low, high = shown(values.min(), 2, lang), shown(values.max(), 2, lang)
+            value = low if low == high else t.get("survey.sensitivity_range", low=low, high=high)
+            effects = f"{t.raw('survey.sensitivity_symbol')[effect]} = {value}"
+            self.doc.paragraph(t.get("survey.sensitivity", effects=effects, source=source))
 
     def two_groups(self, table, n_tests: int) -> None:
         """One sentence per scale naming the two groups, and the table of U or t tests."""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..study import Study
+    from .omnibus import Omnibus
 
 SKIPPED_ONE_GROUP = "one group"
 SKIPPED_SMALL_GROUPS = "fewer than two groups with at least k respondents"
@@ -274,7 +275,20 @@ def descriptive_mask(descriptives: "pd.DataFrame", hidden_groups: list[str], lef
 ASSOCIATION_COLUMNS = ("question", "test", "n", "statistic", "df", "p", "p_holm", "cramers_v", "cramers_v_CI95_low",
                        "cramers_v_CI95_high", "tables", "seed", "groups")
 COMPARISON_COLUMNS = ("scale", "test", "groups", "k", "n", "n1", "n2", "statistic", "df", "df2", "p", "effect",
-                      "effect_size", "effect_CI95_low", "effect_CI95_high", "ci_method", "p_holm")
+                      "effect_size", "effect_CI95_low", "effect_CI95_high", "ci_method", "detectable_effect", "p_holm")
+
+
+def detectable(omnibus: "Omnibus") -> float:
+    """The smallest effect (in the test's own metric) the comparison had 80% power to detect, two-sided, alpha .05.
+
+    A sensitivity analysis (Cohen, 1988; Noether, 1987 for r_rb): it depends only on the group sizes, so unlike
+    a post hoc power from the observed effect it says what a non-significant result can and cannot rule out.
+    """
+    from ..power import detectable_effect, detectable_effect_k_groups
+
+    if omnibus.k == 2:
+        return detectable_effect(omnibus.n[0], omnibus.n[1], omnibus.effect)
+    return detectable_effect_k_groups(list(omnibus.n), omnibus.effect)
 
 
 def compare_scales(scores: "pd.DataFrame", scale_ids: list[str], groups: list[str], test: str,
@@ -307,7 +321,7 @@ def compare_scales(scores: "pd.DataFrame", scale_ids: list[str], groups: list[st
                      "statistic": omnibus.statistic, "df": omnibus.df, "df2": omnibus.df2, "p": omnibus.p,
                      "effect": omnibus.effect, "effect_size": omnibus.effect_size,
                      "effect_CI95_low": omnibus.effect_ci[0], "effect_CI95_high": omnibus.effect_ci[1],
-                     "ci_method": omnibus.ci_method})
+                     "ci_method": omnibus.ci_method, "detectable_effect": detectable(omnibus)})
         if not posthoc.empty:
             pairs.append(posthoc.assign(scale=scale_id))
     table = pd.DataFrame(rows, columns=[c for c in COMPARISON_COLUMNS if c != "p_holm"])
