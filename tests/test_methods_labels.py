@@ -140,6 +140,12 @@ def test_cramers_v_interval_is_the_noncentral_chi_square_one():
     assert cramers_v_interval(1.0, 100, (2, 2))[0] == 0.0
 
 
+def test_cramers_v_interval_matches_statpsych():
+    # R: statpsych::ci.cramer(.05, 19.21, 2, 3, 200), documented example: Estimate .3099, LL .1601, UL .4417
+    # (Bonett, statpsych reference manual; Smithson 2003's noncentral chi-square method).
+    assert cramers_v_interval(19.21, 200, (2, 3)) == pytest.approx((0.1601, 0.4417), abs=1e-4)
+
+
 # Rank-biserial r: one bootstrap per data, defined under separation ---------------------------------------------
 
 def test_mann_whitney_interval_does_not_depend_on_row_order():
