@@ -204,8 +204,10 @@ def check_results_counts(built: Built) -> None:
         assert results["interviews"]["segments"] == truth.segments
     if truth.has["chats"]:
         withheld = set(results["chats"].get("withheld_groups", []))
-        # A chat of fewer than k members is left out of the totals too (mixedmethods.disclosure, "Groups").
-        assert results["chats"]["messages"] == sum(n for g, n in truth.messages.items() if g not in withheld)
+        # Chats of fewer than k members are left out of the totals when they hold fewer than k people together
+        # (mixedmethods.disclosure, "Groups"); otherwise the total is published.
+        left_out = withheld if sum(truth.chat_authors[g] for g in withheld) < k else set()
+        assert results["chats"]["messages"] == sum(n for g, n in truth.messages.items() if g not in left_out)
         by_group = {g: s.get("messages") for g, s in results["chats"].get("groups", {}).items()}
         # A chat of fewer than k members shows no statistic (its authors are then fewer than k too).
         withheld = set(results["chats"].get("withheld_groups", []))
