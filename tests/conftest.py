@@ -21,6 +21,16 @@ def demo_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def built_demo(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study built once (both languages) for every test that only reads its outputs; copy it to change it."""
+    root = tmp_path_factory.mktemp("built-demo") / "study"
+    shutil.copytree(demo_study, root)
+    result = CliRunner().invoke(cli, ["build", str(root)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
 @pytest.fixture
 def fresh_demo(demo_study: Path, tmp_path: Path) -> Path:
     """A private copy of the imported demo study."""

@@ -127,14 +127,10 @@ def test_gini_top_share_and_lorenz_by_hand():
     assert low < point < high
 
 
-def test_chat_chapter_in_the_demo_report(demo_study: Path, run, tmp_path: Path):
-    import shutil
-
+def test_chat_chapter_in_the_demo_report(built_demo: Path):
     from docx import Document
 
-    root = tmp_path / "study"
-    shutil.copytree(demo_study, root)
-    assert run("build", root).exit_code == 0
+    root = built_demo
     document = Document(str(root / "report" / "chats.en.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     assert headings == ["Group Chats", "Method", "Participation", "Inequality of Participation",

@@ -26,20 +26,6 @@ def person(study: Path, name: str) -> str:
         return next(r["participant_id"] for r in csv.DictReader(handle) if r["name"] == name)
 
 
-@pytest.fixture(scope="module")
-def built_demo(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo study, built (both languages). Copied by each test that changes it."""
-    from click.testing import CliRunner
-
-    from mixedmethods.cli import cli
-
-    root = tmp_path_factory.mktemp("built") / "study"
-    shutil.copytree(demo_study, root)
-    result = CliRunner().invoke(cli, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
-
-
 @pytest.fixture
 def built(built_demo: Path, tmp_path: Path) -> Path:
     target = tmp_path / "study"

@@ -329,17 +329,6 @@ def small_group_study(tmp_path_factory) -> tuple[Path, object]:
     return root, truth
 
 
-@pytest.fixture(scope="module")
-def built_demo(tmp_path_factory, demo_study) -> Path:
-    import shutil
-
-    root = tmp_path_factory.mktemp("disclosure-demo") / "study"
-    shutil.copytree(demo_study, root)
-    result = CliRunner().invoke(cli, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
-
-
 def counts_by_group(root: Path, sql: str) -> dict[str, int]:
     """``{group: count}`` from a two-column query on the study's store (the truth the attack compares with)."""
     import sqlite3

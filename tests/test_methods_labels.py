@@ -273,18 +273,9 @@ def test_omega_interval_is_the_2_5_and_97_5_percentiles_of_its_resamples():
 # The demo's chapter: one interval per statistic, methods and labels as computed ----------------------------------
 
 @pytest.fixture(scope="module")
-def built_en(demo_study, tmp_path_factory):
-    import shutil
-
-    from click.testing import CliRunner
-
-    from mixedmethods.cli import cli
-
-    root = tmp_path_factory.mktemp("labels") / "study"
-    shutil.copytree(demo_study, root)
-    result = CliRunner().invoke(cli, ["build", str(root), "--language", "en"])
-    assert result.exit_code == 0, result.output
-    return root
+def built_en(built_demo):
+    """The session's built demo (conftest.py), read only: its English chapters."""
+    return built_demo
 
 
 def test_the_survey_table_and_the_joint_displays_print_one_interval_per_test(built_en):

@@ -131,18 +131,12 @@ def test_survey_comparisons_carry_the_detectable_effect_of_their_group_sizes():
     assert found > 0.138 and power_k_groups([8, 8, 8], found, "epsilon2") == pytest.approx(0.80, abs=1e-3)
 
 
-def test_the_survey_chapter_says_what_the_group_sizes_could_detect(demo_study, tmp_path):
+def test_the_survey_chapter_says_what_the_group_sizes_could_detect(built_demo):
     import json
-    import shutil
 
-    from click.testing import CliRunner
     from docx import Document
 
-    from mixedmethods.cli import cli
-
-    root = tmp_path / "study"
-    shutil.copytree(demo_study, root)
-    assert CliRunner().invoke(cli, ["build", str(root)]).exit_code == 0
+    root = built_demo
     comparisons = json.loads((root / "report" / "results.json").read_text())["survey"]["comparisons"]
     # By hand (Noether, 1987): the smallest r_rb detectable with 80% power from each scale's n1, n2.
     by_hand = [2 * (1.959964 + 0.841621) / math.sqrt(12 * c["n1"] * c["n2"] / (c["n1"] + c["n2"]))

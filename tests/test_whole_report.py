@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,9 @@ from docx import Document
 
 
 @pytest.fixture(scope="module")
-def built(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from mixedmethods.cli import cli
-
-    root = tmp_path_factory.mktemp("whole") / "study"
-    shutil.copytree(demo_study, root)
-    result = CliRunner().invoke(cli, ["build", str(root)])
-    assert result.exit_code == 0, result.output
-    return root
+def built(built_demo: Path) -> Path:
+    """The session's built demo (conftest.py): read only."""
+    return built_demo
 
 
 def headings(path: Path) -> list[tuple[str, str]]:
