@@ -11,7 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import sources as registry
 from .errors import ConfigError
@@ -445,28 +445,31 @@ def _chat_options(top: LineDict, shown: str) -> ChatOptions:
     return options
 
 
+def _number_setting(top: LineDict, section: str, key: str, fits: Callable[[Any], bool], expected: str,
+                    shown: str) -> Any:
+    """``section.key`` of study.yaml: None when absent, the number when ``fits`` accepts it, else one error line.
+
+    A boolean is never a number here (YAML reads ``yes`` as True, which Python counts as 1).
+    """
+    raw = _check_keys(top.get(section, LineDict()), {key}, section, shown)
+    if key not in raw:
+        return None
+    value = raw[key]
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not fits(value):
+        raise _fail(f"{section}.{key}: expected {expected}, got {value!r}", shown, raw, key)
+    return value
+
+
 def _triangulation_options(top: LineDict, shown: str) -> TriangulationOptions:
-    raw = _check_keys(top.get("triangulation", LineDict()), {"smallest_effect"}, "triangulation", shown)
-    options = TriangulationOptions()
-    if "smallest_effect" in raw:
-        value = raw["smallest_effect"]
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1:
-            raise _fail(f"triangulation.smallest_effect: expected a correlation r above 0 and below 1 (e.g. 0.1), "
-                        f"got {value!r}", shown, raw, "smallest_effect")
-        options.smallest_effect = float(value)
-    return options
+    value = _number_setting(top, "triangulation", "smallest_effect", lambda v: 0 < v < 1,
+                            "a correlation r above 0 and below 1 (e.g. 0.1)", shown)
+    return TriangulationOptions() if value is None else TriangulationOptions(smallest_effect=float(value))
 
 
 def _interview_options(top: LineDict, shown: str) -> InterviewOptions:
-    raw = _check_keys(top.get("interviews", LineDict()), {"min_agreement_units"}, "interviews", shown)
-    options = InterviewOptions()
-    if "min_agreement_units" in raw:
-        units = raw["min_agreement_units"]
-        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-            raise _fail(f"interviews.min_agreement_units: expected a whole number of at least 1, got {units!r}",
-                        shown, raw, "min_agreement_units")
-        options.min_agreement_units = units
-    return options
+    value = _number_setting(top, "interviews", "min_agreement_units", lambda v: isinstance(v, int) and v >= 1,
+                            "a whole number of at least 1", shown)
+    return InterviewOptions() if value is None else InterviewOptions(min_agreement_units=value)
 
 
 def _instrument_path(root: Path, instruments: LineDict, key: str, default: str, shown: str,
