@@ -371,3 +371,14 @@ def test_nobody_listed_gives_a_sentence_not_a_rate_and_k_groups_name_the_withhel
         text = chapter.response_rate_text(rate)
         assert withheld in text
         assert ("100% in the B team (15 of 15)" if lang == "en" else "100\u00a0% dans le B team (15 sur 15)") in text
+
+
+def test_polychoric_of_median_split_items_is_sheppards_tetrachoric():
+    # Sheppard (1899): with both variables cut at their medians, P(both high) = 1/4 + arcsin(rho) / (2 pi).
+    # 40 of 100 in the high-high cell: rho = sin(2 pi (.40 - .25)) = sin(3 pi / 10) = (1 + sqrt 5) / 4 = .809017.
+    x = pd.Series([1] * 40 + [1] * 10 + [2] * 10 + [2] * 40)
+    y = pd.Series([1] * 40 + [2] * 10 + [1] * 10 + [2] * 40)
+    assert polychoric(x, y) == pytest.approx((1 + 5 ** 0.5) / 4, abs=1e-6)
+    # Discordant halves: 10 of 100 high-high gives sin(2 pi (.10 - .25)) = -sin(3 pi / 10).
+    assert polychoric(x, pd.Series([2] * 40 + [1] * 10 + [2] * 10 + [1] * 40)) == pytest.approx(-(1 + 5 ** 0.5) / 4,
+                                                                                                abs=1e-6)
