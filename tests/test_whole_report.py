@@ -108,3 +108,39 @@ def test_tables_cannot_run_formulas():
 def test_whole_report_converts_to_pdf(built: Path, pdf_text):
     text = pdf_text(built / "report" / "report.docx")
     assert "Contents" in text and "Convergence Coding Matrix" in text and "Joint Display" in text
+
+
+def _style_languages(path: Path) -> tuple[set[str], str]:
+    from docx.oxml.ns import qn
+
+    document = Document(str(path))
+    tags = {lang.get(qn("w:val")) for lang in document.styles.element.iter(qn("w:lang"))}
+    return tags, document.core_properties.language
+
+
+def test_each_edition_is_tagged_with_its_language(built: Path):
+    # Issue 13: rapport.docx was tagged en-US throughout, so Word spell-checked the French in English.
+    assert _style_languages(built / "report" / "rapport.docx") == ({"fr-FR"}, "fr-FR")
+    assert _style_languages(built / "report" / "report.docx") == ({"en-GB"}, "en-GB")
+    assert _style_languages(built / "report" / "survey.fr.docx") == ({"fr-FR"}, "fr-FR")
+
+
+def test_a_template_without_a_language_gets_one(tmp_path: Path):
+    import re
+    import zipfile
+
+    from mixedmethods.report.document import ReportDocument
+    from mixedmethods.resources import templates_dir
+
+    # The bundled template with every w:lang removed, as a team's own template may be.
+    source, target = templates_dir() / "report.docx", tmp_path / "house-style.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = re.sub(rb"<w:lang [^>]*/>", b"", data)
+            zout.writestr(item, data)
+    assert _style_languages(target)[0] == set()
+    document = ReportDocument(target, "fr")
+    document.doc.save(str(tmp_path / "out.docx"))
+    assert _style_languages(tmp_path / "out.docx") == ({"fr-FR"}, "fr-FR")

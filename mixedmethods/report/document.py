@@ -78,6 +78,10 @@ def rule_element(edge: str):
 WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
 
 
+# Proofing language of each edition (BCP 47, as Word writes it in w:lang).
+LANGUAGE_TAGS = {"en": "en-GB", "fr": "fr-FR"}
+
+
 class ReportDocument:
     """One report document; tables and figures are numbered in order of appearance."""
 
@@ -98,6 +102,36 @@ class ReportDocument:
         self.tables = 0
         self.figures = 0
         self.landscape = False  # inside a landscape section opened for wide tables
+        self._tag_language()
+
+    def _tag_language(self) -> None:
+        """Tag the document and every style with the edition's language, so Word spell-checks French as French.
+
+        The default run properties (``w:docDefaults``) get a ``w:lang`` if the template has none; every
+        ``w:lang`` of the styles is set to the edition's tag; the core properties carry it too.
+        """
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        tag = LANGUAGE_TAGS.get(self.language, self.language)
+        styles = self.doc.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is None:
+            defaults = OxmlElement("w:docDefaults")
+            styles.insert(0, defaults)
+        run_defaults = defaults.find(qn("w:rPrDefault"))
+        if run_defaults is None:
+            run_defaults = OxmlElement("w:rPrDefault")
+            defaults.insert(0, run_defaults)
+        properties = run_defaults.find(qn("w:rPr"))
+        if properties is None:
+            properties = OxmlElement("w:rPr")
+            run_defaults.append(properties)
+        if properties.find(qn("w:lang")) is None:
+            properties.append(OxmlElement("w:lang"))
+        for lang in styles.iter(qn("w:lang")):
+            lang.set(qn("w:val"), tag)
+        self.doc.core_properties.language = tag
 
     def title(self, text: str) -> None:
         self._portrait()
