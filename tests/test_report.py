@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,9 @@ from openpyxl import load_workbook
 
 
 @pytest.fixture(scope="module")
-def built(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from click.testing import CliRunner
-
-    from mixedmethods.cli import cli
-
-    root = tmp_path_factory.mktemp("built") / "study"
-    shutil.copytree(demo_study, root)
-    for language in ("en", "fr"):
-        result = CliRunner().invoke(cli, ["build", str(root), "--language", language])
-        assert result.exit_code == 0, result.output
-    return root
+def built(built_demo: Path) -> Path:
+    """The demo study built once for the session (both languages; tests/conftest.py), read-only here."""
+    return built_demo
 
 
 def text_of(path: Path) -> str:
