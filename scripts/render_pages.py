@@ -206,14 +206,14 @@ def versions(soffice: str, pdftoppm: str) -> str:
     from mixedmethods import __version__
 
     tool = f"mixedmethods {__version__}"
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+    # The last commit that changed what makes the report (docs and tests do not change a page).
+    report_code = ["--", "mixedmethods", "templates", "instruments"]
+    commit = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h", *report_code],
                             capture_output=True, text=True)
-    if commit.returncode == 0:
-        # Only changes to what makes the report matter (docs and tests do not change a page).
-        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no",
-                                "--", "mixedmethods", "templates", "instruments"],
+    if commit.returncode == 0 and commit.stdout.strip():
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", *report_code],
                                capture_output=True, text=True).stdout.strip()
-        tool += f" (commit {commit.stdout.strip()}{', with uncommitted changes to the report code' if dirty else ''})"
+        tool += f" (report code of commit {commit.stdout.strip()}{', with uncommitted changes' if dirty else ''})"
     office = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.split()
     office_version = " ".join(office[:2]) if office else "LibreOffice"
     poppler = subprocess.run([pdftoppm, "-v"], capture_output=True, text=True)
