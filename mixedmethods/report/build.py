@@ -39,11 +39,12 @@ def _template(study: Study) -> Path | None:
 
 
 def _document(study: Study, language: str, texts):
+    from . import apa
     from .document import ReportDocument
 
     doc = ReportDocument(_template(study), language)
     doc.title(study.title.get(language) or next(iter(study.title.values())))
-    doc.paragraph(texts.get("report.subtitle", version=__version__, date=date.today().isoformat()))
+    doc.paragraph(texts.get("report.subtitle", version=__version__, date=apa.date(date.today(), language)))
     return doc
 
 
