@@ -220,7 +220,7 @@ def _build_into(out: Path, study: Study, language: str | None,
         recommendations = draft_recommendations(texts.raw("recommendations"),
                                                 facts(analyses["survey"], analyses["interviews"], analyses["chats"],
                                                       triangulation, labels),
-                                                decimal_mark="," if lang == "fr" else ".")
+                                                language=lang)
         whole_doc = ReportDocument(_template(study), lang)
         whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations, present)
         anchor = whole.title_page()
