@@ -98,8 +98,8 @@ def test_axis_ticks_use_the_decimal_comma_in_french():
 
 
 def test_whole_numbers_filled_into_sentences_are_grouped_but_table_numbers_and_seeds_are_not(tmp_path: Path):
-    (tmp_path / "fr.yaml").write_text("s:\n  t: 'Les discussions comptaient {n} messages (tableau {table}, graine {seed}).'\n",
-                                      encoding="utf-8")
+    (tmp_path / "fr.yaml").write_text(
+        "s:\n  t: 'Les discussions comptaient {n} messages (tableau {table}, graine {seed}).'\n", encoding="utf-8")
     text = Texts("fr", folder=tmp_path).get("s.t", n=19046, table=12, seed=20240517)
     assert text == f"Les discussions comptaient 19{NARROW_NBSP}046 messages (tableau 12, graine 20240517)."
     assert localise_values({"flag": True, "x": 2.5}, "en") == {"flag": True, "x": 2.5}
@@ -192,6 +192,7 @@ _VERSION = re.compile(r"\b(?:version|mixedmethods)\s+\d+(?:\.\d+)+|\b\d+(?:\.\d+
 _DOT_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d")
 _HIGH_MARK = re.compile(r"(?<![\u00a0\u202f])[;:?!]")
 _UNGROUPED = re.compile(r"(?<![\d\w.,/\u202f\u00a0-])\d{5,}(?!\d)")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _SEED = re.compile(r"(?:seed|graine)\s+\d+", re.IGNORECASE)
 
 
@@ -211,6 +212,8 @@ def offences(path: Path, french_edition: bool) -> list[str]:
                     found.append(f"sentence starts with a numeral: {_excerpt(body, match.end())!r}")
         for match in _UNGROUPED.finditer(plain):
             found.append(f"5+ digit number not grouped: {_excerpt(plain, match.start())!r}")
+        for match in _ISO_DATE.finditer(plain):
+            found.append(f"date not written in the locale: {_excerpt(plain, match.start())!r}")
         if not french_edition:
             continue
         # References keep their volume, issue and article numbers (e.g. "Article 11.IT.3.1") as published.
@@ -242,7 +245,8 @@ def test_the_scan_finds_each_kind_of_slip(tmp_path: Path):
 
     document = Document()
     for text in ("3 of 16 correlations were significant.", "The chats held 19046 messages.",
-                 "moyenne 3.33 sur 5", "Seuils non atteints: aucun", "de “Pas du tout”", "r = .76"):
+                 "moyenne 3.33 sur 5", "Seuils non atteints: aucun", "de “Pas du tout”", "r = .76",
+                 "rédigé le 2026-11-26"):
         document.add_paragraph(text)
     document.add_paragraph("https://doi.org/10.1007/BF02294183 à 22:00, graine 20240517, version 2026.1")
     path = tmp_path / "slips.docx"
@@ -252,4 +256,4 @@ def test_the_scan_finds_each_kind_of_slip(tmp_path: Path):
     assert kinds == ["sentence starts with a numeral", "5+ digit number not grouped", "decimal point in French",
                      "no non-breaking space before ':'",
                      "English quotation mark '“' in French", "English quotation mark '”' in French",
-                     "decimal point in French"], problems
+                     "decimal point in French", "date not written in the locale"], problems

@@ -147,8 +147,8 @@ class ChatChapter(Chapter):
         if not self.shown:
             return
         self.doc.heading(self.text("activity_heading"), 2)
-        first = min(self.table["first"])[:10]
-        last = max(self.table["last"])[:10]
+        first = apa.date(min(self.table["first"])[:10], self.lang)
+        last = apa.date(max(self.table["last"])[:10], self.lang)
         self.doc.paragraph(self.text("activity_text", figure=self.doc.figures + 1, figure2=self.doc.figures + 2,
                                      first=first, last=last))
         activity = self.results.tables["activity"]
