@@ -2,7 +2,7 @@
 
 Expected strings come from the Unicode CLDR data that Babel ships (en-GB: group ",", decimal ".", percent
 "#,##0%"; fr-FR: group U+202F, decimal ",", percent "#,##0 %" with U+00A0; long dates "1 April 2007" and
-"1 avril 2007", as in Babel's documentation of ``format_date``) and from the French typesetting rules the
+"1 avril 2007", as in Babel's documentation of ``format_date``, to which French adds the ordinal "1er") and from the French typesetting rules the
 module cites (Imprimerie nationale 2002): they are written out by hand here, not taken from our output.
 """
 
@@ -74,8 +74,8 @@ def test_percentages_follow_the_cldr_pattern(value, language, expected):
 def test_dates_are_written_long_in_the_locale():
     day = datetime.date(2007, 4, 1)
     assert apa.date(day, "en") == "1 April 2007"
-    assert apa.date(day, "fr") == "1 avril 2007"
-    assert apa.date("2007-04-01T10:00:00", "fr") == "1 avril 2007"
+    assert apa.date(day + datetime.timedelta(days=1), "fr") == "2 avril 2007"
+    assert apa.date("2007-04-01T10:00:00", "fr") == "1er avril 2007"  # French: "1er" for the first of the month
 
 
 def test_axis_ticks_use_the_decimal_comma_in_french():

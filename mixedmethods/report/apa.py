@@ -163,8 +163,10 @@ def percent(value: float | None, language: str = "en") -> str:
 def date(value: Any, language: str = "en", style: str = "long") -> str:
     """A date in the locale's ``style`` (CLDR ``"long"``, ``"medium"``...); ``value`` a date or ISO text.
 
-    >>> date("2026-11-26"), date("2026-11-26", "fr")
-    ('26 November 2026', '26 novembre 2026')
+    French writes the first of the month as an ordinal, "1er" (CLDR's pattern has no ordinal).
+
+    >>> date("2026-11-26"), date("2026-11-26", "fr"), date("2025-09-01", "fr")
+    ('26 November 2026', '26 novembre 2026', '1er septembre 2025')
     """
     import datetime
 
@@ -172,7 +174,10 @@ def date(value: Any, language: str = "en", style: str = "long") -> str:
 
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
-    return format_date(value, format=style, locale=locale_of(language))
+    text = format_date(value, format=style, locale=locale_of(language))
+    if locale_of(language).startswith("fr") and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
 
 
 def tick_formatter(language: str = "en"):
