@@ -2,7 +2,8 @@
 
 Expected strings come from the Unicode CLDR data that Babel ships (en-GB: group ",", decimal ".", percent
 "#,##0%"; fr-FR: group U+202F, decimal ",", percent "#,##0 %" with U+00A0; long dates "1 April 2007" and
-"1 avril 2007", as in Babel's documentation of ``format_date``, to which French adds the ordinal "1er") and from the French typesetting rules the
+"1 avril 2007", as in Babel's documentation of ``format_date``,
+to which French adds the ordinal "1er") and from the French typesetting rules the
 module cites (Imprimerie nationale 2002): they are written out by hand here, not taken from our output.
 """
 

@@ -28,8 +28,8 @@ LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 
 def locale_of(language: str) -> str:
-    """The CLDR locale of a report language: ``"en"`` -> ``"en_GB"``, ``"fr"`` -> ``"fr_FR"``, ``"de-AT"`` -> ``"de_AT"``.
-    """
+    """The CLDR locale of a report language: ``"en"`` -> ``"en_GB"``, ``"fr"`` -> ``"fr_FR"``, ``"de-AT"``
+    -> ``"de_AT"``."""
     return LOCALES.get(language, language.replace("-", "_"))
 
 
