@@ -69,6 +69,8 @@ def printed_numbers(text: str, language: str) -> list[tuple[float, int, bool, st
     [(3.42, 2, False), (-0.1, 2, False), (0.55, 2, False), (12.5, 1, True)]
     >>> printed_numbers("10,000 messages in 2026-03-01", "en")
     []
+    >>> printed_numbers("U = 1\u202f714,5", "fr")[0][:3]
+    (1714.5, 1, False)
     """
     text = _VERSION.sub(" ", text)
     text = _DATE.sub(" ", text)
@@ -76,6 +78,8 @@ def printed_numbers(text: str, language: str) -> list[tuple[float, int, bool, st
     mark = "." if language == "en" else ","
     if language == "en":
         text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators
+    else:  # French thousands: a narrow no-break space (U+202F, CLDR fr), as apa.py writes them
+        text = re.sub("(?<=\\d)\u202f(?=\\d{3}(?!\\d))", "", text)
     pattern = re.compile(rf"(?<![\w.,])([{MINUS}-]?)(\d*)(?:\{mark}(\d+))?(\s?%)?(?![\d])")
     found = []
     for match in pattern.finditer(text):

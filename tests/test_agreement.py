@@ -250,8 +250,8 @@ def test_the_chapter_table_shows_every_code_its_base_and_no_zero_width_interval(
     assert sum(row[0].endswith("\u2020") for row in grid[1:]) == len(thin)
     text = " ".join(p.text for p in document.paragraphs)
     if len(thin):
-        assert f"{len(thin)} of the {len(table) - 1} themes and codes are thin, applied to fewer than 10 paragraphs" \
-            in text
+        assert f"Of the {len(table) - 1} themes and codes, {len(thin)} are thin, applied to fewer than 10 " \
+            "paragraphs" in text
     pooled = table.set_index("code").loc["all"]
     assert pooled["units"] == pooled["codes_pooled"] * table["units"].iloc[0]
     french = [[cell.text for cell in row.cells] for row in documents["fr"].tables[-1].rows]

@@ -336,7 +336,7 @@ def test_the_chapter_states_rate_missing_data_fit_and_treatment_in_both_language
     assert "Of the 138 people listed as participants, 118 answered the questionnaire, a response rate of 86%" \
         in texts["en"]
     assert "Sur les 138 personnes inscrites comme participants, 118 ont répondu" in texts["fr"]
-    assert "fewer than 5 respondents who are not in the participant list" in texts["en"]
+    assert "Respondents who are not in the participant list (fewer than 5)" in texts["en"]
     assert "the α of the polychoric correlations between the items" in texts["en"]
     assert "l'α des corrélations polychoriques entre les items" in texts["fr"]
     assert "interval scores" not in texts["en"]

@@ -39,11 +39,12 @@ def _template(study: Study) -> Path | None:
 
 
 def _document(study: Study, language: str, texts):
+    from . import apa
     from .document import ReportDocument
 
     doc = ReportDocument(_template(study), language)
     doc.title(study.title.get(language) or next(iter(study.title.values())))
-    doc.paragraph(texts.get("report.subtitle", version=__version__, date=date.today().isoformat()))
+    doc.paragraph(texts.get("report.subtitle", version=__version__, date=apa.date(date.today(), language)))
     return doc
 
 
@@ -219,7 +220,7 @@ def _build_into(out: Path, study: Study, language: str | None,
         recommendations = draft_recommendations(texts.raw("recommendations"),
                                                 facts(analyses["survey"], analyses["interviews"], analyses["chats"],
                                                       triangulation, labels),
-                                                decimal_mark="," if lang == "fr" else ".")
+                                                language=lang)
         whole_doc = ReportDocument(_template(study), lang)
         whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations, present)
         anchor = whole.title_page()

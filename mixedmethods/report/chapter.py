@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import apa
 from .document import ReportDocument
 from .texts import Texts
 
@@ -45,7 +46,7 @@ class Chapter:
         """A count, or ``< k`` where it was suppressed."""
         if missing(value):
             return self.t.get("report.suppressed", k=self.k)
-        return str(int(value))
+        return apa.integer(value, self.lang)
 
     def cell(self, value: Any, protected: bool = False) -> str:
         """A count in a table: the number, ``< k`` where under k, ``x`` where hidden to protect another cell."""
@@ -60,7 +61,7 @@ class Chapter:
             return self.t.get("report.withheld_total")
         if missing(value) or 0 < int(value) < self.k:
             return self.t.get("report.fewer_than", k=self.k)
-        return str(int(value))
+        return apa.integer(value, self.lang)
 
     def groups_phrase(self, n: int) -> str:
         """"3 groups" or "one group", in the report's language."""

@@ -44,7 +44,8 @@ class ChatChapter(Chapter):
 
     def method(self) -> None:
         self.doc.heading(self.text("method_heading"), 2)
-        formats = "; ".join(f"{self.label(g)}: {self.table.loc[g, 'format']}" for g in self.chat_groups)
+        formats = "; ".join(f"{self.label(g)}: {self.format_words(self.table.loc[g, 'format'])}"
+                            for g in self.chat_groups)
         self.doc.paragraph(self.text("method_material", groups_phrase=self.groups_phrase(len(self.chat_groups)),
                                      formats=formats,
                                      unlisted=self.unlisted_phrase(self.results.statistics.get("unlisted_authors"))))
@@ -53,6 +54,17 @@ class ChatChapter(Chapter):
         self.doc.paragraph(self.text("method_inequality") + self.several_chats_sentence(several))
         self.doc.paragraph(self.text("method_relative"))
         self.doc.paragraph(self.text("method_language"))
+
+    def format_words(self, formats: str) -> str:
+        """A chat's export format in words ("android, dmy, 24h" -> "Android export, day-month-year dates, ...").
+
+        Each file's format (files joined by "; ") is looked up whole, then part by part, in ``chats.format_words``;
+        a part the texts do not name is shown as it is; files of different formats are separated by " / ".
+        """
+        words = self.t.raw("chats.format_words")
+        return " / ".join(dict.fromkeys(
+            words.get(one, ", ".join(words.get(part, part) for part in one.split(", ")))
+            for one in str(formats).split("; ")))
 
     def several_chats_sentence(self, n: int | None) -> str:
         """" N people were members of more than one chat ...", or nothing when nobody was (None: fewer than k)."""
@@ -135,8 +147,8 @@ class ChatChapter(Chapter):
         if not self.shown:
             return
         self.doc.heading(self.text("activity_heading"), 2)
-        first = min(self.table["first"])[:10]
-        last = max(self.table["last"])[:10]
+        first = apa.date(min(self.table["first"])[:10], self.lang)
+        last = apa.date(max(self.table["last"])[:10], self.lang)
         self.doc.paragraph(self.text("activity_text", figure=self.doc.figures + 1, figure2=self.doc.figures + 2,
                                      first=first, last=last))
         activity = self.results.tables["activity"]

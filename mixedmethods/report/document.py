@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..resources import templates_dir
+from .typography import language_of, typeset
 
 # *italic* and _[subscript]; a subscript after an italic symbol stays upright, as in APA (r_rb).
 _MARKUP = re.compile(r"\*([^*]+)\*|_\[([^\]]+)\]")
@@ -34,6 +35,7 @@ class TableSpec:
 
 def add_marked_text(paragraph, text: str, bold: bool = False) -> None:
     """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts."""
+    text = typeset(text, language_of(paragraph))  # French spaces and guillemets (typography.py)
     position = 0
     for match in _MARKUP.finditer(text):
         if match.start() > position:
@@ -135,11 +137,11 @@ class ReportDocument:
 
     def title(self, text: str) -> None:
         self._portrait()
-        self.doc.add_paragraph(text, style="Title")
+        self.doc.add_paragraph(typeset(text, self.language), style="Title")
 
     def heading(self, text: str, level: int = 1) -> None:
         self._portrait()
-        self.doc.add_paragraph(text, style=f"Heading {level}")
+        self.doc.add_paragraph(typeset(text, self.language), style=f"Heading {level}")
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         self._portrait()

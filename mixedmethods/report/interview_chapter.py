@@ -31,7 +31,7 @@ def whole(n: int, language: str) -> str:
     >>> whole(1311, "en"), whole(2000, "fr") == "2\u202f000"
     ('1,311', True)
     """
-    return f"{n:,}".replace(",", "\u202f" if language == "fr" else ",")
+    return apa.integer(n, language)
 
 
 class InterviewChapter(Chapter):

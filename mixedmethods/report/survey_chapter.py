@@ -100,8 +100,8 @@ class SurveyChapter(SurveyQualitySections, Chapter):
         return self.thousands(max(ran) if ran else OMEGA_RESAMPLES)
 
     def thousands(self, value: int) -> str:
-        """1,000 (en) or 1 000 (fr, with a non-breaking space)."""
-        return f"{int(value):,}".replace(",", "\u00a0" if self.lang == "fr" else ",")
+        """1,000 (en) or 1 000 (fr, with a narrow no-break space)."""
+        return apa.integer(value, self.lang)
 
     def sample(self) -> None:
         t, lang = self.t, self.lang

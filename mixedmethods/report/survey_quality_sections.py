@@ -140,7 +140,7 @@ class SurveyQualitySections:
         rows = []
         for r in table.itertuples(index=False):
             ok = r.not_estimable is None or r.not_estimable != r.not_estimable
-            row = [self.scale_label(r.scale), str(int(r.n))]
+            row = [self.scale_label(r.scale), apa.integer(r.n, self.lang)]
             if ok:  # chi2 with its df, RMSEA with its interval: seven columns stay on a portrait page
                 row += [f"{apa.number(r.chi2, 2, lang)} ({apa.degrees_of_freedom(r.df, None, lang)})",
                         apa.p_cell(r.p, lang), apa.bounded(r.cfi, 2, lang),

@@ -4,6 +4,12 @@ A study may override any sentence, and the recommendation rules, in its own
 ``templates/text/<language>.yaml``: its keys replace the bundled ones of the
 same path (mappings are merged key by key; a list such as ``recommendations``
 replaces the bundled list whole). Keys it leaves out keep the bundled text.
+
+Whole numbers filled into a sentence are written in the report's locale
+(``19,046`` / ``19 046``, :func:`.apa.integer`), except the placeholders in
+:data:`NOT_GROUPED` (table and figure numbers, seeds, years), which are labels
+rather than quantities. Decimals are formatted by the chapters (:mod:`.apa`)
+because only they know how many decimals a statistic takes.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from . import apa
 from ..resources import templates_dir
 from ..yamlio import load_yaml
 
@@ -35,6 +42,23 @@ def french_elision(text: str) -> str:
         text = pattern.sub(lambda m: replacement if m.group(0)[0].islower() else replacement[0].upper()
                            + replacement[1:], text)
     return text
+
+
+# Placeholders whose whole numbers are labels, not quantities: never grouped by thousands.
+NOT_GROUPED = frozenset({"table", "figure", "figure2", "seed", "year", "version"})
+
+
+def localise_values(values: dict[str, Any], language: str) -> dict[str, Any]:
+    """``values`` with every whole number (not a bool, not in :data:`NOT_GROUPED`) written by :func:`.apa.integer`.
+
+    >>> localise_values({"n": 19046, "table": 12, "seed": 20240, "ok": True, "name": "x"}, "en")
+    {'n': '19,046', 'table': 12, 'seed': 20240, 'ok': True, 'name': 'x'}
+    """
+    import numbers
+
+    return {key: apa.integer(value, language)
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and key not in NOT_GROUPED
+            else value for key, value in values.items()}
 
 
 def merge_texts(bundled: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +107,6 @@ class Texts:
         return node
 
     def get(self, key: str, **values: Any) -> str:
-        text = str(self.raw(key)).format(**values) if values else str(self.raw(key))
+        text = str(self.raw(key)).format(**localise_values(values, self.language)) if values else str(self.raw(key))
         # Only filled sentences: a name put after an article may start with a vowel.
         return french_elision(text) if self.language == "fr" and values else text

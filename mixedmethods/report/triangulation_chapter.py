@@ -101,9 +101,11 @@ class TriangulationChapter(Chapter):
         for _, r in table.iterrows():
             pair = f"{self.sources[r['source_a']]} \u2013 {self.sources[r['source_b']]}"
             if missing(r["rho"]):
-                rows.append([self.labels[r["construct"]], pair, str(int(r["n"])), "\u2014", "\u2014", "\u2014"])
+                rows.append([self.labels[r["construct"]], pair, apa.integer(r["n"], lang),
+                             "\u2014", "\u2014", "\u2014"])
             else:
-                rows.append([self.labels[r["construct"]], pair, str(int(r["n"])), apa.bounded(r["rho"], 2, lang),
+                rows.append([self.labels[r["construct"]], pair, apa.integer(r["n"], lang),
+                             apa.bounded(r["rho"], 2, lang),
                              apa.interval(r["CI95_low"], r["CI95_high"], 2, lang, is_bounded=True),
                              apa.p_cell(r["p_holm"], lang)])
         header = [self.col(c) for c in ("construct", "pair", "n", "rho", "ci", "p_holm")]

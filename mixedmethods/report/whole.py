@@ -78,7 +78,7 @@ class WholeReport(Chapter):
     def title_page(self) -> Any:
         self.doc.title(self.study.title.get(self.lang) or next(iter(self.study.title.values())))
         self.doc.paragraph(f"*{self.text('draft')}*")
-        self.doc.paragraph(self.t.get("report.subtitle", version=__version__, date=date.today().isoformat()))
+        self.doc.paragraph(self.t.get("report.subtitle", version=__version__, date=apa.date(date.today(), self.lang)))
         self.doc.page_break()
         anchor = self.doc.doc.add_paragraph()
         self.doc.page_break()

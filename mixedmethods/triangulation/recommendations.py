@@ -73,31 +73,43 @@ def facts(survey, interviews, chats, triangulation, construct_labels: dict[str, 
 
 
 def draft_recommendations(rules: list[dict[str, str]], found: dict[str, Any],
-                          decimal_mark: str = ".") -> list[str]:
+                          decimal_mark: str = ".", language: str | None = None) -> list[str]:
     """The texts of the rules whose condition holds, in the rules' order; decimals written with ``decimal_mark``.
+
+    With ``language``, numbers are written in that report language's locale instead (decimal mark, thousands
+    separator, minus sign; the decimals a fact was rounded to are kept).
 
     >>> draft_recommendations([{"when": "${m} > 3", "text": "Mean {m} of 5."}], {"m": 3.25}, ",")
     ['Mean 3,25 of 5.']
+    >>> draft_recommendations([{"when": "${n} > 3", "text": "{n} messages, {m}."}], {"n": 19046, "m": -0.5}, \
+language="en")
+    ['19,046 messages, −0.5.']
     """
     texts = []
     for rule in rules:
         if compile_relevance(rule["when"])(found):
-            texts.append(rule["text"].format_map(_Missing(found, decimal_mark)))
+            texts.append(rule["text"].format_map(_Missing(found, decimal_mark, language)))
     return texts
 
 
 class _Missing(dict):
     """The facts for a sentence: a missing or NaN fact reads as a dash, a decimal with the report's mark."""
 
-    def __init__(self, found: dict[str, Any], decimal_mark: str) -> None:
+    def __init__(self, found: dict[str, Any], decimal_mark: str, language: str | None = None) -> None:
         super().__init__(found)
-        self.decimal_mark = decimal_mark
+        self.decimal_mark, self.language = decimal_mark, language
 
     def __missing__(self, key: str) -> str:
         return "\u2014"
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key) if key in self else self.__missing__(key)
+        if isinstance(value, float) and math.isnan(value):
+            return "\u2014"
+        if self.language is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            from ..report.apa import localise_label
+
+            return localise_label(str(value), self.language)
         if isinstance(value, float):
-            return "\u2014" if math.isnan(value) else str(value).replace(".", self.decimal_mark)
+            return str(value).replace(".", self.decimal_mark)
         return value
