@@ -104,7 +104,7 @@ def test_lists_of_tables_and_figures_match_the_captions(built_demo: Path):
 def test_column_widths_follow_the_text_each_column_holds():
     # A codebook: short code names, long definitions, a column of counts under a two-word header.
     spec = TableSpec(
-        title="Codebook", header=["Code", "Definition", "CARICOM delegates"],
+        title="Codebook", header=["Code", "Definition", "CARICOM n"],
         rows=[["Leaks", "Group content reaching people outside the group, by forwarding or screenshots.", "3"],
               ["Etiquette", "Explicit or implicit rules of behaviour in the group, including reply times.", "12"],
               ["Record keeping", "Whether and how the group's exchanges are recorded for the archive.", "7"]],
@@ -118,6 +118,19 @@ def test_column_widths_follow_the_text_each_column_holds():
     assert count >= 1.65 + 0.38  # the header wraps between its words, never inside "CARICOM"
     # Definitions of 75 characters need ~12 cm on one line: they wrap, the count column stays narrow.
     assert count < 3.0
+
+
+def test_two_columns_that_wrap_share_the_room_by_how_much_text_they_hold():
+    # Theme names of ~45 characters beside definitions of ~150: both wrap on a 12 cm wide page.
+    name = "Informal versus institutional channels of work"
+    definition = ("The group's place beside the official channels of the negotiation, and whether "
+                  "delegates move exchanges from one to the other when the stakes rise.")
+    spec = TableSpec(title="t", header=["Theme", "Definition"], rows=[[name, definition]] * 5, align=["l", "l"])
+    names, definitions = column_widths(spec, 12.0)
+    assert names + definitions == pytest.approx(12.0)
+    # Three times as much text gets more than twice the room (a names column no wider than the definitions').
+    assert definitions > 2 * names
+    assert names > 2.0  # still wider than its longest word, "institutional" (13 letters)
 
 
 def test_column_widths_give_a_narrow_table_its_spare_room_in_the_text_column():
@@ -195,3 +208,18 @@ def test_build_pdf_writes_pdfs_whose_contents_give_the_right_pages(built_demo: P
     assert any(line == "WhatsApp in multilateral diplomacy" for line in pages[3])  # the running head
     # The PDFs are read as text by check-privacy (their compressed streams gave false phone numbers).
     assert CliRunner().invoke(cli, ["check-privacy", str(root)]).exit_code == 0
+
+
+def test_a_long_table_with_a_spanner_repeats_both_header_rows_and_keeps_only_its_top_together(tmp_path: Path):
+    from mixedmethods.report.document import ReportDocument
+
+    doc = ReportDocument()
+    spec = TableSpec(title="Answers", header=["Item", "n", "%", "n", "%"],
+                     rows=[[f"Item {i}", "12", "40%", "9", "30%"] for i in range(30)],
+                     spanners=[("First group", 1, 2), ("Second group", 3, 2)])
+    doc.table(spec)
+    table = Document(str(doc.save(tmp_path / "t.docx"))).tables[0]
+    rows = table._tbl.tr_lst
+    assert _header_rows(table) == 2  # the spanner row and the header row repeat on every page
+    assert [_kept(row) for row in rows[:6]] == [True, True, True, True, False, False]  # header + 3 body rows
+    assert not any(_kept(row) for row in rows[4:])

@@ -91,12 +91,12 @@ def _plain(text: object) -> str:
     return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
 
 
-def _column_text(spec: TableSpec) -> list[tuple[float, float, float]]:
-    """For each column: (narrowest, widest, volume) in cm.
+def _column_text(spec: TableSpec) -> list[tuple[float, float]]:
+    """For each column: (narrowest, widest) in cm.
 
     The narrowest width holds the longest word of any cell, header included, so no word breaks inside
-    (a header such as "CARICOM delegates" wraps between its words); the widest holds the longest cell on one
-    line; the volume is all the column's text laid end to end, which says how much room its wrapping needs.
+    (a header such as "CARICOM delegates" wraps between its words); the widest holds the longest body cell
+    on one line.
     """
     found = []
     for index, header in enumerate(spec.header):
@@ -105,7 +105,7 @@ def _column_text(spec: TableSpec) -> list[tuple[float, float, float]]:
         narrowest = _CELL_PADDING + max((_printed_width(w) for w in words), default=_NARROW_CHAR)
         widest = _CELL_PADDING + max((_printed_width(c) for c in cells[1:]), default=0.0)
         widest = max(widest, narrowest)
-        found.append((narrowest, widest, sum(_printed_width(c) for c in cells[1:])))
+        found.append((narrowest, widest))
     return found
 
 
@@ -114,11 +114,11 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
 
     When every column fits on one line, each gets its widest cell and the room left goes to the text
     (left-aligned) columns in proportion to their widths (or to all if there is none). Otherwise each column
-    gets at least its longest word and the rest of the room is shared in proportion to how much text would
-    have to wrap (the automatic table layout of HTML, CSS 2.1 section 17.5.2.2, weighted by volume): a
-    definitions column gets more than a column of short code names, a column of numbers stays as wide as
-    its numbers. A spanner label gets at least two lines' room over its columns. If even the longest
-    words do not fit, every column shrinks in proportion.
+    gets a share in proportion to its longest cell, so the columns wrap to about as many lines each (a row
+    is as tall as its tallest cell), but never less than its longest word, so no word (and no header word)
+    breaks inside: a definitions column gets more than the short code names beside it, a column of numbers
+    stays as wide as its numbers. A spanner label gets at least two lines' room over its columns. If even
+    the longest words do not fit, every column shrinks in proportion.
     """
     columns = _column_text(spec)
     if not columns:
@@ -140,22 +140,23 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
         return [w + (spare * w / weight if i in text else 0.0) for i, w in enumerate(widest)]
     if sum(narrowest) >= total:
         return [n * total / sum(narrowest) for n in narrowest]
-    # How much each column loses by wrapping: its extra width over its longest word, times its lines of text.
-    wraps = [(w - n) * max(1.0, c[2] / w) for n, w, c in zip(narrowest, widest, columns)]
-    spare = total - sum(narrowest)
-    if not sum(wraps):
-        return [n + spare / len(narrowest) for n in narrowest]
-    widths = [n + spare * x / sum(wraps) for n, x in zip(narrowest, wraps)]
-    # A column never gets more than its longest cell; what it would not use goes to the others.
-    for _ in range(len(widths)):
-        over = sum(max(0.0, w - m) for w, m in zip(widths, widest))
-        if over < 1e-9:
+    # Each column in proportion to its longest cell, so every column wraps to about as many lines (a row is as
+    # tall as its tallest cell); a column whose share is below its longest word gets that word, the others
+    # share what is left.
+    widths = [0.0] * len(columns)
+    floored: set[int] = set()
+    while True:
+        free = [i for i in range(len(columns)) if i not in floored]
+        room = total - sum(narrowest[i] for i in floored)
+        weight = sum(widest[i] for i in free)
+        for i in free:
+            widths[i] = room * widest[i] / weight
+        below = [i for i in free if widths[i] < narrowest[i]]
+        if not below:
             break
-        widths = [min(w, m) for w, m in zip(widths, widest)]
-        open_ = [i for i, (w, m) in enumerate(zip(widths, widest)) if w < m - 1e-9]
-        share = sum(wraps[i] for i in open_)
-        for i in open_:
-            widths[i] += over * wraps[i] / share
+        for i in below:
+            floored.add(i)
+            widths[i] = narrowest[i]
     return widths
 
 
@@ -318,7 +319,7 @@ class ReportDocument:
         """
         align = spec.align or ["l"] + ["r"] * (len(spec.header) - 1)
         return [min(longest, TEXT_COLUMN_CAP) if index and align[index] == "l" else longest
-                for index, (_, longest, _) in enumerate(_column_text(spec))]
+                for index, (_, longest) in enumerate(_column_text(spec))]
 
     @staticmethod
     def _flow(table, grid: list, header_rows: int) -> None:
