@@ -232,24 +232,32 @@ def rejects(study_dir: Path, kind: str) -> None:
 @STUDY_DIR
 @click.option("--language", type=click.Choice(["en", "fr"]), default=None,
               help="Only this language (default: every language of study.yaml).")
-def build(study_dir: Path, language: str | None) -> None:
+@click.option("--pdf", is_flag=True,
+              help="Also write a PDF next to each .docx, rendered by LibreOffice, with the page numbers of the "
+                   "contents filled in (needs LibreOffice and pdftotext).")
+def build(study_dir: Path, language: str | None, pdf: bool) -> None:
     """Write the whole report and its chapters (.docx), tables.xlsx, results.json and participants.csv/.sav.
 
     The whole report is report/report.docx in English and report/rapport.docx
-    in French; each chapter is also its own .docx. Files are replaced only
-    when the whole build succeeded: a build that fails or is stopped leaves
-    the previous report as it was.
+    in French; each chapter is also its own .docx. Every document has a
+    running head and page numbers; the whole report opens with the contents
+    and the lists of tables and figures (Word fills in their page numbers on
+    opening; --pdf fills them in for LibreOffice and the PDF). Files are
+    replaced only when the whole build succeeded: a build that fails or is
+    stopped leaves the previous report as it was.
 
     \b
     Example:
       mixedmethods build my-study
       mixedmethods build my-study --language fr
+      mixedmethods build my-study --pdf     # also report/report.pdf, rapport.pdf and the chapters' PDFs
     """
     from .report.build import build_report
     from .study import load_study
 
     study = load_study(study_dir)
-    outputs = build_report(study, language, progress=lambda items: progress(items, "Analysing"))
+    outputs = build_report(study, language, progress=lambda items: progress(items, "Analysing"), pdf=pdf,
+                           pdf_progress=lambda items: progress(items, "Rendering PDFs"))
     for path in outputs:
         click.echo(f"wrote {study.relative(path)}")
 

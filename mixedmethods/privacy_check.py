@@ -9,7 +9,8 @@ left at the root (an exported .qdpx). Inside each file, what a reader of it
 would see: the paragraphs, comments and properties of a .docx, the cells
 and sheet names of an .xlsx, every member of a zip (.qdpx), the strings and
 keys of a .json, the cells of a .csv, the values, labels and variable names
-of an SPSS .sav, the text chunks of a .png; and every file name.
+of an SPSS .sav, the text chunks of a .png, the text of each page of a .pdf
+(with pdftotext); and every file name.
 
 Looked for: every name, phone number and e-mail address of
 ``private/participants.csv`` in any spelling
@@ -239,6 +240,8 @@ def _texts(path: Path, finder: LeakFinder) -> Iterator[tuple[str, str]]:
         yield from _png_texts(path.read_bytes())
     elif path.suffix == ".sav":
         yield from _sav_texts(path)
+    elif head.startswith(b"%PDF"):
+        yield from _pdf_texts(path)
     else:
         yield from _data_texts(path.suffix.lower(), path.read_bytes())
 
@@ -451,6 +454,17 @@ def _png_texts(data: bytes) -> Iterator[tuple[str, str]]:
             yield f"text chunk {kind.decode('latin-1')!r} (unreadable)", body.decode("latin-1")
         if kind == b"IEND":
             break
+
+
+def _pdf_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """The text of each page of a PDF (``build --pdf``), read by pdftotext: its streams are compressed."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for page, content in enumerate(text.split("\f"), start=1):
+        for number, line in enumerate(content.splitlines(), start=1):
+            yield f"page {page}, line {number}", line
 
 
 def _sav_texts(path: Path) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,11 @@ participant-level frame with SPSS labels). A chapter whose source has no
 data yet is skipped. A team may put its own ``templates/report.docx`` in the
 study folder (or name one in study.yaml ``report.template``) to restyle it.
 
+Every document has a running head and page numbers; the whole report has the
+contents and the lists of tables and figures (:mod:`.apparatus`). With
+``pdf=True`` (``build --pdf``) LibreOffice renders a PDF next to each .docx,
+and the contents get their page numbers (:mod:`.pdf`).
+
 Every file is first written into a staging folder inside ``report/``
 (``.building-<process id>``) and moved into place (``os.replace``, atomic on
 one file system) only once the whole build succeeded: a build that is killed,
@@ -46,6 +51,11 @@ def _document(study: Study, language: str, texts):
     doc.title(study.title.get(language) or next(iter(study.title.values())))
     doc.paragraph(texts.get("report.subtitle", version=__version__, date=apa.date(date.today(), language)))
     return doc
+
+
+def _chapter_title(doc) -> str:
+    """The first Heading 1 of a chapter file (its running head)."""
+    return next((p.text for p in doc.doc.paragraphs if p.style.name == "Heading 1" and p.text.strip()), "")
 
 
 # Does an analysis have data to report? (A chapter without data is left out; the methods text says so.)
@@ -106,12 +116,20 @@ STAGING_PREFIX = ".building-"
 
 
 def build_report(study: Study, language: str | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
+                 progress: Callable[[Iterable], Iterable] | None = None, pdf: bool = False,
+                 pdf_progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
     """Build the report of ``study`` (all its languages, or ``language``); returns the files written.
 
     Written into a staging folder first and published only when every file is written (module docstring).
+    With ``pdf``, each .docx also gets a PDF rendered by LibreOffice (refused up front, in one line, when
+    LibreOffice is not installed); ``pdf_progress`` wraps the rendering steps as ``progress`` the analyses.
     """
     from ..errors import ConfigError, OutputError
+
+    if pdf:
+        from .pdf import check_tools
+
+        check_tools()
 
     for lang in [language] if language else []:
         if lang not in study.languages:
@@ -124,6 +142,12 @@ def build_report(study: Study, language: str | None = None,
         _remove_abandoned_staging(out)
         staging.mkdir()
         written = _build_into(staging, study, language, progress)
+        if pdf:
+            from .pdf import write_pdfs
+
+            documents = [p for p in written if p.suffix == ".docx"]
+            whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
+            written += write_pdfs(documents, whole, pdf_progress)
         _refuse_leaks(study, staging, out)
         return _publish(staging, out, written)
     except OSError as exc:
@@ -196,8 +220,9 @@ def _build_into(out: Path, study: Study, language: str | None,
     from .document import ReportDocument
     from .exports import write_participants
     from .outputs import write_results_json, write_tables_xlsx
+    from .apparatus import add_page_furniture, insert_contents, mark_captions, running_head
     from .texts import Texts
-    from .whole import WholeReport, insert_contents
+    from .whole import WholeReport
 
     languages = [language] if language else list(study.languages)
     figures = out / "figures"
@@ -213,6 +238,8 @@ def _build_into(out: Path, study: Study, language: str | None,
             chapter.write()
             doc.heading(texts.get("survey.references_heading"), 2)
             chapter.references()
+            mark_captions(doc)
+            add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
             written.append(doc.save(out / f"{name}.{lang}.docx"))
             written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
         triangulation = analyses["triangulation"]
@@ -230,7 +257,11 @@ def _build_into(out: Path, study: Study, language: str | None,
             writers[name][1](whole_doc, analyses[name]).write()
         whole.recommendations_section()
         whole.references_section(present)
-        insert_contents(whole_doc, anchor, texts.get("whole.contents"))
+        insert_contents(whole_doc, anchor, {"contents": texts.get("whole.contents"),
+                                            "tables": texts.get("whole.list_of_tables"),
+                                            "figures": texts.get("whole.list_of_figures")})
+        add_page_furniture(whole_doc, running_head(study.title.get(lang) or next(iter(study.title.values()))),
+                           title_page=True)
         written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
     tables = {f"{name}_{key}": table for name, result in analyses.items() for key, table in result.tables.items()}
     written.append(write_tables_xlsx(out / "tables.xlsx", tables))

@@ -77,6 +77,91 @@ def rule_element(edge: str):
     return element
 
 
+TEXT_COLUMN_CAP = 5.2  # cm: a text column counted this wide when deciding on landscape (it may wrap)
+KEPT_BODY_ROWS = 3  # body rows kept on the page of the table's header (a table never opens with its header alone)
+
+# Widths of Times New Roman at 10 pt (the Table Text style), in cm: capitals and digits are wider than the rest.
+_WIDE_CHAR, _NARROW_CHAR, _CELL_PADDING = 0.25, 0.185, 0.45
+
+
+def _printed_width(text: str) -> float:
+    """The printed width of ``text`` on one line, in cm (an estimate from character classes)."""
+    return sum(_WIDE_CHAR if c.isupper() or c.isdigit() else _NARROW_CHAR for c in text)
+
+
+def _plain(text: object) -> str:
+    return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
+
+
+def _column_text(spec: TableSpec) -> list[tuple[float, float]]:
+    """For each column: (narrowest, widest) in cm.
+
+    The narrowest width holds the longest word of any cell, header included, so no word breaks inside
+    (a header such as "CARICOM delegates" wraps between its words); the widest holds the longest body cell
+    on one line.
+    """
+    found = []
+    for index, header in enumerate(spec.header):
+        cells = [_plain(header)] + [_plain(row[index]) for row in spec.rows if index < len(row)]
+        words = [word for cell in cells for word in cell.split()]
+        narrowest = _CELL_PADDING + max((_printed_width(w) for w in words), default=_NARROW_CHAR)
+        widest = _CELL_PADDING + max((_printed_width(c) for c in cells[1:]), default=0.0)
+        widest = max(widest, narrowest)
+        found.append((narrowest, widest))
+    return found
+
+
+def column_widths(spec: TableSpec, total: float) -> list[float]:
+    """Widths in cm of the columns of ``spec`` over ``total`` cm, from what each column must hold.
+
+    When every column fits on one line, each gets its widest cell and the room left goes to the text
+    (left-aligned) columns in proportion to their widths (or to all if there is none). Otherwise each column
+    gets a share in proportion to its longest cell, so the columns wrap to about as many lines each (a row
+    is as tall as its tallest cell), but never less than its longest word, so no word (and no header word)
+    breaks inside: a definitions column gets more than the short code names beside it, a column of numbers
+    stays as wide as its numbers. A spanner label gets at least two lines' room over its columns. If even
+    the longest words do not fit, every column shrinks in proportion.
+    """
+    columns = _column_text(spec)
+    if not columns:
+        return []
+    narrowest = [c[0] for c in columns]
+    widest = [c[1] for c in columns]
+    for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
+        wanted = _CELL_PADDING + _printed_width(_plain(label)) / 2
+        have = sum(narrowest[first:first + span])
+        if have < wanted:
+            for index in range(first, first + span):
+                narrowest[index] *= wanted / have
+                widest[index] = max(widest[index], narrowest[index])
+    if sum(widest) <= total:
+        align = spec.align or ["l"] + ["r"] * (len(columns) - 1)
+        text = [i for i, a in enumerate(align[:len(columns)]) if a == "l"] or list(range(len(columns)))
+        spare = total - sum(widest)
+        weight = sum(widest[i] for i in text)
+        return [w + (spare * w / weight if i in text else 0.0) for i, w in enumerate(widest)]
+    if sum(narrowest) >= total:
+        return [n * total / sum(narrowest) for n in narrowest]
+    # Each column in proportion to its longest cell, so every column wraps to about as many lines (a row is as
+    # tall as its tallest cell); a column whose share is below its longest word gets that word, the others
+    # share what is left.
+    widths = [0.0] * len(columns)
+    floored: set[int] = set()
+    while True:
+        free = [i for i in range(len(columns)) if i not in floored]
+        room = total - sum(narrowest[i] for i in floored)
+        weight = sum(widest[i] for i in free)
+        for i in free:
+            widths[i] = room * widest[i] / weight
+        below = [i for i in free if widths[i] < narrowest[i]]
+        if not below:
+            break
+        for i in below:
+            floored.add(i)
+            widths[i] = narrowest[i]
+    return widths
+
+
 WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
 
 
@@ -196,9 +281,7 @@ class ReportDocument:
                     paragraph.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if align[col] == "r"
                                            else WD_ALIGN_PARAGRAPH.LEFT)
         self._widths(table, spec, grid)
-        for row_cells in grid:  # keep a table on one page where it fits
-            for cell in row_cells:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
+        self._flow(table, grid, header_rows=top + 1)
         if spec.note:
             note = self.doc.add_paragraph(style="Table Note")
             note.add_run("Note.").italic = True  # the same word in English and French
@@ -232,27 +315,35 @@ class ReportDocument:
 
     @staticmethod
     def _needs(spec: TableSpec) -> list[float]:
-        """Each column's width in cm as its longest cell needs (10 pt text: ~0.21 cm a character plus padding).
+        """Each column's width in cm as its longest cell needs, text columns after the first capped at ~5 cm.
 
-        Header cells may wrap between words; body cells should not; text columns after the first may wrap.
+        Decides whether a table with many columns goes on a landscape page; :func:`column_widths` sets them.
         """
-        def plain(text: object) -> str:
-            return _MARKUP.sub(lambda m: m.group(1) or m.group(2), str(text))
+        align = spec.align or ["l"] + ["r"] * (len(spec.header) - 1)
+        return [min(longest, TEXT_COLUMN_CAP) if index and align[index] == "l" else longest
+                for index, (_, longest) in enumerate(_column_text(spec))]
 
-        columns = len(spec.header)
-        needs = [0.6 + 0.21 * max([max((len(w) for w in plain(spec.header[i]).split()), default=1),
-                                   *(len(plain(r[i])) for r in spec.rows)]) for i in range(columns)]
-        align = spec.align or ["l"] + ["r"] * (columns - 1)
-        for i in range(1, columns):  # numbers get the room first
-            if align[i] == "l":
-                needs[i] = min(needs[i], 0.6 + 0.21 * 22)
-        for label, first, span in spec.spanners:  # a spanner label may take two lines, not more
-            wanted = 0.6 + 0.21 * len(label) / 2
-            have = sum(needs[first:first + span])
-            if have < wanted:
-                for index in range(first, first + span):
-                    needs[index] *= wanted / have
-        return needs
+    @staticmethod
+    def _flow(table, grid: list, header_rows: int) -> None:
+        """How a table breaks across pages: the header rows repeat, only the top of the table stays together.
+
+        The header rows (spanners included) are marked ``w:tblHeader`` so Word and LibreOffice repeat them on
+        every page; keep-with-next ties the caption to the header and the header to the first
+        :data:`KEPT_BODY_ROWS` body rows, so a table never starts at the foot of a page with its header alone,
+        but a long table is no longer pushed whole to the next page. A row is not split across pages.
+        """
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        for index, (row, row_cells) in enumerate(zip(table.rows, grid)):
+            properties = row._tr.get_or_add_trPr()
+            properties.append(OxmlElement("w:cantSplit"))
+            if index < header_rows:
+                properties.append(OxmlElement("w:tblHeader"))
+            keep = index < header_rows + KEPT_BODY_ROWS - 1 and index < len(grid) - 1
+            for cell in row_cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = keep or None
 
     def _style_id(self, name: str) -> str:
         """The style id of a style name, looked up once per document (python-docx scans all styles each time)."""
@@ -262,18 +353,12 @@ class ReportDocument:
         return cache[name]
 
     def _widths(self, table, spec: TableSpec, grid: list) -> None:
-        """First column as wide as its labels need (within limits), the others share the rest."""
+        """Column widths from their content (:func:`column_widths`) over the width between the margins."""
         from docx.shared import Cm
 
         section = self.doc.sections[-1]
         total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU -> cm
-        # Each column as wide as its longest cell needs; the first (label) column takes what is left.
-        needs = self._needs(spec)
-        others = sum(needs[1:])
-        if others > total * 0.75:  # too many columns: shrink them all proportionally
-            widths = [total * 0.25] + [n * total * 0.75 / others for n in needs[1:]]
-        else:
-            widths = [total - others] + needs[1:]
+        widths = column_widths(spec, total)
         table.autofit = False
         for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads
             column.width = Cm(width)

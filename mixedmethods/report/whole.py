@@ -1,9 +1,9 @@
 """The whole report in one Word file: title page, contents, executive summary, methods, the chapters,
 triangulation, draft recommendations and references (``report.docx`` in English, ``rapport.docx`` in French).
 
-The contents are a Word TOC field whose cached result lists the headings, so
-LibreOffice and PDF show it and Word refreshes it (with page numbers) on
-opening. Numbers come from the analyses; sentences from templates/text.
+The contents and the lists of tables and figures are written by
+:mod:`.apparatus` (``insert_contents``) at the place :meth:`WholeReport.title_page`
+returns. Numbers come from the analyses; sentences from templates/text.
 """
 
 from __future__ import annotations
@@ -17,52 +17,6 @@ from . import apa
 from .chapter import Chapter
 from .document import ReportDocument
 from .texts import Texts
-
-
-def _field_run(paragraph, kind: str, instruction: str | None = None) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    run = paragraph.add_run()
-    if instruction is not None:
-        element = OxmlElement("w:instrText")
-        element.set(qn("xml:space"), "preserve")
-        element.text = instruction
-    else:
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-    run._r.append(element)
-
-
-def insert_contents(doc: ReportDocument, anchor, title: str) -> None:
-    """Replace ``anchor`` (a paragraph) by a contents title and a TOC field listing Heading 1-2."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    entries = [(p.text, 1 if p.style.name == "Heading 1" else 2) for p in doc.doc.paragraphs
-               if p.style.name in ("Heading 1", "Heading 2") and p.text]
-    heading = doc.doc.add_paragraph(title, style="Title")
-    paragraphs = []
-    for index, (text, level) in enumerate(entries):
-        paragraph = doc.doc.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(0.75 * (level - 1))
-        paragraph.paragraph_format.space_after = 0
-        if index == 0:
-            _field_run(paragraph, "begin")
-            _field_run(paragraph, "", ' TOC \\o "1-2" \\h \\z \\u ')
-            _field_run(paragraph, "separate")
-        run = paragraph.add_run(text)
-        run.bold = level == 1 or None
-        paragraphs.append(paragraph)
-    _field_run(paragraphs[-1], "end")
-    for paragraph in [heading, *paragraphs]:
-        anchor._p.addprevious(paragraph._p)
-    anchor._p.getparent().remove(anchor._p)
-    settings = doc.doc.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
 
 
 class WholeReport(Chapter):
