@@ -128,8 +128,9 @@ class ChatChapter(Chapter):
         width = 11.0  # drawn at the printed width, so its 8.5 pt text stays 8.5 pt on paper
         path = lorenz_curves(curves, self.figures_dir / f"chats-lorenz.{self.lang}.png", self.text("lorenz_x"),
                              self.text("lorenz_y"), language=self.lang, width_cm=width)
-        ginis = "; ".join(self.text("alt_group_value", group=self.label(g),
-                                    value=apa.bounded(self.table.loc[g, "gini"], 2, self.lang)) for g in self.shown)
+        ginis = self.text("alt_separator").join(
+            self.text("alt_group_value", group=self.label(g), value=apa.bounded(self.table.loc[g, "gini"], 2, self.lang))
+            for g in self.shown)
         self.doc.figure(path, self.text("lorenz_figure_title"), self.text("lorenz_figure_note"), width_cm=width,
                         label=self.t.get("report.figure"), alt_text=self.text("lorenz_alt", ginis=ginis))
 
@@ -161,15 +162,16 @@ class ChatChapter(Chapter):
         self.doc.figure(path, self.text("activity_figure_title"), self.text("activity_figure_note"),
                         width_cm=FIGURE_WIDTH_CM, label=self.t.get("report.figure"),
                         alt_text=self.text("activity_alt", highest=int(max(g.max() for g in grids.values())),
-                                           peaks="; ".join(peaks)))
+                                           peaks=self.text("alt_separator").join(peaks)))
         volume = self.results.tables["volume"]
         series = {self.label(g): (volume.loc[volume["group"] == g, "week"], volume.loc[volume["group"] == g,
                                                                                        "messages"])
                   for g in self.shown}
         path = weekly_volume(series, self.figures_dir / f"chats-volume.{self.lang}.png", self.text("volume_y"),
                              language=self.lang, width_cm=FIGURE_WIDTH_CM)
-        busiest = "; ".join(self.text("alt_group_value", group=label, value=int(max(values, default=0)))
-                            for label, (_weeks, values) in series.items())
+        busiest = self.text("alt_separator").join(
+            self.text("alt_group_value", group=label, value=int(max(values, default=0)))
+            for label, (_weeks, values) in series.items())
         weeks = volume.loc[volume["group"].isin(self.shown), "week"].nunique()
         self.doc.figure(path, self.text("volume_figure_title"), self.text("volume_figure_note"),
                         width_cm=FIGURE_WIDTH_CM, label=self.t.get("report.figure"),

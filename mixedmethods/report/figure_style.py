@@ -28,7 +28,7 @@ CM_PER_INCH = 2.54
 MIN_POINTS = 8.0  # APA 7, section 7.26: figure text 8-14 pt at the printed size
 TEXT_POINTS = 8.5  # every text of a figure is drawn at least this large (a little above the minimum)
 TITLE_POINTS = 9.5
-MAX_HEIGHT_CM = 20.0  # an A4 page's text height (24.6 cm) less the figure's number, title and note
+MAX_HEIGHT_CM = 21.0  # an A4 page's text height (24.6 cm) less the figure's number, title and note (about 3 cm)
 # DejaVu Sans averages a little under 0.6 em per character in running text; used to wrap labels before drawing.
 EM_PER_CHARACTER = 0.58
 

@@ -26,7 +26,7 @@ __all__ = ["DPI", "GROUP_COLOURS", "group_style", "likert_colours", "diverging_l
 
 _RENDERED: dict[str, str] = {}  # path -> fingerprint of the data last drawn there by this process
 LINE_CM = TEXT_POINTS * 1.25 / 72 * 2.54  # one line of figure text with its leading
-LIKERT_LABEL_SHARE = 0.44  # of the width, for the item labels left of the bars
+LIKERT_LABEL_SHARE = 0.5  # of the width, for the item labels left of the bars (fewer three-line labels)
 
 
 def _fingerprint(*parts: object) -> str:
@@ -65,7 +65,7 @@ def _likert_rows(item_labels: Sequence[str], group_labels: Sequence[str], width_
             cursor += 0.6 + 1.2 * headings[-1][1].count("\n") + 1.2
             spans.append([cursor, cursor])
             previous = block
-        row = max(1.6, label.count("\n") + 1.6)
+        row = max(1.5, label.count("\n") + 1.45)  # the bar (1.1 lines high) and a gap
         positions.append(cursor + row / 2)
         cursor += row
         spans[-1][1] = cursor

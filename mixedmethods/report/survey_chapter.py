@@ -428,17 +428,15 @@ class SurveyChapter(SurveyQualitySections, Chapter):
         items = [self.q.question(i).text(lang) + (" (R)" if self.q.question(i).reverse else "")
                  for i in shares_table["item"]]
         blocks = [self.scale_label(s) for s in shares_table["scale"]]
-        # Many items do not fit one page at a readable size: one chart per page-full of whole scales.
-        parts = likert_parts(items, blocks, levels, LIKERT_WIDTH_CM)
+        # Many items do not fit one page at a readable size: one chart per page-full of whole scales, split
+        # alike in every edition (measured with each label's longest translation), so figure numbers agree.
+        parts = likert_parts(*self.likert_widest(shares_table, choice_list), LIKERT_WIDTH_CM)
         first = self.doc.figures + 1
         if len(parts) == 1:
             self.doc.paragraph(t.get("survey.likert_text", figure=first))
         else:
             self.doc.paragraph(t.get("survey.likert_text_parts", figure=first, last=first + len(parts) - 1))
         names = [f"survey-likert{'' if len(parts) == 1 else f'-{n}'}.{lang}.png" for n in range(1, len(parts) + 1)]
-        for stale in self.figures_dir.glob(f"survey-likert*.{lang}.png"):  # parts of an earlier build
-            if stale.name not in names:
-                stale.unlink()
         shares = shares_table[level_columns].to_numpy(dtype=float)
         agree_from = len(level_columns) - len(level_columns) // 2  # the levels above the middle
         for number, part in enumerate(parts, start=1):
@@ -448,9 +446,23 @@ class SurveyChapter(SurveyQualitySections, Chapter):
             agree = {i: float(shares[i, agree_from:].sum()) for i in part}
             low, high = min(agree, key=agree.get), max(agree, key=agree.get)
             alt = t.get("survey.likert_alt", items=len(part), scales=self.join(list(dict.fromkeys(
-                blocks[i] for i in part))), low=apa.percent(agree[low], lang), low_item=items[low],
-                high=apa.percent(agree[high], lang), high_item=items[high])
+                blocks[i] for i in part))), low=apa.percent(agree[low], lang), low_item=items[low].rstrip("."),
+                high=apa.percent(agree[high], lang), high_item=items[high].rstrip("."))
             title = t.get("survey.likert_figure_title") if len(parts) == 1 else t.get(
                 "survey.likert_figure_title_part", part=number, parts=len(parts))
             self.doc.figure(path, title, t.get("survey.likert_figure_note"), width_cm=LIKERT_WIDTH_CM,
                             label=t.get("report.figure"), alt_text=alt)
+
+    def likert_widest(self, shares_table, choice_list) -> tuple[list[str], list[str], list[str]]:
+        """Item, scale and answer labels in whichever of the study's languages is longest, label by label."""
+        languages = list(dict.fromkeys([self.lang, *self.study.languages]))
+
+        def widest(texts: list[str]) -> str:
+            return max(texts, key=len)
+
+        items = [widest([self.q.question(i).text(lang) + (" (R)" if self.q.question(i).reverse else "")
+                         for lang in languages]) for i in shares_table["item"]]
+        scales = [widest([next(s for s in self.q.scales if s.id == scale).text(lang) for lang in languages])
+                  for scale in shares_table["scale"]]
+        levels = [widest([choice_list.label_of(v, lang) for lang in languages]) for v in choice_list.values()]
+        return items, scales, levels
