@@ -61,8 +61,10 @@ def _likert_rows(item_labels: Sequence[str], group_labels: Sequence[str], width_
     positions, headings, spans, cursor, previous = [], [], [], 0.0, None
     for index, (label, block) in enumerate(zip(wrapped, group_labels)):
         if block != previous or index == 0:
-            headings.append((cursor + 0.8, wrap(block, width_cm * (1 - LIKERT_LABEL_SHARE), TITLE_POINTS)))
-            cursor += 0.6 + 1.2 * headings[-1][1].count("\n") + 1.2
+            heading = wrap(block, width_cm * (1 - LIKERT_LABEL_SHARE), TITLE_POINTS)
+            lines = heading.count("\n") + 1
+            headings.append((cursor + 0.5 + 0.65 * lines, heading))  # its centre; a 9.5 pt line is 1.3 lines of 8.5 pt
+            cursor += 0.5 + 1.3 * lines
             spans.append([cursor, cursor])
             previous = block
         row = max(1.5, label.count("\n") + 1.45)  # the bar (1.1 lines high) and a gap
