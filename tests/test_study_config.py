@@ -117,7 +117,7 @@ def test_line_figures_draw_every_one_of_twelve_groups_in_its_own_style(tmp_path:
         assert [t.get_text() for t in axis.get_legend().get_texts()] == labels
     figures.activity_grid({g: [[i] * 24] * 7 for i, g in enumerate(labels)}, ["M", "T", "W", "T", "F", "S", "S"],
                           tmp_path / "grid.png")
-    panels = [ax for ax in drawn["grid.png"].axes if ax.get_visible()]
+    panels = [ax for ax in drawn["grid.png"].axes if ax.get_visible() and ax.images]  # not the colour bar
     assert [ax.get_title(loc="left") for ax in panels] == labels
     # One colour scale for every panel.
     assert {ax.images[0].get_clim() for ax in panels} == {(0.0, 11.0)}

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 COUNT_ROWS = ("members", "active_members", "messages", "words", "sessions")
 SHARE_ROWS = ("top10_share", "media_share", "night_share", "weekend_share")
+FIGURE_WIDTH_CM = 16.0  # activity and volume figures are drawn at the width they are printed at
 
 
 class ChatChapter(Chapter):
@@ -136,10 +137,14 @@ class ChatChapter(Chapter):
         self.doc.heading(self.text("lorenz_heading"), 2)
         self.doc.paragraph(self.text("lorenz_text", figure=self.doc.figures + 1))
         curves = {self.label(g): self.results.lorenz[g] for g in self.shown}
+        width = 11.0  # drawn at the printed width, so its 8.5 pt text stays 8.5 pt on paper
         path = lorenz_curves(curves, self.figures_dir / f"chats-lorenz.{self.lang}.png", self.text("lorenz_x"),
-                             self.text("lorenz_y"))
-        self.doc.figure(path, self.text("lorenz_figure_title"), self.text("lorenz_figure_note"), width_cm=11.0,
-                        label=self.t.get("report.figure"))
+                             self.text("lorenz_y"), language=self.lang, width_cm=width)
+        ginis = self.text("alt_separator").join(
+            self.text("alt_group_value", group=self.label(g), value=apa.bounded(self.table.loc[g, "gini"], 2, self.lang))
+            for g in self.shown)
+        self.doc.figure(path, self.text("lorenz_figure_title"), self.text("lorenz_figure_note"), width_cm=width,
+                        label=self.t.get("report.figure"), alt_text=self.text("lorenz_alt", ginis=ginis))
 
     def activity(self) -> None:
         import numpy as np
@@ -158,16 +163,31 @@ class ChatChapter(Chapter):
             own = activity[activity["group"] == group]
             grid[own["weekday"].to_numpy(), own["hour"].to_numpy()] = own["messages"].to_numpy()
             grids[self.label(group)] = grid
-        path = activity_grid(grids, self.t.raw("chats.weekdays"), self.figures_dir / f"chats-activity.{self.lang}.png")
+        weekdays = self.t.raw("chats.weekdays")
+        path = activity_grid(grids, weekdays, self.figures_dir / f"chats-activity.{self.lang}.png",
+                             self.text("activity_colorbar"), language=self.lang, width_cm=FIGURE_WIDTH_CM)
+        peaks = []
+        for label, grid in grids.items():  # each group's busiest weekday and hour, for the alt text
+            day, hour = np.unravel_index(int(np.argmax(grid)), grid.shape)
+            peaks.append(self.text("activity_alt_peak", group=label, weekday=weekdays[day], hour=int(hour),
+                                   n=int(grid[day, hour])))
         self.doc.figure(path, self.text("activity_figure_title"), self.text("activity_figure_note"),
-                        label=self.t.get("report.figure"))
+                        width_cm=FIGURE_WIDTH_CM, label=self.t.get("report.figure"),
+                        alt_text=self.text("activity_alt", highest=int(max(g.max() for g in grids.values())),
+                                           peaks=self.text("alt_separator").join(peaks)))
         volume = self.results.tables["volume"]
         series = {self.label(g): (volume.loc[volume["group"] == g, "week"], volume.loc[volume["group"] == g,
                                                                                        "messages"])
                   for g in self.shown}
-        path = weekly_volume(series, self.figures_dir / f"chats-volume.{self.lang}.png", self.text("volume_y"))
+        path = weekly_volume(series, self.figures_dir / f"chats-volume.{self.lang}.png", self.text("volume_y"),
+                             language=self.lang, width_cm=FIGURE_WIDTH_CM)
+        busiest = self.text("alt_separator").join(
+            self.text("alt_group_value", group=label, value=int(max(values, default=0)))
+            for label, (_weeks, values) in series.items())
+        weeks = volume.loc[volume["group"].isin(self.shown), "week"].nunique()
         self.doc.figure(path, self.text("volume_figure_title"), self.text("volume_figure_note"),
-                        label=self.t.get("report.figure"))
+                        width_cm=FIGURE_WIDTH_CM, label=self.t.get("report.figure"),
+                        alt_text=self.text("volume_alt", weeks=weeks, busiest=busiest))
 
     def languages(self) -> None:
         language = self.results.tables["language"]

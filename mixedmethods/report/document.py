@@ -367,8 +367,14 @@ class ReportDocument:
                 row_cells[index].width = Cm(width)
 
     def figure(self, image: Path, title: str, note: str | None = None, width_cm: float = 16.0,
-               label: str = "Figure") -> int:
-        """Add an APA figure (image file); returns its number."""
+               label: str = "Figure", alt_text: str | None = None) -> int:
+        """Add an APA figure (image file); returns its number.
+
+        ``alt_text`` is what a screen reader says instead of the picture (what it shows and its key numbers); it
+        is written to the drawing's ``wp:docPr`` ``descr`` attribute (Word's "Alt Text"), and the figure title to
+        its ``title`` attribute. Without one, the title stands in, so no picture is left undescribed.
+        ``width_cm`` is the printed width: figures drawn at that width keep their font sizes on paper.
+        """
         from docx.shared import Cm
 
         self._portrait()
@@ -379,7 +385,12 @@ class ReportDocument:
         add_marked_text(heading, f"*{title}*")
         picture = self.doc.add_paragraph()
         picture.paragraph_format.keep_with_next = True
-        picture.add_run().add_picture(str(image), width=Cm(width_cm))
+        shape = picture.add_run().add_picture(str(image), width=Cm(width_cm))
+        plain_title = _MARKUP.sub(lambda m: m.group(1) or m.group(2), title)
+        description = _MARKUP.sub(lambda m: m.group(1) or m.group(2), alt_text) if alt_text else plain_title
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", description)
+        doc_pr.set("title", plain_title)
         if note:
             paragraph = self.doc.add_paragraph(style="Table Note")
             paragraph.add_run("Note.").italic = True

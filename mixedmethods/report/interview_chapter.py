@@ -13,6 +13,7 @@ from . import apa
 from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
+from .figure_style import drawn_width_cm
 from .figures import heatmap
 from .texts import Texts
 
@@ -144,10 +145,15 @@ class InterviewChapter(Chapter):
             if best else self.text("cooccurrence_none")
         self.doc.paragraph(self.text("cooccurrence_text", figure=self.doc.figures + 1, summary=summary))
         labels = [self.label(code) for code in matrix.index]
+        # Drawn at most 16 cm wide, narrower for few themes; printed at the width drawn, so 8.5 pt stays 8.5 pt.
         path = heatmap(matrix.to_numpy(), labels, self.figures_dir / f"interviews-cooccurrence.{self.lang}.png",
-                       self.text("cooccurrence_axis"))
+                       self.text("cooccurrence_axis"), language=self.lang, width_cm=16.0)
+        width = drawn_width_cm(path)
+        diagonal = [int(matrix.iloc[i, i]) for i in range(len(matrix))]
+        alt = self.text("cooccurrence_alt", themes=len(labels), low=min(diagonal), high=max(diagonal),
+                        summary=summary)
         self.doc.figure(path, self.text("cooccurrence_figure_title"), self.text("cooccurrence_figure_note"),
-                        width_cm=14.0, label=self.t.get("report.figure"))
+                        width_cm=width, label=self.t.get("report.figure"), alt_text=alt)
 
     def agreement(self) -> None:
         table = self.results.tables.get("agreement")

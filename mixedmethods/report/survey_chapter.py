@@ -16,7 +16,7 @@ from . import apa
 from ..disclosure import protected_in
 from .chapter import Chapter, missing
 from .document import ReportDocument, TableSpec
-from .figures import diverging_likert
+from .figures import diverging_likert, likert_parts
 from .survey_quality_sections import SurveyQualitySections
 from .texts import Texts
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 MAX_PAIRS_IN_A_SENTENCE = 3  # beyond, a scale's significant pairs are summarised in one clause
+LIKERT_WIDTH_CM = 16.0  # the Likert chart is drawn at the width it is printed at (text sizes hold on paper)
 
 
 class SurveyChapter(SurveyQualitySections, Chapter):
@@ -420,15 +421,48 @@ class SurveyChapter(SurveyQualitySections, Chapter):
             return
         t, lang = self.t, self.lang
         self.doc.heading(t.get("survey.likert_heading"), 2)
-        self.doc.paragraph(t.get("survey.likert_text", figure=self.doc.figures + 1))
         level_columns = [c for c in shares_table.columns if c not in ("scale", "item", "n")]
         first_item = self.q.question(shares_table["item"].iloc[0])
         choice_list = self.q.choice_list(first_item)
         levels = [choice_list.label_of(v, lang) for v in choice_list.values()]
         items = [self.q.question(i).text(lang) + (" (R)" if self.q.question(i).reverse else "")
                  for i in shares_table["item"]]
-        path = diverging_likert(shares_table[level_columns].to_numpy(), items, levels,
-                                [self.scale_label(s) for s in shares_table["scale"]],
-                                self.figures_dir / f"survey-likert.{lang}.png", t.get("survey.likert_axis"))
-        self.doc.figure(path, t.get("survey.likert_figure_title"), t.get("survey.likert_figure_note"),
-                        label=t.get("report.figure"))
+        blocks = [self.scale_label(s) for s in shares_table["scale"]]
+        # Many items do not fit one page at a readable size: one chart per page-full of whole scales, split
+        # alike in every edition (measured with each label's longest translation), so figure numbers agree.
+        parts = likert_parts(*self.likert_widest(shares_table, choice_list), LIKERT_WIDTH_CM)
+        first = self.doc.figures + 1
+        if len(parts) == 1:
+            self.doc.paragraph(t.get("survey.likert_text", figure=first))
+        else:
+            self.doc.paragraph(t.get("survey.likert_text_parts", figure=first, last=first + len(parts) - 1))
+        names = [f"survey-likert{'' if len(parts) == 1 else f'-{n}'}.{lang}.png" for n in range(1, len(parts) + 1)]
+        shares = shares_table[level_columns].to_numpy(dtype=float)
+        agree_from = len(level_columns) - len(level_columns) // 2  # the levels above the middle
+        for number, part in enumerate(parts, start=1):
+            path = diverging_likert(shares[part], [items[i] for i in part], levels, [blocks[i] for i in part],
+                                    self.figures_dir / names[number - 1], t.get("survey.likert_axis"),
+                                    language=lang, width_cm=LIKERT_WIDTH_CM)
+            agree = {i: float(shares[i, agree_from:].sum()) for i in part}
+            low, high = min(agree, key=agree.get), max(agree, key=agree.get)
+            alt = t.get("survey.likert_alt", items=len(part), scales=self.join(list(dict.fromkeys(
+                blocks[i] for i in part))), low=apa.percent(agree[low], lang), low_item=items[low].rstrip("."),
+                high=apa.percent(agree[high], lang), high_item=items[high].rstrip("."))
+            title = t.get("survey.likert_figure_title") if len(parts) == 1 else t.get(
+                "survey.likert_figure_title_part", part=number, parts=len(parts))
+            self.doc.figure(path, title, t.get("survey.likert_figure_note"), width_cm=LIKERT_WIDTH_CM,
+                            label=t.get("report.figure"), alt_text=alt)
+
+    def likert_widest(self, shares_table, choice_list) -> tuple[list[str], list[str], list[str]]:
+        """Item, scale and answer labels in whichever of the study's languages is longest, label by label."""
+        languages = list(dict.fromkeys([self.lang, *self.study.languages]))
+
+        def widest(texts: list[str]) -> str:
+            return max(texts, key=len)
+
+        items = [widest([self.q.question(i).text(lang) + (" (R)" if self.q.question(i).reverse else "")
+                         for lang in languages]) for i in shares_table["item"]]
+        scales = [widest([next(s for s in self.q.scales if s.id == scale).text(lang) for lang in languages])
+                  for scale in shares_table["scale"]]
+        levels = [widest([choice_list.label_of(v, lang) for lang in languages]) for v in choice_list.values()]
+        return items, scales, levels
