@@ -87,6 +87,9 @@ def test_language_is_recorded_or_identified():
     assert list(chosen.columns) == COLUMNS
     assert dict(zip(chosen["participant_id"], chosen["language"])) == {"P-1": "fr", "P-2": "en", "P-3": "en"}
     assert [language_code(v) for v in ("EN", "fr_CA", "français", 3.0)] == ["en", "fr", None, None]
+    # A transcript recorded as German gives its English-looking passage "de": the header wins over identification.
+    german = choose_quotes(segments.assign(language=None), ["t"], per_theme=1, transcript_languages={1: "de"})
+    assert german["language"].tolist() == ["de"]
 
 
 def test_the_choice_is_the_same_whatever_the_row_order_and_a_passage_is_quoted_once():
