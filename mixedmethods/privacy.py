@@ -67,6 +67,7 @@ _YEARS = re.compile(r"(?:19|20)\d\d\s?[\-\u2013/]\s?(?:19|20)?\d\d")  # 2019-202
 # A page range of a reference: two runs of as many digits joined by an en or em dash, rising ("2134–2156").
 # Phone numbers are typed with hyphens, spaces or dots; a dash between groups of unequal length stays a phone.
 _PAGE_RANGE = re.compile(r"(\d{1,5})\s?[\u2013\u2014]\s?(\d{1,5})")
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")  # a DOI (Crossref's pattern: prefix 10.NNNN, then a suffix)
 _COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 20240117
 # Without a default country: seven or more digits with the separators a phone number is written with.
 _PHONE_SHAPE = re.compile(r"(?<![\w+\-./:])\+?\(?\d(?:[\d\s().\-/\u2011\u00a0]{5,}\d)(?!\w|[\-./:,]\d)")
@@ -426,6 +427,9 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
     if not found.startswith("+") and _THOUSANDS.fullmatch(found):
         return True
     if _DECIMAL.fullmatch(found):  # 40.7489: a coordinate or a measurement
+        return True
+    # In a reference's DOI ("https://doi.org/10.1148/radiology.143.1.7063747"): an identifier, not a number to call.
+    if any(doi.start() <= start < doi.end() for doi in _DOI.finditer(text)):
         return True
     before, after = text[max(0, start - 2):start], text[end:end + 3]
     # Glued to a letter, digit or symbol separator: a piece of "2024-01-17T21:00", "A/C.6/78", "18.4655, -66.1"

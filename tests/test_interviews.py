@@ -283,28 +283,6 @@ def test_importing_never_modifies_the_interview_files(fresh_demo: Path, run):
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()} == before
 
 
-def test_quotes_of_a_theme_come_from_as_many_groups_as_have_one():
-    import pandas as pd
-
-    from mixedmethods.interviews.quotes import choose_quotes
-
-    def passage(n: int, word: str) -> str:
-        return (word + " ") * (n // (len(word) + 1))
-
-    # 197 characters each for B1, A1, A2, A3 (tied, so taken in segment order); C1 has 295, far from 200.
-    rows = [("P-B1", "b", passage(200, "bravo")), ("P-A1", "a", passage(200, "alpha")),
-            ("P-A2", "a", passage(198, "apple")), ("P-A3", "a", passage(203, "amber")),
-            ("P-C1", "c", passage(300, "charlie"))]
-    segments = pd.DataFrame({"theme": "t", "participant_id": [r[0] for r in rows], "group": [r[1] for r in rows],
-                             "quote": [r[2] for r in rows], "segment_id": range(1, 6)})
-    chosen = choose_quotes(segments, ["t"], per_theme=3)
-    # The third quote skips the closer A2 and A3: group c has not been quoted yet.
-    assert chosen["participant_id"].tolist() == ["P-B1", "P-A1", "P-C1"]
-    # With only one group, the three closest passages of different participants.
-    only_a = choose_quotes(segments[segments["group"] == "a"], ["t"], per_theme=3)
-    assert only_a["participant_id"].tolist() == ["P-A1", "P-A2", "P-A3"]
-
-
 def test_an_empty_transcript_is_a_reject_and_the_other_files_still_import(study: Path, run, query):
     (study / "data" / "interviews" / "empty.txt").write_text("# participant: AAA111\n\n   \n", encoding="utf-8")
     (study / "data" / "interviews" / "bruno.txt").write_text("# participant: BBB222\n\nBruno: It is fast.\n",

@@ -113,6 +113,7 @@ def analyse_interviews(study: "Study") -> InterviewResults:
         results.statistics["agreement"] = {
             row["code"]: {k2: (None if isinstance(v, float) and v != v else v) for k2, v in row.items()
                           if k2 != "code"} for row in agreement.to_dict("records")}
-    results.quotes = choose_quotes(reference, themes)
+    results.quotes = choose_quotes(reference, themes, transcript_languages=dict(zip(transcripts["transcript_id"],
+                                                                                    transcripts["language"])))
     results.tables["quotes"] = results.quotes
     return results

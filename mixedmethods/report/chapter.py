@@ -77,5 +77,7 @@ class Chapter:
         return ", ".join(items[:-1]) + f" {self.t.get('report.' + word)} " + items[-1]
 
     def references(self) -> None:
-        for reference in self.t.raw(f"{self.section}.references"):
+        from .citations import cited_references, document_texts
+
+        for reference in cited_references(self.t.raw(f"{self.section}.references"), document_texts(self.doc.doc)):
             self.doc.paragraph(reference, style="Reference")

@@ -245,4 +245,17 @@ class InterviewChapter(Chapter):
             for _, row in block.iterrows():
                 attribution = self.text("quote_attribution", participant=row["participant_id"],
                                         group=self.study.group_label(row["group"], self.lang))
-                self.doc.paragraph(f"{row['quote']} {attribution}", style="Quote Block")
+                self.doc.paragraph(f"{row['quote']} {attribution}{self.translation_note(row.get('language'))}",
+                                   style="Quote Block")
+
+    def translation_note(self, language: object) -> str:
+        """`` [original in French; ...]`` after a quote in another language than the report's, else nothing."""
+        from babel import Locale, UnknownLocaleError
+
+        if not isinstance(language, str) or language in ("", "und", self.lang):
+            return ""
+        try:  # the language's name in the report's language, from the CLDR (Babel): "French", "anglais"
+            name = Locale.parse(self.lang).languages.get(language, language)
+        except (ValueError, UnknownLocaleError):
+            name = language
+        return " " + self.text("quote_translation_note", language=name)

@@ -165,5 +165,8 @@ class SurveyQualitySections:
         extra = list(self.t.raw("survey_quality.references")) if "response_rate" in self.results.statistics else []
         if self.results.statistics.get("reliability_treatment") == "ordinal":
             extra += list(self.t.raw("survey_quality.references_ordinal"))
-        for reference in sorted({*self.t.raw(f"{self.section}.references"), *extra}, key=str.casefold):
+        from .citations import cited_references, document_texts
+
+        for reference in cited_references([*self.t.raw(f"{self.section}.references"), *extra],
+                                          document_texts(self.doc.doc)):
             self.doc.paragraph(reference, style="Reference")

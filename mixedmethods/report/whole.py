@@ -172,10 +172,11 @@ class WholeReport(Chapter):
 
     def references_section(self, sections: list[str]) -> None:
         self.doc.heading(self.text("references_title"), 1)
-        found: list[str] = []
-        for section in [*sections, "whole"]:
-            for reference in self.t.raw(f"{section}.references"):
-                if reference not in found:
-                    found.append(reference)
-        for reference in sorted(found, key=lambda r: r.casefold()):
+        from .citations import cited_references, document_texts
+
+        keys = [f"{section}.references" for section in [*sections, "whole"]]
+        if "survey" in sections:  # the survey chapter's response and scale-quality sections have their own lists
+            keys += ["survey_quality.references", "survey_quality.references_ordinal"]
+        found = [reference for key in keys for reference in self.t.raw(key)]
+        for reference in cited_references(found, document_texts(self.doc.doc)):
             self.doc.paragraph(reference, style="Reference")

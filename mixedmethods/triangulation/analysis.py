@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from .constructs import Construct
 
 
+QUOTES_PER_CONSTRUCT = 2  # a construct's voices: two participants, of two groups where there are two
+
+
 @dataclass
 class TriangulationResults:
     """Plain results: frames for the report to render and statistics for results.json."""
@@ -25,6 +28,9 @@ class TriangulationResults:
     tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
     joint: dict[str, "pd.DataFrame"] = field(default_factory=dict)  # construct -> joint display
     quotes: dict[str, str] = field(default_factory=dict)  # construct -> one pseudonymised quote
+    # construct -> quotes (participant_id, group, quote, language) from different participants, the first one is
+    # ``quotes``; chosen for all constructs together so that no participant dominates the displays.
+    quote_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     statistics: dict[str, Any] = field(default_factory=dict)
 
 
@@ -42,8 +48,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     import pandas as pd
 
     from ..interviews.quantify import with_themes
-    from ..interviews.quotes import choose_quotes
-    from ..interviews.units import load_segments, reference_segments
+    from ..interviews.units import load_segments, load_transcripts, reference_segments
     from ..store import connect
     from .constructs import load_constructs
     from ..power import effect_from_r
@@ -71,9 +76,11 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     conn = connect(study.store_path, create=False)
     try:
         segments = with_themes(load_segments(conn), study.codebook())
+        transcripts = load_transcripts(conn)
     finally:
         conn.close()
     reference = reference_segments(segments) if not segments.empty else segments
+    _choose_construct_quotes(results, constructs, reference, transcripts)
     for construct in constructs:
         rows = []
         for source, indicator in construct.indicators.items():
@@ -96,12 +103,6 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
                                                          "p_holm") if key in row.index})
             rows.append(record)
         results.joint[construct.id] = pd.DataFrame(rows)
-        if "interviews" in construct.indicators and not reference.empty:
-            wanted = set(construct.indicators["interviews"].codes)
-            chosen = reference[reference["code_id"].isin(wanted) | reference["theme"].isin(wanted)]
-            quotes = choose_quotes(chosen.assign(theme=construct.id), [construct.id], per_theme=1)
-            if not quotes.empty:
-                results.quotes[construct.id] = f"{quotes['quote'].iloc[0]} ({quotes['participant_id'].iloc[0]})"
     results.statistics = {
         "groups_hidden": sizes.hidden, "groups_left_out": sizes.left_out,
         "correlations": _records(correlations), "comparisons": _records(comparisons),
@@ -116,6 +117,31 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     if len(groups) < 2:
         results.statistics["comparisons_skipped"] = "one group"
     return results
+
+
+def _choose_construct_quotes(results: TriangulationResults, constructs: list["Construct"],
+                             reference: "pd.DataFrame", transcripts: "pd.DataFrame") -> None:
+    """``quote_rows`` and ``quotes`` of each construct with an interview indicator, by the rule of
+    :mod:`mixedmethods.interviews.quotes` over the segments of the construct's codes (or themes)."""
+    import pandas as pd
+
+    from ..interviews.quotes import choose_quotes
+
+    with_interviews = [c for c in constructs if "interviews" in c.indicators]
+    if reference.empty or not with_interviews:
+        return
+    pools = []
+    for construct in with_interviews:
+        wanted = set(construct.indicators["interviews"].codes)
+        pools.append(reference[reference["code_id"].isin(wanted) | reference["theme"].isin(wanted)]
+                     .assign(theme=construct.id))
+    quotes = choose_quotes(pd.concat(pools, ignore_index=True), [c.id for c in with_interviews],
+                           per_theme=QUOTES_PER_CONSTRUCT,
+                           transcript_languages=dict(zip(transcripts["transcript_id"], transcripts["language"])))
+    for construct_id, block in quotes.groupby("theme", sort=False):
+        results.quote_rows[construct_id] = block[["participant_id", "group", "quote", "language"]].to_dict("records")
+        first = block.iloc[0]
+        results.quotes[construct_id] = f"{first['quote']} ({first['participant_id']})"
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
