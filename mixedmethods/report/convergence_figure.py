@@ -46,7 +46,7 @@ def convergence_figure(verdicts: Sequence[Sequence[str]], construct_labels: Sequ
         return path
     plt = _pyplot()
     rows, columns = len(construct_labels), len(pair_labels)
-    fig, ax = plt.subplots(figsize=(6.3, 0.55 * max(rows, 1) + 1.6))
+    fig, ax = plt.subplots(figsize=(5.9, 0.55 * max(rows, 1) + 1.6))  # 15 cm: the width it is printed at
     for row, line in enumerate(verdicts):
         for column, verdict in enumerate(line):
             colour, marker = VERDICT_STYLES.get(verdict, VERDICT_STYLES["not available"])

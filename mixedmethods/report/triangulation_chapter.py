@@ -148,8 +148,8 @@ class TriangulationChapter(Chapter):
         from ..triangulation.statistics import PAIRS
         from .convergence_figure import alt_text, convergence_figure
 
-        matrix = self.results.tables["convergence"]
-        if matrix.empty:
+        matrix = self.results.tables.get("convergence")
+        if matrix is None or matrix.empty:
             return
         pairs = [pair for pair in PAIRS if ((matrix["source_a"] == pair[0]) & (matrix["source_b"] == pair[1])).any()]
         constructs = [c for c in self.results.constructs if (matrix["construct"] == c.id).any()]
@@ -171,10 +171,18 @@ class TriangulationChapter(Chapter):
         """``doc.figure`` with its alt text where the document takes one (docx ``descr``)."""
         import inspect
 
+        from PIL import Image
+
+        from .figures import DPI
+
+        # At its drawn size (never enlarged), so that 8-point text prints at 8 points; at most 15 cm wide.
+        with Image.open(path) as image:
+            width_cm = min(15.0, image.width / DPI * 2.54)
         if "alt_text" in inspect.signature(self.doc.figure).parameters:
-            self.doc.figure(path, title, note, width_cm=15.0, label=self.t.get("report.figure"), alt_text=described)
+            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"),
+                            alt_text=described)
         else:
-            self.doc.figure(path, title, note, width_cm=15.0, label=self.t.get("report.figure"))
+            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"))
 
     def joint_displays(self) -> None:
         """One side-by-side joint display per construct family: rows = constructs, a column per source with its
@@ -185,7 +193,7 @@ class TriangulationChapter(Chapter):
         self.doc.heading(self.text("joint_heading"), 2)
         inferences = self.results.tables.get("joint_display")
         displays = families(self.results.constructs)
-        self.doc.paragraph(self.text("joint_text", table=self.doc.tables + 1, n=len(displays))
+        self.doc.paragraph(self.text("joint_text", first=self.doc.tables + 1, last=self.doc.tables + len(displays))
                            if len(displays) > 1 else self.text("joint_text_single", table=self.doc.tables + 1))
         self.doc.paragraph(self.text("meta_method"))
         for family, members in displays:
