@@ -160,7 +160,7 @@ def test_three_groups_survey_and_chats_only(tmp_path: Path):
     (rows,) = tables
     assert rows[0] == ["Construct", "Survey", "Chats", "Meta-inference"]  # only the construct's two sources
     assert rows[1][0] == "Construct X"
-    assert "scale mean (1 to 5)" in rows[1][1] and "higher = more construct X" in rows[1][1]
+    assert "scale mean (1\u00a0to\u00a05)" in rows[1][1] and "higher = more construct X" in rows[1][1]
     assert "Median reply time (minutes)" in rows[1][2] and "lower = more construct X" in rows[1][2]
     # Medians by hand: a 3, b 4, c 2; chats 30 in every group.
     assert [r[1] for r in rows[2:5]] == ["3.00", "4.00", "2.00"]
@@ -179,7 +179,7 @@ def test_one_group_has_values_and_no_difference_row(tmp_path: Path):
     (rows,) = tables
     assert len(rows) == 3  # header, construct, one group: no difference row
     assert rows[2][1:3] == ["2.00", "60%"]  # median of 1, 1, 2, 2, 2, 2, 4, 4, 5, 5; 6 of 10 mentioned the code
-    assert "answer 1 to 5" in rows[1][1] and "Mentioned “Speed and efficiency” at least once" in rows[1][2]
+    assert "answer 1\u00a0to\u00a05" in rows[1][1] and "Mentioned “Speed and efficiency” at least once" in rows[1][2]
     assert "one group" in notes[0]
     # 3 of 10 who mentioned it is a count under k = 5: its percent is withheld like the count.
     small = frame.assign(**{"y.interviews": [1] * 3 + [0] * 7})
@@ -205,7 +205,7 @@ def test_quotes_one_per_participant_with_a_translation_note(tmp_path: Path):
         in notes[0]
     assert "“We were quick.” (P-BBBBBBBB, Beta team)." in notes[0] and "Again me." not in notes[0]
     _, notes_fr = _display(tmp_path, groups, constructs, frame, pd.DataFrame(), quotes, language="fr")
-    assert "« We were quick. » (P-BBBBBBBB, beta team ; en anglais comme dans l'entretien, non traduit)" \
+    assert "«\u00a0We were quick.\u00a0» (P-BBBBBBBB, beta team ; en anglais comme dans l'entretien, non traduit)" \
         in notes_fr[0]
 
 
