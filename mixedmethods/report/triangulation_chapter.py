@@ -145,37 +145,201 @@ class TriangulationChapter(Chapter):
         return self.text(f"rules.{row['rule']}", sources=self.join([self.sources[n] for n in limited
                                                                     if n in self.sources]))
 
+    def convergence_figure(self) -> None:
+        """Constructs x pairs of sources, one mark (colour, shape and letter) per verdict, with its alt text."""
+        from ..triangulation.statistics import PAIRS
+        from .convergence_figure import alt_text, convergence_figure
+
+        matrix = self.results.tables.get("convergence")
+        if matrix is None or matrix.empty:
+            return
+        pairs = [pair for pair in PAIRS if ((matrix["source_a"] == pair[0]) & (matrix["source_b"] == pair[1])).any()]
+        constructs = [c for c in self.results.constructs if (matrix["construct"] == c.id).any()]
+        found = {(r["construct"], r["source_a"], r["source_b"]): r["verdict"] for _, r in matrix.iterrows()}
+        verdicts = [[found.get((c.id, a, b), "not available") for a, b in pairs] for c in constructs]
+        construct_labels = [self.labels[c.id] for c in constructs]
+        pair_labels = [f"{self.sources[a]} \u2013 {self.sources[b]}" for a, b in pairs]
+        words = self.t.raw("triangulation.verdicts")
+        path = convergence_figure(verdicts, construct_labels, pair_labels, words,
+                                  self.t.raw("triangulation.verdict_letters"),
+                                  self.figures_dir / f"triangulation-convergence.{self.lang}.png")
+        described = alt_text(verdicts, construct_labels, pair_labels, words, self.text("figure_alt"),
+                             self.text("figure_alt_row"), self.text("parts_separator"))
+        number = self.doc.figures + 1
+        self.doc.paragraph(self.text("figure_text", figure=number))
+        self.add_figure(path, self.text("figure_title"), self.text("figure_note"), described)
+
+    def add_figure(self, path: Path, title: str, note: str, described: str) -> None:
+        """``doc.figure`` with its alt text where the document takes one (docx ``descr``)."""
+        import inspect
+
+        from PIL import Image
+
+        from .figures import DPI
+
+        # At its drawn size (never enlarged), so that 8-point text prints at 8 points; at most 15 cm wide.
+        with Image.open(path) as image:
+            width_cm = min(15.0, image.width / DPI * 2.54)
+        if "alt_text" in inspect.signature(self.doc.figure).parameters:
+            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"),
+                            alt_text=described)
+        else:
+            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"))
+
     def joint_displays(self) -> None:
-        lang = self.lang
+        """One side-by-side joint display per construct family: rows = constructs, a column per source with its
+        finding in words and numbers, then the meta-inference; quotes in the note (at most one per participant)."""
+        from ..triangulation.analysis import display_quotes
+        from ..triangulation.constructs import families
+
         self.doc.heading(self.text("joint_heading"), 2)
-        self.doc.paragraph(self.text("joint_text" if len(self.groups) > 1 else "joint_text_one_group"))
-        symbols = self.t.raw("triangulation.effects")
-        many = len(self.groups) >= 3
-        for construct in self.results.constructs:
-            table = self.results.joint[construct.id]
-            header = [self.col("source"), self.col("indicator"),
-                      *[self.study.group_label(g, lang) for g in self.groups], self.col("effect"), self.col("p_holm")]
+        inferences = self.results.tables.get("joint_display")
+        displays = families(self.results.constructs)
+        self.doc.paragraph(self.text("joint_text", first=self.doc.tables + 1, last=self.doc.tables + len(displays))
+                           if len(displays) > 1 else self.text("joint_text_single", table=self.doc.tables + 1))
+        self.doc.paragraph(self.text("meta_method"))
+        for family, members in displays:
+            sources = [s for s in ("survey", "interviews", "chats") if any(s in c.indicators for c in members)]
+            quotes = display_quotes([c.id for c in members], self.results.quote_candidates)
+            header = [self.col("construct"), *[self.sources[s] for s in sources], self.col("meta_inference")]
             rows = []
-            for _, r in table.iterrows():
-                medians = [("\u2014" if missing(r.get(f"{g}_median")) else apa.number(r[f"{g}_median"], 2, lang))
-                           for g in self.groups]
-                if missing(r.get("effect_size")):
-                    effect, p = "\u2014", "\u2014"
-                else:
-                    bounded = r["effect"] != "g"  # Hedges' g can exceed 1; r_rb, epsilon2 and omega2 cannot
-                    fmt = apa.bounded if bounded else apa.number
-                    effect = (f"{fmt(r['effect_size'], 2, lang)} "
-                              f"{apa.interval(r['effect_CI95_low'], r['effect_CI95_high'], 2, lang, bounded)}")
-                    if many:  # a source may compare fewer groups than the study has: name the statistic
-                        effect = f"{symbols[r['effect']]} = {effect}"
-                    p = apa.p_cell(r["p_holm"], lang)
-                rows.append([self.sources[r["source"]], str(r["indicator"]), *medians, effect, p])
-            quote = self.results.quotes.get(construct.id) or self.text("no_quote")
-            if len(self.groups) < 2:
-                note = self.text("joint_table_note_one", k=self.k, quote=quote)
-            elif many:
-                note = self.text("joint_table_note_k", k=self.k, quote=quote)
-            else:
-                note = self.text("joint_table_note", k=self.k, group1=self.group_label(self.groups[0]), quote=quote)
-            self.doc.table(TableSpec(self.text("joint_table_title", construct=self.labels[construct.id]), header, rows,
-                                     note, align=["l", "l"] + ["r"] * (len(header) - 2)), self.t.get("report.table"))
+            for construct in members:
+                rows.extend(self.construct_rows(construct, sources, inferences))
+            title = self.text("joint_table_title", family=self.family_label(family)) if family \
+                else self.text("joint_table_title_all")
+            self.doc.table(TableSpec(title, header, rows, self.joint_note(members, quotes),
+                                     align=["l"] * len(header)), self.t.get("report.table"))
+        self.convergence_figure()
+
+    def family_label(self, family: dict[str, str]) -> str:
+        return family.get(self.lang) or next(iter(family.values()), "")
+
+    def construct_words(self, construct_id: str) -> str:
+        """The construct's label inside a sentence (a capital kept only for acronyms)."""
+        label = self.labels[construct_id]
+        return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+    def indicator_words(self, construct, source: str) -> str:
+        """The indicator as the instruments name it, in the report's language, with its unit or range."""
+        indicator = construct.indicators[source]
+        if source == "survey":
+            questionnaire = self.study.questionnaire()
+            if indicator.scale:
+                scale = next(s for s in questionnaire.scales if s.id == indicator.scale)
+                low, high = self.answer_range(questionnaire, scale.items)
+                key = "scale_sum" if scale.scoring == "sum" else "scale_mean"
+                return self.text(f"measures.{key}", scale=scale.text(self.lang), low=low, high=high)
+            question = questionnaire.question(indicator.item)
+            low, high = self.answer_range(questionnaire, [indicator.item])
+            if low is None:
+                return self.text("measures.item_plain", item=question.text(self.lang))
+            return self.text("measures.item", item=question.text(self.lang), low=low, high=high)
+        if source == "interviews":
+            codebook = self.study.codebook()
+            codes = self.join([f"\u201c{codebook.code(c).text(self.lang)}\u201d" if self.lang == "en"
+                               else f"\u00ab\u00a0{codebook.code(c).text(self.lang)}\u00a0\u00bb"
+                               for c in indicator.codes], "or")
+            return self.text(f"measures.{indicator.measure}", codes=codes)
+        return self.t.raw("triangulation.indicators").get(indicator.metric, self.text("measures.chat_other"))
+
+    def answer_range(self, questionnaire, items: list[str]) -> tuple[str | None, str | None]:
+        """Lowest and highest answer value of the items' choice lists, formatted (None for open questions)."""
+        lows, highs = [], []
+        for item in items:
+            question = questionnaire.question(item)
+            try:
+                low, high = questionnaire.choice_list(question).numeric_range()
+            except (KeyError, ValueError, TypeError, AttributeError):
+                return None, None
+            lows.append(low)
+            highs.append(high)
+        if not lows:
+            return None, None
+        fmt = (lambda v: str(int(v)) if float(v).is_integer() else apa.number(v, 1, self.lang))
+        return fmt(min(lows)), fmt(max(highs))
+
+    def construct_rows(self, construct, sources: list[str], inferences) -> list[list[str]]:
+        """A construct's rows: its label, each source's indicator in words and the meta-inference; then one row
+        per group with each source's value; then the group difference with its 95% CI and what it shows."""
+        lang = self.lang
+        joint = self.results.joint.get(construct.id)
+        by_source = {r["source"]: r for _, r in joint.iterrows()} if joint is not None else {}
+        indent = "\u2003"  # an em space: group rows sit under their construct
+        first = [f"*{self.labels[construct.id]}*"]
+        for source in sources:
+            row = by_source.get(source)
+            if row is None:
+                first.append(self.text("no_indicator"))
+                continue
+            first.append("\n".join([self.indicator_words(construct, source),
+                                    self.text(f"oriented_{row['direction']}",
+                                              construct=self.construct_words(construct.id))]))
+        rows = [[*first, self.meta_cell(construct.id, inferences)]]
+        for group in self.groups:
+            cells = []
+            for source in sources:
+                row = by_source.get(source)
+                value = None if row is None else row.get(f"{group}_value")
+                cells.append("\u2014" if missing(value) else apa.percent(value, lang)
+                             if row.get("summary") == "percent" else apa.number(value, 2, lang))
+            rows.append([indent + self.study.group_label(group, lang), *cells, ""])
+        if len(self.groups) > 1:
+            rows.append([indent + self.text("difference_row"),
+                         *[self.difference(by_source[s]) if s in by_source else "" for s in sources], ""])
+        return rows
+
+    def difference(self, row) -> str:
+        """The group difference of one source: effect [95% CI] and what it shows, in words."""
+        lang = self.lang
+        if missing(row.get("effect_size")):
+            return self.text("finding_not_tested")
+        bounded = row["effect"] != "g"  # Hedges' g can exceed 1; r_rb, epsilon2 and omega2 cannot
+        fmt = apa.bounded if bounded else apa.number
+        effect = (f"{self.t.raw('triangulation.effects')[row['effect']]} = {fmt(row['effect_size'], 2, lang)} "
+                  f"{apa.interval(row['effect_CI95_low'], row['effect_CI95_high'], 2, lang, bounded)}")
+        if row["finding"] == "more_in" and not missing(row.get("highest")):
+            reading = self.text("finding_more_in", group=self.group_label(row["highest"]))
+        else:
+            reading = self.text(f"finding_{row['finding']}")
+        return f"{effect}\n{reading}"
+
+    def meta_cell(self, construct_id: str, table) -> str:
+        """The meta-inference in a word, then the pairs that decided it."""
+        if table is None or table.empty or not (table["construct"] == construct_id).any():
+            return self.text("meta.none")
+        row = table[table["construct"] == construct_id].iloc[0]
+        inference = row["meta_inference"]
+        found = {r["construct"]: r for r in self.results.statistics.get("meta_inferences", [])}.get(construct_id, {})
+        pairs = found.get("dissonant_pairs" if inference == "discordance" else "agreeing_pairs") or ""
+        named = self.join([" \u2013 ".join(self.sources[s] for s in pair.split("-")) for pair in
+                           [p.strip() for p in pairs.split(",") if p.strip()]])
+        return f"*{self.text('meta.' + inference)}*\n{self.text('meta_why.' + row['meta_rule'], pairs=named)}"
+
+    def joint_note(self, members, quotes: dict[str, dict]) -> str:
+        """How to read the display, then one quote per construct (at most one per participant)."""
+        from babel import Locale
+
+        if len(self.groups) < 2:
+            note = self.text("joint_table_note_one", k=self.k)
+        else:
+            note = self.text("joint_table_note_k" if len(self.groups) >= 3 else "joint_table_note", k=self.k)
+        lines = []
+        for construct in members:
+            quote = quotes.get(construct.id)
+            if quote is None:
+                continue
+            said = str(quote.get("language") or "")
+            translation = ""
+            if said and said != self.lang:
+                name = Locale.parse(self.lang).languages.get(said)
+                if name:
+                    translation = self.text("quote_original", language=name)
+            lines.append(self.text("quote_line", construct=self.labels[construct.id], quote=quote["quote"],
+                                   participant=quote["participant_id"],
+                                   group=self.group_label(quote["group"]) if quote.get("group") else "",
+                                   translation=translation))
+        if lines:
+            note += " " + self.text("quotes_intro") + " " + " ".join(lines)
+        elif any("interviews" in c.indicators for c in members):
+            note += " " + self.text("no_quote")
+        return note

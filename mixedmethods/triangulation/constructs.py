@@ -1,5 +1,8 @@
 """Constructs as data: for each construct, its indicator in each source and the direction of "more".
 
+A construct may name its ``family`` (a label per language): the report sets
+the constructs of one family side by side in one joint display.
+
 Read from ``instruments/constructs.yaml`` and checked against the
 questionnaire (scale or item), the codebook (codes) and the chat metrics:
 anything unknown is a one-line error naming the line. Triangulation reads
@@ -42,6 +45,18 @@ class Construct:
     label: Label
     definition: Label
     indicators: dict[str, Indicator]
+    family: Label | None = None  # constructs with the same family label share one joint display
+
+
+def families(constructs: list[Construct]) -> list[tuple[Label | None, list[Construct]]]:
+    """The constructs by family, in order of first appearance; constructs without a family form one group
+    (label None), placed where the first of them appears. With no family at all: one group of all constructs.
+    """
+    order: dict[tuple, tuple[Label | None, list[Construct]]] = {}
+    for construct in constructs:
+        key = tuple(sorted(construct.family.items())) if construct.family else ()
+        order.setdefault(key, (construct.family or None, []))[1].append(construct)
+    return list(order.values())
 
 
 def load_constructs(path: Path, questionnaire, codebook, display: str | None = None) -> list[Construct]:
@@ -63,7 +78,7 @@ def load_constructs(path: Path, questionnaire, codebook, display: str | None = N
             raise InstrumentError(f"duplicate construct id {cid!r}", file=shown, line=item.line)
         seen.add(cid)
         for key in item:
-            if key not in ("id", "label", "definition", "survey", "interviews", "chats"):
+            if key not in ("id", "label", "definition", "family", "survey", "interviews", "chats"):
                 raise InstrumentError(f"construct {cid!r}: unknown key {key!r}", file=shown, line=item.line_of(key))
         indicators = {}
         for source in ("survey", "interviews", "chats"):
@@ -73,10 +88,17 @@ def load_constructs(path: Path, questionnaire, codebook, display: str | None = N
         if len(indicators) < 2:
             raise InstrumentError(f"construct {cid!r}: name indicators in at least two sources", file=shown,
                                   line=item.line)
+        family = None
+        if item.get("family") is not None:
+            family = parse_label(item["family"], f"construct {cid!r}, family", shown, item.line_of("family"),
+                                 languages)
+            if not any(str(text).strip() for text in family.values()):
+                raise InstrumentError(f"construct {cid!r}: the family needs a label", file=shown,
+                                      line=item.line_of("family"))
         constructs.append(Construct(cid, parse_label(item.get("label", cid), f"construct {cid!r}", shown,
                                                      item.line, languages),
                                     parse_label(item.get("definition", ""), f"construct {cid!r}", shown, item.line,
-                                                languages), indicators))
+                                                languages), indicators, family))
     return constructs
 
 
