@@ -169,7 +169,7 @@ class ChatChapter(Chapter):
         peaks = []
         for label, grid in grids.items():  # each group's busiest weekday and hour, for the alt text
             day, hour = np.unravel_index(int(np.argmax(grid)), grid.shape)
-            peaks.append(self.text("activity_alt_peak", group=label, weekday=weekdays[day], hour=int(hour),
+            peaks.append(self.text("activity_alt_peak", group=label, weekday=weekdays[day], hour=f"{int(hour):02d}",
                                    n=int(grid[day, hour])))
         self.doc.figure(path, self.text("activity_figure_title"), self.text("activity_figure_note"),
                         width_cm=FIGURE_WIDTH_CM, label=self.t.get("report.figure"),

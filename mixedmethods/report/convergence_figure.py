@@ -39,7 +39,8 @@ def convergence_figure(verdicts: Sequence[Sequence[str]], construct_labels: Sequ
     verdict_labels, letters
         The legend's word and the letter drawn in the mark for each verdict, in the report's language.
     """
-    from .figures import _fresh, _pyplot, _save
+    from .figure_style import pyplot as _pyplot, save as _save
+    from .figures import _fresh
 
     if _fresh(path, [list(row) for row in verdicts], list(construct_labels), list(pair_labels), verdict_labels,
               letters):
