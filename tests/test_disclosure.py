@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from mixedmethods.cli import cli
 from mixedmethods.disclosure import (class_sizes, group_sizes, is_k_anonymous, protect_line, suppress_by_group,
                                      suppression_mask, unique_count)
+from mixedmethods.report.workbook import read_tables
 from reportcheck import report_paragraphs, report_text
 from studygen import Shape, make_study
 
@@ -147,7 +148,8 @@ def outputs(root: Path) -> dict:
     """Everything a reader of report/ gets: json, every sheet, every document's text, the file names."""
     report = root / "report"
     return {"json": json.loads((report / "results.json").read_text(encoding="utf-8")),
-            "sheets": pd.read_excel(report / "tables.xlsx", sheet_name=None),
+            # tables.xlsx is labelled for people; its README sheet maps the labels back to the table and column ids
+            "sheets": read_tables(report / "tables.xlsx"),
             "docx": {p.name: report_text(p) for p in report.glob("*.docx")},
             "paragraphs": {p.name: report_paragraphs(p) for p in report.glob("*.docx")},
             "files": sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())}
@@ -299,7 +301,7 @@ def attack_results_json(out: dict) -> list:
 def attack_chat_messages(out: dict, true_messages: dict[str, int]) -> list:
     chats = out["json"].get("chats", {})
     groups = chats.get("groups") or {}
-    withheld = [g for g in chats.get("withheld_groups", [])]
+    withheld = [g for g in chats.get("groups_withheld", [])]
     if not groups or chats.get("messages") is None or len(withheld) != 1:
         return []
     published = sum(row["messages"] for g, row in groups.items() if row.get("messages") is not None)

@@ -320,7 +320,7 @@ def test_reliability_table_prints_omega_with_its_interval_on_the_n_shown(built_e
     table = _reliability_table(Document(str(built_en / "report" / "survey.en.docx")))
     assert [c.text for c in table.rows[0].cells].count("95% CI") == 2
     for scale in reliability.values():
-        assert scale["omega_resamples"] == 1000 and scale["omega_ci95"][0] < scale["omega"] < scale["omega_ci95"][1]
+        assert scale["omega_resamples"] == 1000 and scale["omega_CI95_low"] < scale["omega"] < scale["omega_CI95_high"]
 
 
 def test_a_two_item_scale_gets_a_dash_and_a_footnote_for_omega(demo_study, tmp_path):

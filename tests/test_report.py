@@ -55,7 +55,7 @@ def test_reliability_table_shows_the_statistics_of_results_json(built: Path):
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
     speed = rows["Perceived speed and efficiency"]
     assert speed[3] == apa(reliability["speed"]["alpha"])
-    low, high = reliability["speed"]["alpha_ci95"]
+    low, high = reliability["speed"]["alpha_CI95_low"], reliability["speed"]["alpha_CI95_high"]
     assert speed[4] == f"[{apa(low)}, {apa(high)}]"
     assert speed[5] == apa(reliability["speed"]["omega"])
 
@@ -80,15 +80,16 @@ def test_french_chapter_uses_french_texts_and_decimal_commas(built: Path):
 
 def test_tables_xlsx_has_one_sheet_per_table_and_results_json_every_statistic(built: Path):
     book = load_workbook(built / "report" / "tables.xlsx", read_only=True)
-    survey_sheets = ["survey_sample", "survey_profile", "survey_reliability", "survey_item_total",
-                     "survey_descriptives", "survey_comparisons", "survey_associations"]
-    assert book.sheetnames[:7] == survey_sheets
-    for sheet in ("interviews_agreement", "chats_participation", "triangulation_convergence",
-                  "triangulation_correlations", "triangulation_coverage"):
+    # Sheets are labelled in the study's first language (templates/text/en.yaml, section outputs), after a README.
+    survey_sheets = ["README", "Survey sample", "Survey profile", "Scale reliability", "Item-total correlations",
+                     "Scale descriptives", "Group comparisons", "Profile by group tests"]
+    assert book.sheetnames[:8] == survey_sheets
+    for sheet in ("Intercoder agreement", "Chat participation", "Convergence", "Correlations between sources",
+                  "Source coverage"):
         assert sheet in book.sheetnames
     # Numbers are stored as numbers, not text.
-    rows = list(book["survey_reliability"].iter_rows(values_only=True))
-    assert rows[0][:4] == ("scale", "items", "n", "alpha") and isinstance(rows[1][3], float)
+    rows = list(book["Scale reliability"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Scale", "Items", "n", "Alpha") and isinstance(rows[1][3], float)
     results = json.loads((built / "report" / "results.json").read_text())
     survey = results["survey"]
     assert survey["n"] == 120 and survey["n_by_group"] == {"caricom": 52, "sixth-committee": 68}

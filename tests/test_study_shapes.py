@@ -203,14 +203,14 @@ def check_results_counts(built: Built) -> None:
             assert 0 < min(n for n in truth.interviewed.values() if n) < k
         assert results["interviews"]["segments"] == truth.segments
     if truth.has["chats"]:
-        withheld = set(results["chats"].get("withheld_groups", []))
+        withheld = set(results["chats"].get("groups_withheld", []))
         # Chats of fewer than k members are left out of the totals when they hold fewer than k people together
         # (mixedmethods.disclosure, "Groups"); otherwise the total is published.
         left_out = withheld if sum(truth.chat_authors[g] for g in withheld) < k else set()
         assert results["chats"]["messages"] == sum(n for g, n in truth.messages.items() if g not in left_out)
         by_group = {g: s.get("messages") for g, s in results["chats"].get("groups", {}).items()}
         # A chat of fewer than k members shows no statistic (its authors are then fewer than k too).
-        withheld = set(results["chats"].get("withheld_groups", []))
+        withheld = set(results["chats"].get("groups_withheld", []))
         assert all(by_group[g] is None and truth.chat_authors[g] < k for g in withheld)
         assert {g: n for g, n in by_group.items() if g not in withheld} == \
             {g: n for g, n in truth.messages.items() if g not in withheld}
@@ -321,4 +321,4 @@ def test_a_study_whose_every_group_is_under_k_says_so_and_shows_no_group_statist
     assert not re.search(r"(Gini|Mdn) = [.\d]", text)  # no group statistic, only the notes defining them
     results = json.loads((built.truth.root / "report" / "results.json").read_text(encoding="utf-8"))
     assert all(v["gini"] is None for v in results["chats"]["groups"].values())
-    assert set(results["chats"]["withheld_groups"]) == set(built.truth.groups)
+    assert set(results["chats"]["groups_withheld"]) == set(built.truth.groups)

@@ -219,10 +219,11 @@ def _build_into(out: Path, study: Study, language: str | None,
     from ..triangulation.recommendations import draft_recommendations, facts
     from .document import ReportDocument
     from .exports import write_participants
-    from .outputs import write_results_json, write_tables_xlsx
+    from .outputs import write_results_json
     from .apparatus import add_page_furniture, insert_contents, mark_captions, running_head
     from .texts import Texts
     from .whole import WholeReport
+    from .workbook import write_workbooks
 
     languages = [language] if language else list(study.languages)
     figures = out / "figures"
@@ -264,7 +265,7 @@ def _build_into(out: Path, study: Study, language: str | None,
                            title_page=True)
         written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
     tables = {f"{name}_{key}": table for name, result in analyses.items() for key, table in result.tables.items()}
-    written.append(write_tables_xlsx(out / "tables.xlsx", tables))
+    written.extend(write_workbooks(out, tables, study, languages, __version__))  # tables.xlsx, tableaux.xlsx
     written.append(write_results_json(out / "results.json", {
         "tool_version": __version__, "languages": languages, "min_cell_size": study.report.min_cell_size,
         **{name: ({**result.statistics, "test": result.test} if name == "survey" else result.statistics)

@@ -1,4 +1,5 @@
-"""Participant-level files: participants.csv, participants.sav (SPSS labels) and participant_tables.xlsx.
+"""Participant-level files: participants.csv/.sav, participant_tables.xlsx, survey_items.csv/.sav (answers item by
+item, :mod:`.item_export`), quote_matrix.xlsx and coder_disagreements.xlsx (:mod:`.coding_exports`).
 
 They hold one row per pseudonymous participant (or pair of participants), so
 they are written to ``private/exports/`` unless study.yaml sets
@@ -28,6 +29,7 @@ SOURCE_LABELS = {"survey": "survey", "interviews": "interviews", "chats": "chats
 # Tables with one row per participant or pair of participants: never in tables.xlsx, only here.
 PARTICIPANT_TABLES = ("per_participant", "next_speaker", "mentions")
 PRIVATE_EXPORTS = Path("private") / "exports"
+SOURCE_FLAGS = ("in_survey", "in_interviews", "in_chats")
 
 
 def is_participant_table(name: str) -> bool:
@@ -123,6 +125,11 @@ def write_participants(out: Path, analyses: dict[str, Any], study: "Study") -> l
         from .outputs import write_tables_xlsx
 
         written.append(_atomic(target / "participant_tables.xlsx", lambda p: write_tables_xlsx(p, tables)))
+    from .coding_exports import write_coding_exports
+    from .item_export import write_item_answers
+
+    written += write_item_answers(target, study, _atomic)
+    written += write_coding_exports(target, study, analyses, _atomic)
     if plan["where"] == "public":
         return written
     for path in written:
@@ -161,7 +168,7 @@ def _write_frame(out: Path, results: "TriangulationResults", study: "Study") -> 
     groups = list(study.groups)
     sav = frame.copy()
     sav["group"] = sav["group"].map({g: i for i, g in enumerate(groups, 1)})
-    for flag in ("in_survey", "in_interviews", "in_chats"):
+    for flag in SOURCE_FLAGS:
         sav[flag] = sav[flag].astype(int)
     labels = {"participant_id": "Pseudonymous participant id", "group": "Group",
               "in_survey": "Answered the questionnaire", "in_interviews": "Was interviewed",
@@ -173,10 +180,43 @@ def _write_frame(out: Path, results: "TriangulationResults", study: "Study") -> 
                 f"{indicator.measure} of {', '.join(indicator.codes)}"
             labels[f"{construct.id}.{source}"] = f"{label}: {source} ({what}; higher = {indicator.direction})"[:250]
     renamed = {c: spss_name(c) for c in sav.columns}
+    measures, formats = spss_levels(sav, results)
     sav = sav.rename(columns=renamed)
     value_labels = {"group": {i: study.group_label(g, "en") for i, g in enumerate(groups, 1)},
-                    **{flag: {0: "no", 1: "yes"} for flag in ("in_survey", "in_interviews", "in_chats")}}
+                    **{flag: {0: "no", 1: "yes"} for flag in SOURCE_FLAGS},
+                    **{renamed[c]: {0: "no", 1: "yes"} for c, level in measures.items()
+                       if level == "nominal" and c not in ("participant_id", "group", *SOURCE_FLAGS)}}  # presence
     sav_path = _atomic(out / "participants.sav", lambda p: pyreadstat.write_sav(
         sav, str(p), column_labels={renamed[c]: v for c, v in labels.items() if c in renamed},
-        variable_value_labels=value_labels))
+        variable_value_labels=value_labels,
+        variable_measure={renamed[c]: v for c, v in measures.items()},
+        variable_format={renamed[c]: v for c, v in formats.items()}))
     return [csv_path, sav_path]
+
+
+def spss_levels(frame: "pd.DataFrame", results: "TriangulationResults") -> tuple[dict[str, str], dict[str, str]]:
+    """SPSS measure level and display format of each column of the participant frame.
+
+    Text: nominal, ``A<width>``. Group and source flags (coded 1..k, 0/1): nominal, ``F8.0``. An indicator:
+    interview ``presence`` (0/1) nominal; a single survey item (an answer code) ordinal; anything else (a scale
+    mean, a coverage, a chat metric) scale. Whole-number columns (counts) get ``F8.0``, others ``F8.2``.
+    """
+    import pandas as pd
+
+    kinds = {}
+    for construct in results.constructs:
+        for source, indicator in construct.indicators.items():
+            kinds[f"{construct.id}.{source}"] = ("nominal" if indicator.measure == "presence" else
+                                                 "ordinal" if indicator.item else "scale")
+    measures, formats = {}, {}
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_numeric_dtype(values):
+            width = int(values.dropna().astype(str).str.len().max()) if values.notna().any() else 1
+            measures[column], formats[column] = "nominal", f"A{max(width, 1)}"
+            continue
+        whole = values.dropna()
+        whole = bool(((whole % 1) == 0).all())
+        measures[column] = "nominal" if column in ("group", *SOURCE_FLAGS) else kinds.get(column, "scale")
+        formats[column] = "F8.0" if whole or measures[column] != "scale" else "F8.2"
+    return measures, formats

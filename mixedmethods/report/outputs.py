@@ -1,4 +1,5 @@
-"""Machine-readable outputs next to the Word chapters: tables.xlsx and results.json."""
+"""Machine-readable outputs next to the Word chapters: results.json, and the id-labelled workbook of the
+participant-level tables (the labelled tables.xlsx is :mod:`.workbook`)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,49 @@ def _clean(value: Any) -> Any:
     return value
 
 
+SCHEMA_VERSION = 1  # docs/results.schema.json; raised when a key is renamed or removed
+
+
+def consistent_names(results: dict[str, Any]) -> dict[str, Any]:
+    """results.json's names made to follow one pattern (docs/outputs.md, "Names"); returns a new dict.
+
+    Intervals are two keys ``<statistic>_CI95_low`` / ``_CI95_high`` as in every table (the survey's reliability
+    gave ``alpha_ci95: [low, high]``), a number of people is ``n`` (reliability gave ``n_complete``), and lists
+    of group ids start with ``groups_`` (the chats gave ``withheld_groups``). The analyses keep their own names.
+
+    >>> renamed = consistent_names({"survey": {"reliability": {"s": {"alpha_ci95": [0.1, 0.2], "n_complete": 9}}},
+    ...                             "chats": {"withheld_groups": ["a"]}})
+    >>> renamed["survey"]["reliability"]["s"], renamed["chats"]
+    ({'alpha_CI95_low': 0.1, 'alpha_CI95_high': 0.2, 'n': 9}, {'groups_withheld': ['a']})
+    """
+    out = dict(results)
+    survey = out.get("survey")
+    if isinstance(survey, dict) and isinstance(survey.get("reliability"), dict):
+        reliability = {}
+        for scale, row in survey["reliability"].items():
+            renamed = {}
+            for key, value in row.items():
+                if key.endswith("_ci95") and isinstance(value, (list, tuple)) and len(value) == 2:
+                    statistic = key[:-len("_ci95")]
+                    renamed[f"{statistic}_CI95_low"], renamed[f"{statistic}_CI95_high"] = value
+                else:
+                    renamed["n" if key == "n_complete" else key] = value
+            reliability[scale] = renamed
+        out["survey"] = {**survey, "reliability": reliability}
+    chats = out.get("chats")
+    if isinstance(chats, dict) and "withheld_groups" in chats:
+        out["chats"] = {("groups_withheld" if k == "withheld_groups" else k): v for k, v in chats.items()}
+    return out
+
+
 def write_results_json(path: Path, results: dict[str, Any]) -> Path:
-    """Every statistic of the report as JSON (NaN becomes null), keys sorted for stable diffs."""
-    path.write_text(json.dumps(_clean(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+    """Every statistic of the report as JSON (NaN becomes null), keys sorted for stable diffs.
+
+    The document follows docs/results.schema.json (``schema_version`` :data:`SCHEMA_VERSION`), with the names
+    of :func:`consistent_names`.
+    """
+    document = {"schema_version": SCHEMA_VERSION, **consistent_names(results)}
+    path.write_text(json.dumps(_clean(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                     encoding="utf-8")
     return path
 
@@ -45,9 +86,10 @@ def safe_cell(value: Any) -> Any:
 
 
 def write_tables_xlsx(path: Path, tables: dict[str, "pd.DataFrame"]) -> Path:
-    """One sheet per table (names cut to Excel's 31 characters); numbers stay numbers, text cannot run formulas.
+    """One sheet per table, sheets and columns named by their ids (participant_tables.xlsx, read by scripts).
 
-    tables.xlsx never holds a participant-level table (:func:`.exports.is_participant_table`).
+    Names are cut to Excel's 31 characters; numbers stay numbers, text cannot run formulas. A file named
+    tables.xlsx never gets a participant-level table (:func:`.exports.is_participant_table`).
     """
     import pandas as pd
 
