@@ -1,5 +1,6 @@
 """The whole report in one Word file: title page, contents, executive summary, methods, the chapters,
-triangulation, draft recommendations and references (``report.docx`` in English, ``rapport.docx`` in French).
+triangulation, discussion, draft recommendations and references (``report.docx`` in English, ``rapport.docx``
+in French). The summary's and the discussion's sentences are in :mod:`.key_findings`.
 
 The contents are a Word TOC field whose cached result lists the headings, so
 LibreOffice and PDF show it and Word refreshes it (with page numbers) on
