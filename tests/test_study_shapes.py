@@ -317,7 +317,8 @@ def test_a_study_whose_every_group_is_under_k_says_so_and_shows_no_group_statist
     check_import_and_build(built)
     text = "\n".join(report_paragraphs(built.truth.root / "report" / "report.docx"))
     assert "Every chat had fewer than 5 members, so no chat statistic is reported." in text
-    assert "no group comparison could be made, because fewer than two groups had at least 5 respondents" in text
+    # Issue 13: the executive summary says it as a sentence of its own.
+    assert "No group comparison could be made, because fewer than two groups had at least 5 respondents." in text
     assert not re.search(r"(Gini|Mdn) = [.\d]", text)  # no group statistic, only the notes defining them
     results = json.loads((built.truth.root / "report" / "results.json").read_text(encoding="utf-8"))
     assert all(v["gini"] is None for v in results["chats"]["groups"].values())

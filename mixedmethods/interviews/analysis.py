@@ -100,6 +100,14 @@ def analyse_interviews(study: "Study") -> InterviewResults:
     results.statistics["interviewed"] = None if sizes.left_out or 0 < total < k else total
     # k or more, but not shown (it would give a hidden group back): the text says "several" then.
     results.statistics["interviewed_withheld"] = bool(sizes.left_out) and total >= k
+    # The all-groups share of each code (of the interviewees, where their number may be shown), and the counts
+    # and shares of the frequency table in results.json: the executive summary and recommendations quote them.
+    interviewed = results.statistics["interviewed"]
+    shown = results.tables["frequencies"]
+    shown["all_pct"] = 100 * shown["all_n"] / interviewed if interviewed else float("nan")
+    results.statistics["frequencies"] = {
+        row["code"]: {key: (None if isinstance(v, float) and v != v else v) for key, v in row.items() if key != "code"}
+        for row in shown.to_dict("records")}
     results.statistics["segments"] = int(len(segments))
     results.statistics["coders"] = sorted(segments["coder"].unique().tolist())
     matrix = cooccurrence(reference, transcripts, "theme").reindex(index=themes, columns=themes, fill_value=0)

@@ -188,6 +188,7 @@ class ReportDocument:
                                  f"({type(exc).__name__}); save it again from Word", file=str(path)) from None
         self.tables = 0
         self.figures = 0
+        self.table_keys: dict[str, int] = {}  # table key (or, without one, its title) -> its number, for citations
         self.landscape = False  # inside a landscape section opened for wide tables
         self._tag_language()
 
@@ -233,12 +234,13 @@ class ReportDocument:
         paragraph = self.doc.add_paragraph(style=style)
         add_marked_text(paragraph, text)
 
-    def table(self, spec: TableSpec, label: str = "Table") -> int:
-        """Add an APA table; returns its number."""
+    def table(self, spec: TableSpec, label: str = "Table", key: str | None = None) -> int:
+        """Add an APA table; returns its number, also kept in ``table_keys`` under ``key`` (or the title)."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         self.tables += 1
+        self.table_keys[key or spec.title] = self.tables
         # A table with many columns (many groups) that a portrait page would squeeze goes on landscape pages,
         # with the wide tables that follow it; the next text returns to portrait.
         wide = len(spec.header) >= WIDE_TABLE_COLUMNS and sum(self._needs(spec)[1:]) > self._text_width() * 0.75

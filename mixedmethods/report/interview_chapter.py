@@ -116,15 +116,24 @@ class InterviewChapter(Chapter):
             else:
                 header += [self.t.get("survey.columns.n"), "%"]
                 spanners.append((title, 1 + 2 * index, 2))
+        # All interviewees, when there are several groups and their number may be shown (the summary cites it).
+        everyone = len(self.groups) > 1 and not missing(total) and "all_pct" in table.columns
+        if everyone:
+            title = f"{self.t.get('whole.all_interviewees')} ({self.count(total)})"
+            if compact:
+                header.append(title)
+            else:
+                header += [self.t.get("survey.columns.n"), "%"]
+                spanners.append((title, 1 + 2 * len(self.groups), 2))
         rows, bold = [], set()
         for _, row in table.iterrows():
             if row["level"] == 1:
                 bold.add(len(rows))
             cells = [("" if row["level"] == 1 else "\u2003") + self.label(row["code"])]
-            for group in self.groups:
+            for group in self.groups + (["all"] if everyone else []):
                 n = row[f"{group}_n"]
                 share = "\u2014" if missing(n) else apa.percent(row[f"{group}_pct"], self.lang)
-                shown = self.cell(n, protected_in(row, group))
+                shown = self.cell(n, protected_in(row, "all_n" if group == "all" else group))
                 cells += [f"{shown} ({share})"] if compact else [shown, share]
             rows.append(cells)
         self.doc.table(TableSpec(self.text("frequencies_table_title"), header, rows,

@@ -1,5 +1,6 @@
 """The whole report in one Word file: title page, contents, executive summary, methods, the chapters,
-triangulation, draft recommendations and references (``report.docx`` in English, ``rapport.docx`` in French).
+triangulation, discussion, draft recommendations and references (``report.docx`` in English, ``rapport.docx``
+in French). The summary's and the discussion's sentences are in :mod:`.key_findings`.
 
 The contents and the lists of tables and figures are written by
 :mod:`.apparatus` (``insert_contents``) at the place :meth:`WholeReport.title_page`
@@ -14,20 +15,26 @@ from typing import Any
 
 from .. import __version__
 from . import apa
-from .chapter import Chapter
 from .document import ReportDocument
+from .key_findings import KeyFindings
 from .texts import Texts
 
 
-class WholeReport(Chapter):
+class WholeReport(KeyFindings):
+    """The whole report's own sections. The executive summary cites the chapters' tables, so :meth:`summary`
+    only marks its place and :meth:`recommendations_section` (written after the chapters) writes the discussion,
+    the recommendations and then the summary into that place."""
+
     section = "whole"
 
     def __init__(self, doc: ReportDocument, study, texts: Texts, figures_dir: Path, analyses: dict[str, Any],
                  recommendations: list[str], present: list[str]) -> None:
         super().__init__(doc, study, texts, figures_dir, study.report.min_cell_size)
         self.analyses = analyses
+        # Drafted by the caller without table numbers; the section drafts them again once the tables are numbered.
         self.recommendations = recommendations
         self.present = present  # the chapters that have data, in report order
+        self._summary_anchor = None
 
     def title_page(self) -> Any:
         self.doc.title(self.study.title.get(self.lang) or next(iter(self.study.title.values())))
@@ -39,75 +46,58 @@ class WholeReport(Chapter):
         return anchor
 
     def summary(self) -> None:
+        """The summary's heading and the place its paragraphs go once the tables they cite are numbered."""
         self.doc.heading(self.text("summary_title"), 1)
+        self._summary_anchor = self.doc.doc.add_paragraph()
+
+    def summary_paragraphs(self) -> list[str]:
+        """Survey, interviews, chats, triangulation: each key finding with its numbers and its table."""
+        paragraphs = []
         survey = self.analyses.get("survey")
         if survey is not None and survey.statistics.get("n"):
-            self.doc.paragraph(self.text("summary_survey", n=self.count_in_text(survey.statistics["n"]),
-                                         differences=self._survey_differences(survey)))
+            intro = self.text("summary_survey", n=self.count_in_text(survey.statistics["n"]),
+                              cite=self.cite("survey.descriptives"))
+            paragraphs.append(" ".join([intro, *self.survey_findings(survey)]))
         interviews = self.analyses.get("interviews")
         if interviews is not None and (interviews.statistics.get("transcripts") or
                                        interviews.statistics.get("transcripts_withheld")):
-            table = interviews.tables["frequencies"]
-            themes = table[table["level"] == 1].dropna(subset=["all_n"])
-            themes = themes[themes["all_n"] > 0].sort_values("all_n", ascending=False)
-            n = self.count_in_text(interviews.statistics.get("interviewed"),
-                                   bool(interviews.statistics.get("interviewed_withheld")))
-            if themes.empty:
-                self.doc.paragraph(self.text("summary_interviews_no_theme", n=n, k=self.k))
-            else:
-                theme = self.study.codebook().code(themes["code"].iloc[0]).text(self.lang)
-                self.doc.paragraph(self.text("summary_interviews", n=n, theme=theme))
+            paragraphs.append(self.interview_finding(interviews))
         chats = self.analyses.get("chats")
         if chats is not None and "participation" in chats.tables:
-            self._summary_chats(chats)
+            paragraphs.append(self.chat_finding(chats))
         triangulation = self.analyses.get("triangulation")
-        if triangulation is not None and "convergence" in triangulation.tables \
-                and not triangulation.tables["convergence"].empty:
-            verdicts = self.t.raw("triangulation.verdicts")
-            counts = triangulation.tables["convergence"]["verdict"].value_counts()
-            self.doc.paragraph(self.text("summary_triangulation",
-                                         counts=self.join([f"{verdicts[v]} {n}" for v, n in counts.items()])))
+        if triangulation is not None and "triangulation" in self.present:
+            paragraphs.append(self.triangulation_finding(triangulation))
+        return [p for p in paragraphs if p]
 
-    def _summary_chats(self, chats) -> None:
-        """Messages and the most unequal chat, over the chats with at least k members (the others are withheld)."""
-        table = chats.tables["participation"]
-        shown = table.dropna(subset=["gini"]).sort_values("gini")
-        if shown.empty:
-            self.doc.paragraph(self.text("summary_chats_withheld", k=self.k))
+    def _write_summary(self) -> None:
+        """Write the summary's paragraphs at the end and move them to the summary's place."""
+        if self._summary_anchor is None:
             return
-        key = "summary_chat_one" if len(shown) == 1 else "summary_chats"
-        if len(shown) > 1 and len(shown) < len(table):
-            key = "summary_chats_partial"
-        self.doc.paragraph(self.text(key, messages=int(shown["messages"].sum()), k=self.k,
-                                     group=self.group_label(shown["group"].iloc[-1]),
-                                     gini=apa.bounded(shown["gini"].iloc[-1], 2, self.lang)))
+        body = self.doc.doc.element.body
+        existing = set(body)
+        for text in self.summary_paragraphs():
+            self.doc.paragraph(text)
+        anchor = self._summary_anchor._p
+        for element in [e for e in body if e not in existing]:
+            anchor.addprevious(element)
+        anchor.getparent().remove(anchor)
+        self._summary_anchor = None
 
-    def _survey_differences(self, survey) -> str:
-        """The scales on which the groups differed (Holm-adjusted p < .05), each with its highest group."""
-        from ..survey.analysis import SKIPPED_ONE_GROUP
-
-        comparisons = survey.statistics.get("comparisons") or {}
-        skipped = survey.statistics.get("comparisons_skipped")  # why the analysis compared no groups, if so
-        if skipped:
-            key = "summary_no_comparison_one_group" if skipped == SKIPPED_ONE_GROUP else "summary_no_comparison_small"
-            return self.text(key, k=self.k)
-        desc = survey.tables["descriptives"]
-        scales = {s.id: s for s in self.study.questionnaire().scales}
-        differences = []
-        for scale_id, row in comparisons.items():
-            if (row.get("p_holm") if row.get("p_holm") is not None else 1) >= 0.05 or scale_id not in scales:
-                continue
-            medians = desc[(desc["variable"] == scale_id) & (desc["group"] != "all")].dropna(subset=["Mdn"])
-            if medians.empty:
-                continue
-            higher = medians.sort_values("Mdn", ascending=False)["group"].iloc[0]
-            scale = scales[scale_id].text(self.lang)
-            scale = scale[0].lower() + scale[1:]
-            of_scale = ("d'" if scale[0] in "aeiouéèêâîôûh" else "de ") + scale  # French elision
-            key = "summary_difference" if len(medians) == 2 else "summary_difference_highest"
-            differences.append(self.text(key, scale=scale, of_scale=of_scale, direction=self.text("higher"),
-                                         group=self.group_label(higher)))
-        return self.join(differences) or self.text("summary_no_difference")
+    def discussion(self) -> None:
+        """Meta-inferences per construct, then the limitations the data show and the team's statements to write."""
+        self.doc.heading(self.text("discussion_title"), 1)
+        triangulation = self.analyses.get("triangulation")
+        if triangulation is not None and "triangulation" in self.present:
+            sentences = self.meta_paragraphs(triangulation)
+            if sentences:
+                self.doc.heading(self.text("discussion_meta_title"), 2)
+                self.doc.paragraph(self.text("discussion_meta_intro", cite=self.cite("triangulation.convergence")))
+                for sentence in sentences:
+                    self.doc.paragraph(sentence)
+        self.doc.heading(self.text("discussion_limits_title"), 2)
+        for paragraph in self.limitations():
+            self.doc.paragraph(paragraph)
 
     def methods(self) -> None:
         """Design, sample, instruments and analysis, naming only the sources the study has."""
@@ -162,13 +152,27 @@ class WholeReport(Chapter):
         return self.text(key, k=self.k, columns=columns)
 
     def recommendations_section(self) -> None:
+        """The discussion, the draft recommendations (each citing the tables of its numbers), then the summary."""
+        from ..triangulation.recommendations import draft_recommendations, facts
+
+        self.discussion()
         self.doc.heading(self.text("recommendations_title"), 1)
         self.doc.paragraph(f"*{self.text('draft')}*")
         self.doc.paragraph(self.text("recommendations_intro"))
-        if not self.recommendations:
+        triangulation = self.analyses.get("triangulation")
+        labels = self.construct_labels(triangulation) if triangulation is not None else {}
+        if all(name in self.analyses for name in ("survey", "interviews", "chats", "triangulation")):
+            found = facts(self.analyses["survey"], self.analyses["interviews"], self.analyses["chats"],
+                          triangulation, labels)
+            drafted = draft_recommendations(self.t.raw("recommendations"), found,
+                                            cite=lambda keys: self.cite(*keys), language=self.lang)
+        else:
+            drafted = list(self.recommendations)
+        if not drafted:
             self.doc.paragraph(self.text("recommendations_none"))
-        for number, text in enumerate(self.recommendations, 1):
+        for number, text in enumerate(drafted, 1):
             self.doc.paragraph(f"{number}. {text}")
+        self._write_summary()
 
     def references_section(self, sections: list[str]) -> None:
         self.doc.heading(self.text("references_title"), 1)
