@@ -89,8 +89,10 @@ def pdf_text(tmp_path: Path):
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice is None:
             pytest.skip("LibreOffice is not installed (CI installs it)")
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(document)],
-                       check=True, capture_output=True, timeout=300)
+        # A profile of its own, so that conversions in parallel test workers do not share (and lock) one.
+        profile = f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}"
+        subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(document)], check=True, capture_output=True, timeout=300)
         pdf = tmp_path / (document.stem + ".pdf")
         assert pdf.stat().st_size > 10_000
         if shutil.which("pdftotext") is None:

@@ -205,7 +205,7 @@ def test_quotes_one_per_participant_with_a_translation_note(tmp_path: Path):
         in notes[0]
     assert "“We were quick.” (P-BBBBBBBB, Beta team)." in notes[0] and "Again me." not in notes[0]
     _, notes_fr = _display(tmp_path, groups, constructs, frame, pd.DataFrame(), quotes, language="fr")
-    assert "«\u00a0We were quick.\u00a0» (P-BBBBBBBB, beta team ; en anglais comme dans l'entretien, non traduit)" \
+    assert "«\u00a0We were quick.\u00a0» (P-BBBBBBBB, beta team\u202f; en anglais comme dans l'entretien, non traduit)" \
         in notes_fr[0]
 
 
@@ -267,5 +267,7 @@ def test_demo_results_carry_the_meta_inference(built_demo: Path):
             assert row["meta_inference"] == "discordance"
         elif verdicts and verdicts <= {"agreement", "inconclusive", "not available"} and "agreement" in verdicts:
             assert row["meta_inference"] == "confirmation"
-    sheet = pd.read_excel(built_demo / "report" / "tables.xlsx", sheet_name="triangulation_joint_display")
+    from mixedmethods.report.workbook import read_tables
+
+    sheet = read_tables(built_demo / "report" / "tables.xlsx")["triangulation_joint_display"]  # labels back to ids
     assert {"construct", "source", "meta_inference", "finding"} <= set(sheet.columns)

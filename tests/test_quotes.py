@@ -119,8 +119,8 @@ def _quote_blocks(path: Path) -> list[str]:
 @pytest.mark.parametrize("name, other, note", [
     ("interviews.en.docx", "fr", "[original in French; translation to be provided by the team]"),
     ("report.docx", "fr", "[original in French; translation to be provided by the team]"),
-    ("interviews.fr.docx", "en", "[original en anglais\u00a0; traduction à fournir par l'équipe]"),
-    ("rapport.docx", "en", "[original en anglais\u00a0; traduction à fournir par l'équipe]")])
+    ("interviews.fr.docx", "en", "[original en anglais\u202f; traduction à fournir par l'équipe]"),
+    ("rapport.docx", "en", "[original en anglais\u202f; traduction à fournir par l'équipe]")])
 def test_voices_by_theme_in_the_demo(built_demo: Path, name: str, other: str, note: str):
     from mixedmethods.chats.language import identify
 

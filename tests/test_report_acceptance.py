@@ -35,7 +35,7 @@ def id_like_tokens(text: str) -> list[str]:
     >>> id_like_tokens("higher median_latency_min, see results.json and https://doi.org/10.1/a_b; e.g. x")
     ['median_latency_min']
     >>> id_like_tokens("presence: inclusivity.equal_voice ({group})")
-    ['inclusivity.equal_voice', '{group}']
+    ['inclusivity.equal_voice', 'equal_voice', '{group}']
     """
     text = _FILE.sub(" ", _ADDRESS.sub(" ", text))
     found = [m.group(0) for m in _SNAKE.finditer(text)]
@@ -52,7 +52,8 @@ def pages(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         pytest.skip("LibreOffice or pdftotext is not installed (.ci/run installs both)")
     out = tmp_path_factory.mktemp("pdf")
     documents = [str(built_demo / "report" / f"{name}.docx") for name in EDITIONS]
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *documents],
+    profile = f"-env:UserInstallation={(out / 'lo-profile').as_uri()}"  # its own, for parallel test workers
+    subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(out), *documents],
                    check=True, capture_output=True, timeout=600)
     result = {}
     for name in EDITIONS:

@@ -211,7 +211,7 @@ def test_two_groups_name_the_higher_one_with_both_medians_and_the_test():
                       effect_CI95_high=0.7387)
     assert plain(writer.survey_findings(_survey(row, {"a": 3.675, "b": 3.0}))) == [
         "Trust in the chair was higher in the Group A (*Mdn* = 3.67) than in the Group B (*Mdn* = 3.00), "
-        "*U* = 2828.5, *p*_[Holm] < .001, *r*_[rb] = .60, 95% CI [.42, .74] (Tables 5 and 6)."]
+        "*U* = 2,828.5, *p*_[Holm] < .001, *r*_[rb] = .60, 95% CI [.42, .74] (Tables 5 and 6)."]
 
 
 def test_three_groups_give_the_omnibus_test_and_the_highest_group():

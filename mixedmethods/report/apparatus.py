@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass
 
 from .document import ReportDocument
+from .typography import typeset
 
 # Word's built-in styles of contents entries (Word itself uses them when it refreshes the fields).
 ENTRY_STYLES = {1: "TOC 1", 2: "TOC 2", "list": "Table of Figures"}
 # The identifiers of the TC entries that the lists of tables and of figures gather (TOC \f t, TOC \f f).
 LIST_IDS = {"table": "t", "figure": "f"}
-PAGE_PLACEHOLDER = "0"  # the page number of an entry before the document has been rendered
+PAGE_PLACEHOLDER = ""  # no page number before the document is rendered: a reader never sees a wrong one
 _NUMBER = re.compile(r"^(.*\S)\s+(\d+)$")
 
 
@@ -172,7 +173,8 @@ def _entry_paragraph(doc: ReportDocument, entry: Entry, tab_cm: float):
         layout.left_indent = Cm(0.75)
     elif entry.level == "list":  # a long title wraps under itself, not under "Table 3."
         layout.left_indent, layout.first_line_indent = Cm(0.75), Cm(-0.75)
-    layout.tab_stops.add_tab_stop(Cm(tab_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    # Dot leaders only once a page number is known (pdf.fill_page_numbers); Word's refresh uses its own styles.
+    layout.tab_stops.add_tab_stop(Cm(tab_cm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.SPACES)
     return paragraph
 
 
@@ -201,7 +203,7 @@ def _add_field_block(doc: ReportDocument, instruction: str, entries: list[Entry]
             _field_char(paragraph, "begin")
             _instruction(paragraph, instruction)
             _field_char(paragraph, "separate")
-        paragraph.add_run(entry.text).bold = entry.level == 1 or None
+        paragraph.add_run(typeset(entry.text, doc.language)).bold = entry.level == 1 or None
         paragraph.add_run("\t" + PAGE_PLACEHOLDER)
         paragraphs.append(paragraph)
     _field_char(paragraphs[-1], "end")

@@ -86,12 +86,22 @@ def convergence_figure(verdicts: Sequence[Sequence[str]], construct_labels: Sequ
 
 def alt_text(verdicts: Sequence[Sequence[str]], construct_labels: Sequence[str], pair_labels: Sequence[str],
              verdict_labels: dict[str, str], template: str, row_template: str, separator: str = "; ") -> str:
-    """A text equivalent of the figure: ``template`` filled with one ``row_template`` per construct.
+    """A text equivalent of the figure: ``template`` filled with the number of pairs (``{pairs}``), how many
+    have each verdict (``{counts}``) and one ``row_template`` per construct (``{rows}``).
 
     ``row_template`` has ``{construct}`` and ``{verdicts}`` (each pair's label and verdict).
+
+    >>> alt_text([["agreement", "dissonance"], ["agreement", "silence"]], ["A", "B"], ["x", "y"], {},
+    ...          "{pairs} pairs: {counts}. {rows}.", "{construct}: {verdicts}")
+    '4 pairs: 2 agreement, 1 dissonance, 1 silence. A: x agreement, y dissonance; B: x agreement, y silence.'
     """
+    from collections import Counter
+
     rows = []
     for label, line in zip(construct_labels, verdicts):
         parts = ", ".join(f"{pair} {verdict_labels.get(v, v)}" for pair, v in zip(pair_labels, line))
         rows.append(row_template.format(construct=label, verdicts=parts))
-    return template.format(rows=separator.join(rows))
+    counted = Counter(v for line in verdicts for v in line)
+    order = [v for v in VERDICT_STYLES if v in counted] + sorted(v for v in counted if v not in VERDICT_STYLES)
+    counts = ", ".join(f"{counted[v]} {verdict_labels.get(v, v)}" for v in order)
+    return template.format(rows=separator.join(rows), pairs=sum(counted.values()), counts=counts)

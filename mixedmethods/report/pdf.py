@@ -116,12 +116,29 @@ def _opens_field(paragraph) -> bool:
     return any(c.get(qn("w:fldCharType")) == "begin" for c in paragraph._p.iter(qn("w:fldChar")))
 
 
+def _placeholder_numbers(document_path: Path) -> None:
+    """Give every contents and list entry of ``document_path`` a provisional page number for the first render.
+
+    The .docx leaves entries without a number until they are known, so that a reader never sees a wrong one;
+    for the render that finds the pages, an entry must not stand alone on its line like the heading it names.
+    """
+    from docx import Document
+
+    document = Document(str(document_path))
+    for block in _entries(document):
+        for paragraph in block:
+            number = next(run for run in reversed(paragraph.runs) if "\t" in run.text)
+            number.text = number.text.rsplit("\t", 1)[0] + "\t0"
+    document.save(str(document_path))
+
+
 def fill_page_numbers(document_path: Path, pdf: Path) -> int:
     """Write the pages on which ``pdf`` shows each heading and caption into the contents of ``document_path``.
 
     Returns how many entries got a page number (an entry not found keeps no number).
     """
     from docx import Document
+    from docx.enum.text import WD_TAB_LEADER
 
     document = Document(str(document_path))
     pages = page_texts(pdf)
@@ -134,6 +151,9 @@ def fill_page_numbers(document_path: Path, pdf: Path) -> int:
         for paragraph, page in zip(block, find_pages(targets, pages)):
             number = next(run for run in reversed(paragraph.runs) if "\t" in run.text)
             number.text = number.text.rsplit("\t", 1)[0] + "\t" + ("" if page is None else str(page))
+            if page is not None:
+                for stop in paragraph.paragraph_format.tab_stops:
+                    stop.leader = WD_TAB_LEADER.DOTS
             filled += page is not None
     document.save(str(document_path))
     return filled
@@ -147,7 +167,9 @@ def write_pdfs(documents: list[Path], with_contents: list[Path],
     """
     with tempfile.TemporaryDirectory(prefix="mixedmethods-pdf-") as scratch:
         first = Path(scratch) / "first"
-        steps: list[tuple[str, Callable[[], None]]] = [("render", lambda: render(documents, first))]
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("number placeholders", lambda: [_placeholder_numbers(d) for d in with_contents]),
+            ("render", lambda: render(documents, first))]
         for document in with_contents:
             steps.append((document.name, lambda d=document: fill_page_numbers(d, first / (d.stem + ".pdf"))))
         steps.append(("render again", lambda: render(with_contents, Path(scratch) / "second") if with_contents
