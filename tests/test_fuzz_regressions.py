@@ -156,3 +156,26 @@ def test_control_characters_are_replaced_with_a_note_and_build_succeeds(small_st
     ]
     result = run("build", small_study)
     assert result.exit_code == 0, result.output
+
+
+def test_an_xlsform_whose_select_with_other_is_named_a_comma_reads(tmp_path: Path):
+    """Found by tests/test_fuzz_config.py::test_xlsform: the "other" answer's skip logic built from a question
+    named "," (``selected(${,}, 'other')``) cannot be read; it is kept as written instead of crashing."""
+    from openpyxl import Workbook
+
+    from mixedmethods.instrument.xlsform import read_xlsform
+
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label:english"])
+    survey.append(["select all that apply from toilet_type or specify other", ",", "What type of toilets?"])
+    choices = book.create_sheet("choices")
+    choices.append(["list name", "name", "label:english"])
+    choices.append(["toilet_type", "pit", "Pit latrine"])
+    choices.append(["toilet_type", "bucket", "Bucket system"])
+    book.save(tmp_path / "form.xlsx")
+    questionnaire = read_xlsform(tmp_path / "form.xlsx")
+    kept = [q for q in questionnaire.questions if "relevant" in q.xlsform]
+    assert [q.xlsform["relevant"] for q in kept] == ["selected(${,}, 'other')"]
+    assert all(q.relevant is None for q in kept)

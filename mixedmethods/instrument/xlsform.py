@@ -468,10 +468,16 @@ def _unique_ids(questions: list[dict[str, Any]]) -> None:
 
 def _keep_unresolved_relevance(questions: list[dict[str, Any]]) -> None:
     """Skip logic naming a row that is not a question here (a note, a group, metadata, a renamed loop
-    question) cannot be evaluated: it is kept as written in ``xlsform`` instead."""
-    from .relevance import compile_relevance
+    question), or that cannot be read, cannot be evaluated: it is kept as written in ``xlsform`` instead."""
+    from .relevance import RelevanceSyntaxError, compile_relevance
 
     ids = {q["id"] for q in questions}
     for q in questions:
-        if "relevant" in q and any(r not in ids for r in compile_relevance(q["relevant"]).references):
+        if "relevant" not in q:
+            continue
+        try:
+            unresolved = any(r not in ids for r in compile_relevance(q["relevant"]).references)
+        except RelevanceSyntaxError:  # e.g. the "other" answer's rule built from a question named ","
+            unresolved = True
+        if unresolved:
             q.setdefault("xlsform", {})["relevant"] = q.pop("relevant")
