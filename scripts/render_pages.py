@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                 mixedmethods("demo", str(study))
             elif not (study / "study.yaml").is_file():
                 raise RenderError(f"{args.study}: not a study folder (no study.yaml)")
-            if not args.no_build:
-                mixedmethods("build", str(study))
+            if not args.no_build:  # --pdf writes the page numbers into the contents of the .docx too
+                mixedmethods("build", str(study), "--pdf")
             documents = {lang: study / "report" / name for lang, name in EDITIONS.items()
                          if (study / "report" / name).is_file()}
             if not documents:
