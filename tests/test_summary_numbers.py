@@ -296,3 +296,32 @@ def test_a_recommendation_cites_the_tables_of_its_condition_and_its_text():
     cited = draft_recommendations(rules, found, cite=lambda keys: f" ({' + '.join(keys)})")
     assert cited == ["Train them: concern 3.33 (survey.descriptives + survey.profile)."]
     assert draft_recommendations(rules, found) == ["Train them: concern 3.33."]  # no citation asked
+
+
+def test_the_summary_and_the_joint_displays_give_each_construct_the_same_meta_inference():
+    """Every combination of up to three pairs' verdicts: the words of the summary and discussion
+    (key_findings.meta_inferences) name the joint displays' meta-inference (triangulation.meta_inference), with
+    "none" told apart as silence or too little power."""
+    import itertools
+
+    import pandas as pd
+
+    from mixedmethods.report.key_findings import meta_inferences as summary_meta
+    from mixedmethods.triangulation.meta_inference import meta_inferences as display_meta
+
+    verdicts = ["agreement", "partial agreement", "dissonance", "silence", "inconclusive", "not available"]
+    rows = []
+    for index, combination in enumerate(itertools.product(verdicts, repeat=3)):
+        rows += [{"construct": f"c{index}", "source_a": a, "source_b": b, "verdict": v, "rule": ""}
+                 for (a, b), v in zip([("survey", "interviews"), ("survey", "chats"), ("interviews", "chats")],
+                                      combination)]
+    matrix = pd.DataFrame(rows)
+    words = summary_meta(matrix)
+    displays = display_meta(matrix).set_index("construct")["meta_inference"]
+    for construct, meta in displays.items():
+        if construct not in words:  # no pair with an indicator on both sides
+            assert set(matrix.loc[matrix["construct"] == construct, "verdict"]) == {"not available"}
+        elif meta == "none":
+            assert words[construct] in ("silence", "inconclusive")
+        else:
+            assert words[construct] == meta

@@ -25,41 +25,39 @@ TABLE_TITLES = {
     "triangulation.convergence": "triangulation.matrix_table_title",
 }
 
-# What two sources' convergence verdict means for the construct (Fetters, Curry & Creswell, 2013: confirmation,
-# expansion, discordance). Verdicts that decide nothing ("inconclusive", "silence") keep their own word.
-# When mixedmethods.triangulation gains a per-construct meta-inference, read it in meta_inferences() instead.
+# The verdicts of the convergence table that decide something about a construct (the others are "not available").
 META_OF_VERDICT = {"agreement": "confirmation", "partial agreement": "expansion", "dissonance": "discordance",
                    "inconclusive": "inconclusive", "silence": "silence"}
 META_ORDER = ("confirmation", "expansion", "discordance", "silence", "inconclusive")
 
 
 def meta_inferences(convergence) -> dict[str, str]:
-    """Each construct's meta-inference from its pairs of sources, in the constructs' order.
+    """Each construct's meta-inference, in the constructs' order, by the rule of the joint displays
+    (:func:`mixedmethods.triangulation.meta_inference.meta_inference`; Fetters, Curry & Creswell, 2013).
 
-    ``discordance`` when any pair points in opposite directions; ``confirmation`` when every informative pair
-    agrees; ``expansion`` when the informative pairs agree at least in part; ``silence`` when only one source
-    speaks to it; ``inconclusive`` when no pair could decide. Pairs without an indicator are left out; a
-    construct with none left is not listed.
+    Where that rule finds nothing to integrate (``none``), the words say why: ``silence`` when every pair
+    with an indicator on both sides is silent, ``inconclusive`` otherwise (a pair lacked the power to decide).
+    Constructs whose every pair lacks an indicator are not listed.
 
     >>> import pandas as pd
-    >>> m = pd.DataFrame({"construct": ["a", "a", "b", "b", "c"],
-    ...                   "verdict": ["agreement", "partial agreement", "agreement", "dissonance", "inconclusive"]})
+    >>> m = pd.DataFrame({"construct": ["a", "a", "b", "b", "c", "d", "d"],
+    ...                   "verdict": ["agreement", "partial agreement", "agreement", "dissonance", "inconclusive",
+    ...                               "agreement", "inconclusive"]})
     >>> meta_inferences(m)
-    {'a': 'expansion', 'b': 'discordance', 'c': 'inconclusive'}
+    {'a': 'expansion', 'b': 'discordance', 'c': 'inconclusive', 'd': 'confirmation'}
     """
+    from ..triangulation.meta_inference import meta_inference
+
     found: dict[str, str] = {}
     for construct, block in convergence.groupby("construct", sort=False):
-        kinds = {META_OF_VERDICT[v] for v in block["verdict"] if v in META_OF_VERDICT}
-        if not kinds:
+        informative = block[block["verdict"].isin(list(META_OF_VERDICT))]
+        if informative.empty:
             continue
-        if "discordance" in kinds:
-            found[construct] = "discordance"
-        elif kinds & {"confirmation", "expansion"}:
-            found[construct] = "expansion" if "expansion" in kinds else "confirmation"
-        elif "silence" in kinds:
-            found[construct] = "silence"
-        else:
-            found[construct] = "inconclusive"
+        rules = block["rule"] if "rule" in block.columns else [""] * len(block)
+        meta, _ = meta_inference(zip(block["verdict"], rules))
+        if meta == "none":
+            meta = "silence" if set(informative["verdict"]) == {"silence"} else "inconclusive"
+        found[construct] = meta
     return found
 
 
