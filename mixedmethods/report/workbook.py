@@ -19,7 +19,7 @@ by 100 here), statistics have two decimals (``0.00``) and p values three
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -178,8 +178,31 @@ def write_labelled_tables(path: Path, tables: dict[str, "pd.DataFrame"], texts: 
     for column, width in zip("ABCDE", (30, 30, 60, 28, 28)):
         readme.column_dimensions[column].width = width
     readme.freeze_panes = f"A{header_row + 1}"
+    # The same tables on the same day give the same bytes (issue 14): the file's dates are the day, not the
+    # moment, both in its document properties and in the zip entries openpyxl stamps with the clock.
+    stamp = datetime.combine(today or date.today(), time())
+    book.properties.created = book.properties.modified = stamp
     book.save(path)
+    _stamp_zip(path, stamp)
     return path
+
+
+def _stamp_zip(path: Path, stamp: "datetime") -> None:
+    """Rewrite the zip at ``path`` with every entry dated ``stamp`` (same order, content and compression), and
+    the document's modification date too (openpyxl sets it to the clock while saving)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified +
+                             rb"\g<2>", data) if info.filename == "docProps/core.xml" else data)
+               for info, data in entries]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            archive.writestr(fixed, data)
 
 
 def _long_date(day: date, language: str) -> str:
