@@ -322,16 +322,11 @@ def profile_frame(store_path: Any, questionnaire: Any) -> "pd.DataFrame":
     """Survey respondents' quasi-identifiers (index participant_id; group and profile answers); empty if none."""
     import pandas as pd
 
-    from .store import connect
-    from .survey.responses import load_responses
+    from .survey.responses import stored_responses
 
     columns = quasi_identifiers(questionnaire)
     if questionnaire is None or not store_path.exists():
         return pd.DataFrame(columns=columns)
-    conn = connect(store_path, create=False)
-    try:
-        responses = load_responses(conn, questionnaire)
-    finally:
-        conn.close()
+    responses = stored_responses(store_path, questionnaire)
     responses = responses.loc[:, ~responses.columns.duplicated()]  # e.g. a profile question named like a column
     return responses.reindex(columns=columns)

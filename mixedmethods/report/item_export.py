@@ -100,18 +100,12 @@ def load_item_answers(study: "Study", language: str) -> "pd.DataFrame":
     """The study's survey answers in long form (empty, with its columns, without a questionnaire or answers)."""
     import pandas as pd
 
-    from ..store import connect
-    from ..survey.responses import load_responses
+    from ..survey.responses import stored_responses
 
     if study.questionnaire_path is None or not study.store_path.exists():
         return pd.DataFrame(columns=ITEM_COLUMNS)
     questionnaire = study.questionnaire()
-    conn = connect(study.store_path, create=False)
-    try:
-        responses = load_responses(conn, questionnaire)
-    finally:
-        conn.close()
-    return item_answers(responses, questionnaire, language)
+    return item_answers(stored_responses(study.store_path, questionnaire), questionnaire, language)
 
 
 def write_item_answers(target: Path, study: "Study", atomic) -> list[Path]:

@@ -69,7 +69,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
     from .comparisons import association
     from .descriptives import choice_counts, describe_by_group
     from .reliability import corrected_item_total, scale_reliability
-    from .responses import load_responses
+    from .responses import stored_responses
     from .scoring import keyed_items, scale_scores
 
     k = study.report.min_cell_size
@@ -79,11 +79,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
         results.statistics["n"] = 0
         return results
     questionnaire = study.questionnaire()
-    conn = connect(study.store_path, create=False)
-    try:
-        responses = load_responses(conn, questionnaire)
-    finally:
-        conn.close()
+    responses = stored_responses(study.store_path, questionnaire)
     if responses.empty:
         results.statistics["n"] = 0
         return results

@@ -6,9 +6,22 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from ..instrument.questionnaire import Questionnaire
+
+
+def stored_responses(store_path: "Path", questionnaire: "Questionnaire") -> "pd.DataFrame":
+    """:func:`load_responses` from the study's store at ``store_path``, opened and closed here (it must exist)."""
+    from ..store import connect
+
+    conn = connect(store_path, create=False)
+    try:
+        return load_responses(conn, questionnaire)
+    finally:
+        conn.close()
 
 
 def load_responses(conn: sqlite3.Connection, questionnaire: "Questionnaire") -> "pd.DataFrame":
