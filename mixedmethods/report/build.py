@@ -216,7 +216,6 @@ def _publish(staging: Path, out: Path, written: list[Path]) -> list[Path]:
 def _build_into(out: Path, study: Study, language: str | None,
                 progress: Callable[[Iterable], Iterable] | None) -> list[Path]:
     """Write every output of the build into ``out`` (the staging folder); returns the files written."""
-    from ..triangulation.recommendations import draft_recommendations, facts
     from .document import ReportDocument
     from .exports import write_participants
     from .outputs import write_results_json
@@ -243,14 +242,8 @@ def _build_into(out: Path, study: Study, language: str | None,
             add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
             written.append(doc.save(out / f"{name}.{lang}.docx"))
             written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
-        triangulation = analyses["triangulation"]
-        labels = {c.id: c.label.get(lang) or c.id for c in triangulation.constructs}
-        recommendations = draft_recommendations(texts.raw("recommendations"),
-                                                facts(analyses["survey"], analyses["interviews"], analyses["chats"],
-                                                      triangulation, labels),
-                                                language=lang)
         whole_doc = ReportDocument(_template(study), lang)
-        whole = WholeReport(whole_doc, study, texts, figures, analyses, recommendations, present)
+        whole = WholeReport(whole_doc, study, texts, figures, analyses, present)
         anchor = whole.title_page()
         whole.summary()
         whole.methods()

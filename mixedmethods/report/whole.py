@@ -28,11 +28,9 @@ class WholeReport(KeyFindings):
     section = "whole"
 
     def __init__(self, doc: ReportDocument, study, texts: Texts, figures_dir: Path, analyses: dict[str, Any],
-                 recommendations: list[str], present: list[str]) -> None:
+                 present: list[str]) -> None:
         super().__init__(doc, study, texts, figures_dir, study.report.min_cell_size)
         self.analyses = analyses
-        # Drafted by the caller without table numbers; the section drafts them again once the tables are numbered.
-        self.recommendations = recommendations
         self.present = present  # the chapters that have data, in report order
         self._summary_anchor = None
 
@@ -167,7 +165,7 @@ class WholeReport(KeyFindings):
             drafted = draft_recommendations(self.t.raw("recommendations"), found,
                                             cite=lambda keys: self.cite(*keys), language=self.lang)
         else:
-            drafted = list(self.recommendations)
+            drafted = []
         if not drafted:
             self.doc.paragraph(self.text("recommendations_none"))
         for number, text in enumerate(drafted, 1):
