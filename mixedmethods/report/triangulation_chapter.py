@@ -170,21 +170,12 @@ class TriangulationChapter(Chapter):
         self.add_figure(path, self.text("figure_title"), self.text("figure_note"), described)
 
     def add_figure(self, path: Path, title: str, note: str, described: str) -> None:
-        """``doc.figure`` with its alt text where the document takes one (docx ``descr``)."""
-        import inspect
+        """``doc.figure`` with its alt text (docx ``descr``), at its drawn size (never enlarged, so that 8-point
+        text prints at 8 points), at most 15 cm wide."""
+        from .figure_style import drawn_width_cm
 
-        from PIL import Image
-
-        from .figures import DPI
-
-        # At its drawn size (never enlarged), so that 8-point text prints at 8 points; at most 15 cm wide.
-        with Image.open(path) as image:
-            width_cm = min(15.0, image.width / DPI * 2.54)
-        if "alt_text" in inspect.signature(self.doc.figure).parameters:
-            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"),
-                            alt_text=described)
-        else:
-            self.doc.figure(path, title, note, width_cm=width_cm, label=self.t.get("report.figure"))
+        self.doc.figure(path, title, note, width_cm=min(15.0, drawn_width_cm(path)),
+                        label=self.t.get("report.figure"), alt_text=described)
 
     def joint_displays(self) -> None:
         """One side-by-side joint display per construct family: rows = constructs, a column per source with its
