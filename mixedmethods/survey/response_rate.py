@@ -138,11 +138,16 @@ def asked_mask(responses: "pd.DataFrame", questionnaire: "Questionnaire") -> "pd
     ruled = [q for q in questions if q.relevance is not None]
     if not ruled:
         return asked
-    for index, row in responses.iterrows():
-        answers = {qid: _typed(v) for qid, v in row.items() if qid != "group"}
-        answers = {qid: v for qid, v in answers.items() if v is not None}
-        for q in ruled:
-            asked.loc[index, q.id] = bool(q.relevance(answers))
+    import numpy as np
+
+    # One row of plain values per respondent and one assignment at the end: setting cells one by one with
+    # .loc cost 11.6 s at 12,000 respondents (issue 14).
+    columns = [c for c in responses.columns if c != "group"]
+    held = np.ones((len(responses), len(ruled)), dtype=bool)
+    for position, record in enumerate(responses[columns].itertuples(index=False, name=None)):
+        answers = {qid: typed for qid, value in zip(columns, record) if (typed := _typed(value)) is not None}
+        held[position] = [bool(q.relevance(answers)) for q in ruled]
+    asked[[q.id for q in ruled]] = held
     return asked
 
 
