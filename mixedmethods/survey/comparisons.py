@@ -131,20 +131,15 @@ def mann_whitney(x: Sequence[float], y: Sequence[float], seed: int | None = None
     """
     import numpy as np
     import pingouin as pg
-    from scipy import stats
 
-    from .omnibus import bootstrap_ci, content_seed
+    from .omnibus import content_seed
+    from .resampling import counts_bootstrap_ci, rank_biserial_from_counts
 
     a, b = np.sort(np.asarray(x, dtype=float)), np.sort(np.asarray(y, dtype=float))
     result = pg.mwu(a, b, alternative="two-sided")
     r_rb = float(result["RBC"].iloc[0])
-
-    def rank_biserial(s1: "np.ndarray", s2: "np.ndarray", axis: int = -1) -> "np.ndarray":
-        u = stats.mannwhitneyu(s1, s2, axis=axis, alternative="two-sided").statistic
-        return 2 * u / (s1.shape[axis] * s2.shape[axis]) - 1
-
-    interval, method = bootstrap_ci([a, b], rank_biserial, content_seed([a, b]) if seed is None else seed,
-                                    BOOTSTRAP_RESAMPLES)
+    interval, method = counts_bootstrap_ci([a, b], rank_biserial_from_counts,
+                                           content_seed([a, b]) if seed is None else seed, BOOTSTRAP_RESAMPLES)
     if method != "BCa" and min(len(a), len(b)) >= 1:
         # No BCa (e.g. complete separation, where the percentile interval would be [1, 1]): the score interval.
         interval, method = rank_biserial_score_interval(r_rb, len(a), len(b)), "Hanley-McNeil score"
