@@ -21,8 +21,9 @@
 
 The 95% confidence interval of epsilon-squared and omega-squared is a
 bootstrap interval: each group is resampled within itself (the group sizes
-are fixed by the design), 2,000 times, with scipy's bias-corrected and
-accelerated (BCa) method; H is bounded below by 0 and biased upwards in small
+are fixed by the design), 2,000 times, with the bias-corrected and
+accelerated (BCa) method (scipy's formulas; the resamples are drawn as counts
+over the distinct values, see :mod:`.resampling`); H is bounded below by 0 and biased upwards in small
 samples, which a plain percentile interval would not correct. Where the BCa
 interval is undefined (a resample without variation), the percentile interval
 of the resamples that are defined is reported, and ``ci_method`` says so.
@@ -194,6 +195,8 @@ def dunn_holm(samples: Mapping[str, Sequence[float]]) -> "pd.DataFrame":
     import scikit_posthocs as sp
     from scipy import stats
 
+    from .resampling import levels_and_counts, rank_biserial_from_counts
+
     names = list(samples)
     long = pd.DataFrame({"value": np.concatenate([np.asarray(samples[g], dtype=float) for g in names]),
                          "group": np.repeat(np.arange(len(names)), [len(samples[g]) for g in names])})
@@ -204,8 +207,9 @@ def dunn_holm(samples: Mapping[str, Sequence[float]]) -> "pd.DataFrame":
         for j in range(i + 1, len(names)):
             p = float(p_matrix.loc[i, j])
             sign = float(np.sign(ranks[i] - ranks[j]))
-            rbc = float(pg.mwu(np.asarray(samples[names[i]], dtype=float),
-                               np.asarray(samples[names[j]], dtype=float))["RBC"].iloc[0])
+            # pingouin.mwu's RBC without its n_i x n_j matrix of differences (see comparisons.mann_whitney).
+            levels, counts = levels_and_counts([samples[names[i]], samples[names[j]]])
+            rbc = float(rank_biserial_from_counts(counts, levels))
             rows.append({"group_a": names[i], "group_b": names[j], "test": "dunn",
                          "statistic": sign * float(stats.norm.isf(p / 2)), "df": math.nan, "p": p,
                          "adjustment": "holm", "effect": "r_rb", "effect_size": rbc})
