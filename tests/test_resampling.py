@@ -143,3 +143,29 @@ def test_same_values_same_interval_and_computed_once(monkeypatch):
     monkeypatch.setattr(rs, "bootstrap_distribution", lambda *a: calls.append(a))
     assert rs.counts_bootstrap_ci([np.sort(LIKERT_X), LIKERT_Y], rs.rank_biserial_from_counts, 4, 2000) == first
     assert calls == []  # served from the cache, not recomputed
+
+
+def test_omega_resample_correlations_equal_corrcoef_of_the_resampled_rows():
+    from mixedmethods.survey.reliability import _resampled_correlations
+
+    rows = np.asarray(sorted(map(tuple, np.random.default_rng(6).integers(1, 6, (40, 4)).tolist())), dtype=float)
+    rows[:3, 0] = 9.0  # a rare answer: some resamples miss it, none is constant
+    rows = np.asarray(sorted(map(tuple, rows.tolist())))
+    rng = np.random.default_rng(12)
+    expected = []
+    for _ in range(300):  # brute force, as before: the resampled rows themselves
+        sample = rows[rng.integers(0, len(rows), len(rows))]
+        if not (sample.std(axis=0) == 0).any():
+            expected.append(np.corrcoef(sample, rowvar=False))
+    ours = _resampled_correlations(rows, np.random.default_rng(12), 300)
+    assert ours == pytest.approx(np.array(expected), abs=1e-12)
+
+
+def test_omega_resamples_without_variation_in_an_item_are_skipped():
+    from mixedmethods.survey.reliability import _resampled_correlations
+
+    rows = np.array([[1., 2, 3], [1, 3, 3], [1, 2, 4], [2, 2, 3], [1, 5, 5]])  # item 0 varies in one row only
+    rng = np.random.default_rng(3)
+    kept = sum(not (rows[rng.integers(0, 5, 5)].std(axis=0) == 0).any() for _ in range(200))
+    assert 0 < kept < 200
+    assert len(_resampled_correlations(rows, np.random.default_rng(3), 200)) == kept
