@@ -169,3 +169,17 @@ def test_omega_resamples_without_variation_in_an_item_are_skipped():
     kept = sum(not (rows[rng.integers(0, 5, 5)].std(axis=0) == 0).any() for _ in range(200))
     assert 0 < kept < 200
     assert len(_resampled_correlations(rows, np.random.default_rng(3), 200)) == kept
+
+
+@pytest.mark.parametrize("samples", [(LIKERT_X, LIKERT_Y), (LIKERT_X[:6], LIKERT_Y[:9])])
+def test_few_values_per_level_draw_scipys_own_resamples(samples):
+    # Fewer than 20 values per distinct value: the counts come from the same random indices as scipy's
+    # resamples (same seed, same order), so the interval is scipy's, not only within Monte Carlo error.
+    def vectorised(a, b, axis=-1):
+        return 2 * stats.mannwhitneyu(a, b, axis=axis).statistic / (a.shape[axis] * b.shape[axis]) - 1
+
+    samples = tuple(np.sort(s) for s in samples)
+    reference = stats.bootstrap(samples, vectorised, n_resamples=2000, method="BCa",
+                                rng=np.random.default_rng(31)).confidence_interval
+    (low, high), method = rs.counts_bootstrap_ci(samples, rs.rank_biserial_from_counts, seed=31, resamples=2000)
+    assert (low, high) == pytest.approx((reference.low, reference.high), abs=1e-12)

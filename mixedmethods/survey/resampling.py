@@ -30,10 +30,12 @@ values are L values with multiplicities ``c_l``.
 Tibshirani, 1993, eq. 14.14-14.15 and 15.36): ``z0`` from the share of
 resamples below the estimate, ties counted half; the acceleration from the
 jackknife over each sample in turn; the limits by linear interpolation
-between order statistics. Only the random stream differs from scipy's (counts
-are drawn instead of indices), so intervals agree with scipy's within Monte
-Carlo error, and the same data with the same seed always give the same
-interval. Within one process, an interval is computed once per statistic and
+between order statistics. Where a sample has fewer than 20 values per distinct
+value, its counts are binned from the same random indices as scipy's
+resamples, so the interval is scipy's own (to rounding); with more, counts are
+drawn from the multinomial, a different random stream, so intervals agree with
+scipy's within Monte Carlo error. The same data with the same seed always give
+the same interval. Within one process, an interval is computed once per statistic and
 data (:func:`counts_bootstrap_ci` keeps it), so the survey chapter and the
 triangulation share it.
 
