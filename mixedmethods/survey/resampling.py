@@ -61,9 +61,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 LEVEL = 0.95
-# Resampled counts are made BATCH_CELLS numbers at a time (80 MB of floats), whatever the number of levels:
+# Resamples are made about BATCH_CELLS numbers at a time (40 MB), whatever the number of levels or values:
 # a chat's members can have thousands of distinct message counts.
-BATCH_CELLS = 10_000_000
+BATCH_CELLS = 5_000_000
 
 # statistic(counts, levels) -> values: counts has shape (..., k, L) (k samples over the L pooled levels).
 CountStatistic = Callable[["np.ndarray", "np.ndarray"], "np.ndarray"]
@@ -182,13 +182,16 @@ def bootstrap_distribution(counts: "np.ndarray", levels: "np.ndarray", statistic
     """The statistic over ``resamples`` resamples, each sample resampled within itself (sizes fixed).
 
     The samples are drawn one after the other from ``numpy.random.default_rng(seed)``, in batches
-    of at most :data:`BATCH_CELLS` counts, so memory stays bounded for any number of levels.
+    of about :data:`BATCH_CELLS` numbers (counts and drawn indices), so memory stays bounded at any size.
     """
     import numpy as np
 
     rng = np.random.default_rng(seed)
     k, size = counts.shape
-    batch = max(1, min(resamples, BATCH_CELLS // max(1, k * size)))
+    # Numbers held per resample: L counts per sample, plus n drawn indices where a sample is drawn by index.
+    sizes = counts.sum(axis=1)
+    per_resample = k * size + int(sum(n for n, present in zip(sizes, (counts > 0).sum(axis=1)) if 20 * present > n))
+    batch = max(1, min(resamples, BATCH_CELLS // max(1, per_resample)))
     values = []
     for start in range(0, resamples, batch):
         rows = min(batch, resamples - start)
