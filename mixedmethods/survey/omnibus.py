@@ -61,7 +61,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 BOOTSTRAP_RESAMPLES = 2000
