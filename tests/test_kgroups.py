@@ -129,13 +129,14 @@ def test_welch_anova_equals_pingouin_documentation_and_r_for_two_groups():
     assert two.p == pytest.approx(0.07939, abs=1e-5)
 
 
-def test_vectorised_welch_f_equals_pingouin():
-    from mixedmethods.survey.omnibus import _welch_f
+def test_welch_f_from_counts_equals_pingouin():
+    from mixedmethods.survey.resampling import levels_and_counts, welch_f_from_counts
 
     samples = [np.asarray(v, float) for v in hair_color().values()]
-    assert float(_welch_f(*samples)) == pytest.approx(5.890115, abs=1e-6)
-    stacked = [np.stack([s, s[::-1]]) for s in samples]  # two identical "resamples" along axis 0
-    assert _welch_f(*stacked, axis=-1) == pytest.approx([5.890115, 5.890115], abs=1e-6)
+    levels, counts = levels_and_counts(samples)
+    assert float(welch_f_from_counts(counts, levels)) == pytest.approx(5.890115, abs=1e-6)
+    stacked = np.stack([counts, counts])  # two identical "resamples" along axis 0
+    assert welch_f_from_counts(stacked, levels) == pytest.approx([5.890115, 5.890115], abs=1e-6)
 
 
 def test_games_howell_by_hand():

@@ -117,17 +117,23 @@ def gini_with_ci(counts: "np.ndarray", seed: int | None = None) -> tuple[float, 
     counts give the same interval in any order (one statistic, one interval, wherever it is shown).
     """
     import numpy as np
-    from scipy import stats
 
     from ..survey.omnibus import content_seed
+    from ..survey.resampling import bca_interval, bootstrap_distribution, gini_from_counts, jackknife_from_counts, \
+        levels_and_counts
 
-    data = np.sort(np.asarray(counts, dtype=float))  # resampled in sorted order: the row order cannot matter
+    data = np.sort(np.asarray(counts, dtype=float))  # the row order cannot matter
     point = float(gini(data))
     if len(data) < 3 or data.sum() == 0:
         return point, math.nan, math.nan
-    result = stats.bootstrap((data,), gini, vectorized=True, n_resamples=BOOTSTRAP_RESAMPLES, method="BCa",
-                             random_state=np.random.default_rng(content_seed([data]) if seed is None else seed))
-    return point, float(result.confidence_interval.low), float(result.confidence_interval.high)
+    # Members resampled as counts over their distinct message counts (survey.resampling): the same BCa as
+    # scipy.stats.bootstrap, in time that grows with the distinct counts, not with the members.
+    levels, by_level = levels_and_counts([data])
+    boot = bootstrap_distribution(by_level, levels, gini_from_counts,
+                                  content_seed([data]) if seed is None else seed, BOOTSTRAP_RESAMPLES)
+    low, high = bca_interval(float(gini_from_counts(by_level, levels)), boot,
+                             jackknife_from_counts(by_level, levels, gini_from_counts))
+    return point, low, high
 
 
 def lorenz(counts: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:

@@ -21,8 +21,9 @@
 
 The 95% confidence interval of epsilon-squared and omega-squared is a
 bootstrap interval: each group is resampled within itself (the group sizes
-are fixed by the design), 2,000 times, with scipy's bias-corrected and
-accelerated (BCa) method; H is bounded below by 0 and biased upwards in small
+are fixed by the design), 2,000 times, with the bias-corrected and
+accelerated (BCa) method (scipy's formulas; the resamples are drawn as counts
+over the distinct values, see :mod:`.resampling`); H is bounded below by 0 and biased upwards in small
 samples, which a plain percentile interval would not correct. Where the BCa
 interval is undefined (a resample without variation), the percentile interval
 of the resamples that are defined is reported, and ``ci_method`` says so.
@@ -56,12 +57,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 BOOTSTRAP_RESAMPLES = 2000
@@ -130,68 +129,22 @@ def omega_squared(f: float, df1: float, n: int) -> float:
     return float(df1 * (f - 1) / (df1 * (f - 1) + n))
 
 
-def _welch_f(*samples: "np.ndarray", axis: int = -1) -> "np.ndarray":
-    """Welch's (1951) F along ``axis``, vectorised for the bootstrap (pingouin computes the reported F).
-
-    ``w_i = n_i / s_i^2``; F = [sum w_i (m_i - m_w)^2 / (k - 1)] /
-    [1 + 2 (k - 2) / (k^2 - 1) * sum (1 - w_i / sum w)^2 / (n_i - 1)]. NaN where a
-    group has no variance.
-    """
-    import numpy as np
-
-    k = len(samples)
-    n = np.array([s.shape[axis] for s in samples], dtype=float)
-    means = np.stack([np.mean(s, axis=axis) for s in samples])
-    variances = np.stack([np.var(s, axis=axis, ddof=1) for s in samples])
-    n_column = n.reshape((-1,) + (1,) * (means.ndim - 1))  # broadcast the group sizes over the resamples
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = n_column / variances
-        w_sum = w.sum(axis=0)
-        grand = (w * means).sum(axis=0) / w_sum
-        between = (w * (means - grand) ** 2).sum(axis=0) / (k - 1)
-        lam = ((1 - w / w_sum) ** 2 / (n_column - 1)).sum(axis=0)
-        f = between / (1 + 2 * (k - 2) / (k ** 2 - 1) * lam)
-    return np.where(np.isfinite(f), f, np.nan)
-
-
-def bootstrap_ci(samples: Sequence["np.ndarray"], statistic, seed: int,
-                 resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[tuple[float, float], str]:
-    """95% BCa bootstrap CI resampling within each sample (scipy); percentile over defined resamples as fallback."""
-    import numpy as np
-    from scipy import stats
-
-    if min(len(sample) for sample in samples) < 2:
-        return (math.nan, math.nan), "none"  # a group of one cannot be resampled
-    with warnings.catch_warnings():
-        # A degenerate resample makes BCa undefined; we detect the NaN and fall back below.
-        warnings.simplefilter("ignore")
-        boot = stats.bootstrap(tuple(samples), statistic, vectorized=True, n_resamples=resamples,
-                               method="BCa", random_state=np.random.default_rng(seed))
-    low, high = float(boot.confidence_interval.low), float(boot.confidence_interval.high)
-    if math.isfinite(low) and math.isfinite(high):
-        return (low, high), "BCa"
-    defined = boot.bootstrap_distribution[np.isfinite(boot.bootstrap_distribution)]
-    if defined.size < 0.9 * resamples:
-        return (math.nan, math.nan), "none"
-    low, high = np.percentile(defined, [2.5, 97.5])
-    return (float(low), float(high)), "percentile"
-
-
 def kruskal_wallis(samples: Mapping[str, Sequence[float]]) -> Omnibus:
     """Kruskal-Wallis H (scipy, tie-corrected), df = k - 1, epsilon-squared with its bootstrap 95% CI."""
     import numpy as np
     from scipy import stats
+
+    from .resampling import counts_bootstrap_ci, kruskal_h_from_counts
 
     names = list(samples)
     arrays = [np.sort(np.asarray(samples[g], dtype=float)) for g in names]
     n = sum(a.size for a in arrays)
     result = stats.kruskal(*arrays)
 
-    def epsilon(*resampled: "np.ndarray", axis: int = -1) -> "np.ndarray":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return stats.kruskal(*resampled, axis=axis).statistic / ((n ** 2 - 1) / (n + 1))
+    def epsilon(counts: "np.ndarray", levels: "np.ndarray") -> "np.ndarray":
+        return kruskal_h_from_counts(counts) / ((n ** 2 - 1) / (n + 1))
 
-    ci, method = bootstrap_ci(arrays, epsilon, content_seed(arrays))
+    ci, method = counts_bootstrap_ci(arrays, epsilon, content_seed(arrays), BOOTSTRAP_RESAMPLES)
     ranks = stats.rankdata(np.concatenate(arrays))
     bounds = np.cumsum([0] + [a.size for a in arrays])
     location = {g: float(ranks[bounds[i]:bounds[i + 1]].mean()) for i, g in enumerate(names)}
@@ -206,6 +159,8 @@ def welch_anova(samples: Mapping[str, Sequence[float]]) -> Omnibus:
     import pandas as pd
     import pingouin as pg
 
+    from .resampling import counts_bootstrap_ci, welch_f_from_counts
+
     names = list(samples)
     arrays = [np.sort(np.asarray(samples[g], dtype=float)) for g in names]
     n = sum(a.size for a in arrays)
@@ -215,12 +170,12 @@ def welch_anova(samples: Mapping[str, Sequence[float]]) -> Omnibus:
     f, df1, df2 = (float(table[c].iloc[0]) for c in ("F", "ddof1", "ddof2"))
     p = float(table["p_unc" if "p_unc" in table else "p-unc"].iloc[0])
 
-    def omega(*resampled: "np.ndarray", axis: int = -1) -> "np.ndarray":
-        fs = _welch_f(*resampled, axis=axis)
+    def omega(counts: "np.ndarray", levels: "np.ndarray") -> "np.ndarray":
+        fs = welch_f_from_counts(counts, levels)
         raw = df1 * (fs - 1) / (df1 * (fs - 1) + n)
         return np.where(fs < 1, 0.0, raw)
 
-    ci, method = bootstrap_ci(arrays, omega, content_seed(arrays))
+    ci, method = counts_bootstrap_ci(arrays, omega, content_seed(arrays), BOOTSTRAP_RESAMPLES)
     location = {g: float(a.mean()) for g, a in zip(names, arrays)}
     return Omnibus("welch-anova", names, [a.size for a in arrays], f, df1, df2, p, "omega2",
                    omega_squared(f, df1, n), ci, method, location)
@@ -239,6 +194,8 @@ def dunn_holm(samples: Mapping[str, Sequence[float]]) -> "pd.DataFrame":
     import scikit_posthocs as sp
     from scipy import stats
 
+    from .resampling import levels_and_counts, rank_biserial_from_counts
+
     names = list(samples)
     long = pd.DataFrame({"value": np.concatenate([np.asarray(samples[g], dtype=float) for g in names]),
                          "group": np.repeat(np.arange(len(names)), [len(samples[g]) for g in names])})
@@ -249,8 +206,9 @@ def dunn_holm(samples: Mapping[str, Sequence[float]]) -> "pd.DataFrame":
         for j in range(i + 1, len(names)):
             p = float(p_matrix.loc[i, j])
             sign = float(np.sign(ranks[i] - ranks[j]))
-            rbc = float(pg.mwu(np.asarray(samples[names[i]], dtype=float),
-                               np.asarray(samples[names[j]], dtype=float))["RBC"].iloc[0])
+            # pingouin.mwu's RBC without its n_i x n_j matrix of differences (see comparisons.mann_whitney).
+            levels, counts = levels_and_counts([samples[names[i]], samples[names[j]]])
+            rbc = float(rank_biserial_from_counts(counts, levels))
             rows.append({"group_a": names[i], "group_b": names[j], "test": "dunn",
                          "statistic": sign * float(stats.norm.isf(p / 2)), "df": math.nan, "p": p,
                          "adjustment": "holm", "effect": "r_rb", "effect_size": rbc})

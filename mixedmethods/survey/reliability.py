@@ -147,6 +147,37 @@ def _bootstrap_omegas(matrices: "np.ndarray", n: int) -> list[float]:
     return omegas.tolist()
 
 
+def _resampled_correlations(rows: "np.ndarray", rng: "np.random.Generator", resamples: int) -> "np.ndarray":
+    """Correlation matrices of ``resamples`` bootstrap resamples of ``rows`` (sorted), without copying the rows.
+
+    Each resample is drawn as n row indices, as before (the same random numbers, so the same resamples),
+    but only how often each distinct answer pattern is drawn is kept: its weighted moments give the
+    correlations (equal to ``numpy.corrcoef`` of the resampled rows up to rounding), in time that grows
+    with the patterns, not with n times the resamples. Resamples in which an item does not vary are
+    skipped, as their correlations are undefined.
+    """
+    import numpy as np
+
+    n, items = rows.shape
+    patterns, pattern_of = np.unique(rows, axis=0, return_inverse=True)
+    pattern_of = pattern_of.ravel()
+    weights = np.stack([np.bincount(pattern_of[rng.integers(0, n, n)], minlength=len(patterns))
+                        for _ in range(resamples)]).astype(float) if resamples else np.zeros((0, len(patterns)))
+    # An item varies in a resample when at least two of its values are drawn (exact, on the counts).
+    varies = np.ones(len(weights), dtype=bool)
+    for item in range(items):
+        values = np.unique(patterns[:, item])
+        drawn = weights @ (patterns[:, item][:, None] == values[None, :])
+        varies &= (drawn > 0).sum(axis=1) >= 2
+    weights = weights[varies]
+    centred = patterns - rows.mean(axis=0)  # centred on the full sample: little cancellation below
+    means = weights @ centred / n
+    products = (centred[:, :, None] * centred[:, None, :]).reshape(len(patterns), -1)
+    covariances = (weights @ products / n).reshape(-1, items, items) - means[:, :, None] * means[:, None, :]
+    scale = np.sqrt(np.einsum("bii->bi", covariances))
+    return np.clip(covariances / scale[:, :, None] / scale[:, None, :], -1, 1)  # clipped as numpy.corrcoef
+
+
 def omega_with_ci(items: "pd.DataFrame", resamples: int = OMEGA_RESAMPLES) -> tuple[float, tuple[float, float]]:
     """Omega (see :func:`mcdonald_omega`) and its 95% percentile bootstrap CI over respondents (complete cases).
 
@@ -166,13 +197,8 @@ def omega_with_ci(items: "pd.DataFrame", resamples: int = OMEGA_RESAMPLES) -> tu
     complete = np.asarray(rows, dtype=float)
     rng = np.random.default_rng(content_seed([[float(v) for row in rows for v in row]]))
     n = len(complete)
-    matrices = []
-    for _ in range(resamples):
-        sample = complete[rng.integers(0, n, n)]
-        if (sample.std(axis=0) == 0).any():
-            continue
-        matrices.append(np.corrcoef(sample, rowvar=False))
-    values = _bootstrap_omegas(np.asarray(matrices), n) if matrices else []
+    matrices = _resampled_correlations(complete, rng, resamples)
+    values = _bootstrap_omegas(matrices, n) if len(matrices) else []
     if len(values) < 0.9 * resamples:
         return omega, (math.nan, math.nan)
     low, high = np.percentile(values, [2.5, 97.5])
