@@ -274,6 +274,9 @@ def build(study_dir: Path, language: str | None, pdf: bool, force: bool) -> None
         click.echo(f"wrote {study.relative(path)}")
     if outcome.unchanged:
         click.echo(f"{len(outcome.unchanged)} files unchanged (same content as before), not rewritten")
+    reused = [name for name in ("survey", "interviews", "chats", "triangulation") if name not in outcome.computed]
+    if reused:
+        click.echo(f"analyses reused from the last build (their inputs did not change): {', '.join(reused)}")
 
 
 @cli.command("check-privacy")
