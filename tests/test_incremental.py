@@ -8,6 +8,7 @@ and modification times of the published files.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import sys
@@ -170,7 +171,12 @@ def test_cached_results_are_reused_force_recomputes_and_a_corrupt_file_is_ignore
     assert calls == ["survey", "interviews", "chats"]
     calls.clear()
     _result_path(study, "survey", keys["survey"]).write_bytes(b"\x80\x05 not a pickle")
-    _result_path(study, "chats", keys["chats"]).write_bytes(__import__("pickle").dumps({"format": 1, "key": "x"}))
+    from mixedmethods.chats.analysis import ChatResults
+    from mixedmethods.report.cache import FORMAT
+
+    # A result of other inputs (another key) under this key's name: foreign, ignored.
+    _result_path(study, "chats", keys["chats"]).write_bytes(pickle.dumps(
+        {"format": FORMAT, "analysis": "chats", "key": "other inputs", "result": ChatResults(["a"], 5, 30)}))
     computed: list[str] = []
     analyse_all(study, keys=keys, computed=computed)
     assert calls == computed == ["survey", "chats"]  # rebuilt silently, the good file still read

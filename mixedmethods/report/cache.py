@@ -194,6 +194,7 @@ def load_result(study, name: str, key: str, kind: type | None = None) -> Any | N
 
 def _atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)  # private/cache: owner only, as private/ itself
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
     try:
         with handle:
