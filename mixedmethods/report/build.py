@@ -178,6 +178,7 @@ def build_report(study: Study, language: str | None = None,
         out.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_staging(out)
         staging.mkdir()
+        store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
         keys = cache.analysis_keys(study)
         written = _build_into(staging, study, language, progress,
                               lambda: analyse_all(study, progress, keys=keys, force=force,
@@ -190,7 +191,7 @@ def build_report(study: Study, language: str | None = None,
             written += write_pdfs(documents, whole, pdf_progress)
         _refuse_leaks(study, staging, out)
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
-        cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged])
+        cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store)
         return outcome
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else out

@@ -249,10 +249,6 @@ def build_inputs(study, language: str | None, pdf: bool, today: str) -> dict[str
     return json.loads(json.dumps(inputs))  # as the manifest gives them back (tuples become lists)
 
 
-def _store_stat(study) -> list:
-    return [_stat(study.store_path), _stat(Path(f"{study.store_path}-wal"))]
-
-
 def read_manifest(study) -> dict[str, Any] | None:
     try:
         manifest = json.loads((cache_dir(study) / MANIFEST).read_text(encoding="utf-8"))
@@ -261,14 +257,25 @@ def read_manifest(study) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
 
 
-def write_manifest(study, inputs: dict[str, Any], keys: dict[str, str], outputs: Iterable[Path]) -> None:
-    """Record the build just published: its inputs, the analyses' keys and each published file's hash."""
+def store_stat(study) -> list:
+    """Size and modification time of the store and its write-ahead log (the no-change check's first test)."""
+    return [_stat(study.store_path), _stat(Path(f"{study.store_path}-wal"))]
+
+
+def write_manifest(study, inputs: dict[str, Any], keys: dict[str, str], outputs: Iterable[Path],
+                   store: list | None = None) -> None:
+    """Record the build just published: its inputs, the analyses' keys and each published file's hash.
+
+    ``store``: :func:`store_stat` taken before the keys were computed; an import that ran during the build
+    then leaves a store whose time differs, and the next build hashes its rows rather than trusting the time.
+    """
     files = {}
     for path in outputs:
         stat = _stat(path)
         if stat is not None:
             files[study.relative(path)] = [*stat, file_hash(path)]
-    manifest = {"format": FORMAT, "inputs": inputs, "keys": keys, "store": _store_stat(study), "outputs": files}
+    manifest = {"format": FORMAT, "inputs": inputs, "keys": keys, "store": store if store is not None else
+                store_stat(study), "outputs": files}
     try:
         _atomic_write(cache_dir(study) / MANIFEST,
                       lambda handle: handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode()))
@@ -298,11 +305,11 @@ def up_to_date(study, inputs: dict[str, Any]) -> bool:
         return False
     if not all(_output_intact(study, relative, recorded) for relative, recorded in manifest["outputs"].items()):
         return False
-    if manifest.get("store") == _store_stat(study):
+    if manifest.get("store") == store_stat(study):
         return True
     if analysis_keys(study) != manifest.get("keys"):
         return False
-    manifest["store"] = _store_stat(study)
+    manifest["store"] = store_stat(study)
     try:
         _atomic_write(cache_dir(study) / MANIFEST,
                       lambda handle: handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode()))
