@@ -237,3 +237,35 @@ def test_the_same_document_on_the_same_day_gives_the_same_bytes(tmp_path: Path):
     first = write("a.docx")
     time.sleep(2.1)
     assert write("b.docx") == first
+
+
+def test_the_triangulation_given_the_chat_results_links_the_same_frame_as_reading_the_store(demo_study: Path,
+                                                                                            tmp_path: Path):
+    """Compute once: the per-person chat metrics the chat analysis hands over are those the linkage computed,
+    with a listed member who never wrote (a member for the equal share, not a chat participant)."""
+    import pandas as pd
+
+    from mixedmethods.chats.analysis import analyse_chats
+    from mixedmethods.study import load_study
+    from mixedmethods.survey.analysis import SurveyResults
+    from mixedmethods.survey.responses import stored_responses
+    from mixedmethods.triangulation.analysis import constructs_path
+    from mixedmethods.triangulation.constructs import load_constructs
+    from mixedmethods.triangulation.linkage import participant_frame
+
+    shutil.copytree(demo_study, tmp_path / "study")
+    study = load_study(tmp_path / "study")
+    conn = sqlite3.connect(study.store_path)
+    with conn:
+        conn.execute("INSERT INTO participants (participant_id, grp, listed) VALUES ('P-SILENT01', 'caricom', 1)")
+    conn.close()
+    constructs = load_constructs(constructs_path(study), study.questionnaire(), study.codebook())
+    survey = SurveyResults(list(study.groups), 5, "x", responses=stored_responses(study.store_path,
+                                                                                 study.questionnaire()))
+    chats = analyse_chats(study)
+    assert chats.per_person is not None and len(chats.per_person)
+    given = participant_frame(study, constructs, {"survey": survey, "chats": chats})
+    read = participant_frame(study, constructs)
+    assert given["in_chats"].sum() == len(chats.per_person)
+    assert "P-SILENT01" not in set(given.loc[given["in_chats"], "participant_id"])
+    pd.testing.assert_frame_equal(given, read)
