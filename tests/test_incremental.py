@@ -98,6 +98,21 @@ def test_a_touched_store_with_the_same_rows_is_still_up_to_date_and_a_missing_fi
     assert spies == []
 
 
+def test_the_rows_are_hashed_again_only_when_the_store_moved(copied: Path, monkeypatch):
+    from mixedmethods.report import cache
+    from mixedmethods.study import load_study
+
+    study = load_study(copied)
+    recorded = cache.read_manifest(study)["sources"]
+    hashed = []
+    original = cache.source_keys
+    monkeypatch.setattr(cache, "source_keys", lambda path: (hashed.append(path), original(path))[1])
+    assert cache.known_source_keys(study, cache.store_stat(study)) == recorded and hashed == []
+    store = copied / "store.sqlite"
+    os.utime(store, ns=(store.stat().st_atime_ns, store.stat().st_mtime_ns + 10**9))
+    assert cache.known_source_keys(study, cache.store_stat(study)) == recorded and hashed == [store]
+
+
 def test_one_changed_transcript_recomputes_only_the_interviews_and_the_triangulation(copied: Path, run, spies):
     transcript = copied / "data" / "interviews" / "interview-09.txt"
     text = transcript.read_text(encoding="utf-8")

@@ -22,6 +22,13 @@ runs out of disk space or meets a read-only file leaves the previous report
 whole, and says so in one line. Last of all the staged files and the store
 are checked for participants' identities (``check-privacy``): a build that
 would publish one fails instead, naming the file and the kind.
+
+Builds are incremental (:mod:`.cache`): each analysis runs once per build, or not at all when its inputs
+(store rows, instruments, settings, tool) are those of a cached result; a file whose bytes equal the
+published one is not replaced; and when nothing changed since the last build, nothing is done. ``force``
+recomputes and rewrites everything. Each chapter is still rendered twice per language, as its own file and
+inside the whole report: the whole report numbers its tables continuously and its text cites those numbers,
+while a chapter file numbers from 1, so one rendering cannot serve both.
 """
 
 from __future__ import annotations
@@ -178,8 +185,10 @@ def build_report(study: Study, language: str | None = None,
         out.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_staging(out)
         staging.mkdir()
+        cache.settle_store(study)
         store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
-        keys = cache.analysis_keys(study)
+        sources = cache.known_source_keys(study, store)
+        keys = cache.analysis_keys(study, sources)
         written = _build_into(staging, study, language, progress,
                               lambda: analyse_all(study, progress, keys=keys, force=force,
                                                   computed=outcome.computed))
@@ -191,7 +200,7 @@ def build_report(study: Study, language: str | None = None,
             written += write_pdfs(documents, whole, pdf_progress)
         _refuse_leaks(study, staging, out)
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
-        cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store)
+        cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else out

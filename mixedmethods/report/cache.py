@@ -18,7 +18,9 @@ Why this design (issue 14, "Incremental builds"):
 - **The manifest** (``private/cache/manifest.json``) records the last build's inputs and each published
   file's size, modification time and SHA-256. :func:`up_to_date` compares them without pandas, scipy or
   python-docx: first the store file's size and modification time (cheap at any size), and only when those
-  moved the rows' hashes (linear in the store, but no analysis). A file of the report that is missing or whose
+  moved the rows' hashes (linear in the store, but no analysis). The rows' hashes are also kept there, so a
+  build whose store did not move since the last one (settings, templates or a report file changed) does not
+  read every row again. A file of the report that is missing or whose
   bytes differ from the recorded ones makes the build run (its analyses come from the cache).
 - The build's date is an input: the documents print it, so the first build of a new day rewrites them.
 """
@@ -258,12 +260,41 @@ def read_manifest(study) -> dict[str, Any] | None:
 
 
 def store_stat(study) -> list:
-    """Size and modification time of the store and its write-ahead log (the no-change check's first test)."""
-    return [_stat(study.store_path), _stat(Path(f"{study.store_path}-wal"))]
+    """Size and modification time of the store, and of its write-ahead log when that holds changes not yet in
+    the store (an empty log comes and goes with the connections: it is no change)."""
+    wal = _stat(Path(f"{study.store_path}-wal"))
+    return [_stat(study.store_path), wal if wal and wal[0] > 0 else None]
+
+
+def settle_store(study) -> None:
+    """Move the write-ahead log's changes into the store file (``wal_checkpoint(TRUNCATE)``), so that the
+    build's own reads, and the checkpoint SQLite makes when their connections close, leave the file's size and
+    time as :func:`store_stat` saw them before the build. A busy or unreadable store is left as it is."""
+    if not study.store_path.is_file():
+        return
+    try:
+        conn = sqlite3.connect(study.store_path, timeout=1)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+
+
+def known_source_keys(study, store: list) -> dict[str, str]:
+    """:func:`source_keys`, taken from the last build's manifest when the store's size and time (``store``,
+    :func:`store_stat`) are those the manifest recorded: the rows were not touched since they were hashed, so
+    a build after a change of settings or templates does not read every row again."""
+    manifest = read_manifest(study)
+    if manifest is not None and manifest.get("store") == store and isinstance(manifest.get("sources"), dict) \
+            and set(manifest["sources"]) == set(SOURCE_TABLES):
+        return manifest["sources"]
+    return source_keys(study.store_path)
 
 
 def write_manifest(study, inputs: dict[str, Any], keys: dict[str, str], outputs: Iterable[Path],
-                   store: list | None = None) -> None:
+                   store: list | None = None, sources: dict[str, str] | None = None) -> None:
     """Record the build just published: its inputs, the analyses' keys and each published file's hash.
 
     ``store``: :func:`store_stat` taken before the keys were computed; an import that ran during the build
@@ -274,8 +305,8 @@ def write_manifest(study, inputs: dict[str, Any], keys: dict[str, str], outputs:
         stat = _stat(path)
         if stat is not None:
             files[study.relative(path)] = [*stat, file_hash(path)]
-    manifest = {"format": FORMAT, "inputs": inputs, "keys": keys, "store": store if store is not None else
-                store_stat(study), "outputs": files}
+    manifest = {"format": FORMAT, "inputs": inputs, "keys": keys, "sources": sources,
+                "store": store if store is not None else store_stat(study), "outputs": files}
     try:
         _atomic_write(cache_dir(study) / MANIFEST,
                       lambda handle: handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode()))
@@ -307,9 +338,11 @@ def up_to_date(study, inputs: dict[str, Any]) -> bool:
         return False
     if manifest.get("store") == store_stat(study):
         return True
-    if analysis_keys(study) != manifest.get("keys"):
+    store = store_stat(study)
+    sources = source_keys(study.store_path)
+    if analysis_keys(study, sources) != manifest.get("keys"):
         return False
-    manifest["store"] = store_stat(study)
+    manifest["store"], manifest["sources"] = store, sources
     try:
         _atomic_write(cache_dir(study) / MANIFEST,
                       lambda handle: handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode()))
