@@ -235,7 +235,9 @@ def rejects(study_dir: Path, kind: str) -> None:
 @click.option("--pdf", is_flag=True,
               help="Also write a PDF next to each .docx, rendered by LibreOffice, with the page numbers of the "
                    "contents filled in (needs LibreOffice and pdftotext).")
-def build(study_dir: Path, language: str | None, pdf: bool) -> None:
+@click.option("--force", is_flag=True,
+              help="Compute every analysis again and rewrite every file, even those whose inputs did not change.")
+def build(study_dir: Path, language: str | None, pdf: bool, force: bool) -> None:
     """Write the whole report and its chapters (.docx), tables.xlsx, results.json and participants.csv/.sav.
 
     The whole report is report/report.docx in English and report/rapport.docx
@@ -246,20 +248,35 @@ def build(study_dir: Path, language: str | None, pdf: bool) -> None:
     replaced only when the whole build succeeded: a build that fails or is
     stopped leaves the previous report as it was.
 
+    Builds are incremental: each analysis is reused from private/cache/ when
+    the store rows, instruments, settings and tool version it depends on are
+    unchanged, and only the files whose content changed are replaced. When
+    nothing changed since the last build, nothing is done.
+
     \b
     Example:
       mixedmethods build my-study
       mixedmethods build my-study --language fr
       mixedmethods build my-study --pdf     # also report/report.pdf, rapport.pdf and the chapters' PDFs
+      mixedmethods build my-study --force   # recompute everything and rewrite every file
     """
     from .report.build import build_report
     from .study import load_study
 
     study = load_study(study_dir)
-    outputs = build_report(study, language, progress=lambda items: progress(items, "Analysing"), pdf=pdf,
-                           pdf_progress=lambda items: progress(items, "Rendering PDFs"))
-    for path in outputs:
+    outcome = build_report(study, language, progress=lambda items: progress(items, "Analysing"), pdf=pdf,
+                           pdf_progress=lambda items: progress(items, "Rendering PDFs"), force=force)
+    if outcome.up_to_date:
+        click.echo(f"nothing changed since the last build; the report in {study.relative(study.report_dir)}/ is "
+                   "up to date (--force rebuilds it)")
+        return
+    for path in outcome.written:
         click.echo(f"wrote {study.relative(path)}")
+    if outcome.unchanged:
+        click.echo(f"{len(outcome.unchanged)} files unchanged (same content as before), not rewritten")
+    reused = [name for name in ("survey", "interviews", "chats", "triangulation") if name not in outcome.computed]
+    if reused:
+        click.echo(f"analyses reused from the last build (their inputs did not change): {', '.join(reused)}")
 
 
 @cli.command("check-privacy")

@@ -29,6 +29,8 @@ class ChatResults:
     tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
     statistics: dict[str, Any] = field(default_factory=dict)
     lorenz: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # One row per author over all their chats (metrics.per_person), for the triangulation (computed once).
+    per_person: "pd.DataFrame | None" = None
 
 
 def analyse_chats(study: "Study") -> ChatResults:
@@ -47,7 +49,7 @@ def analyse_chats(study: "Study") -> ChatResults:
     import pandas as pd
 
     from .metrics import gini_with_ci, load_memberships, load_mentions, load_messages, lorenz, next_speaker, \
-        per_participant, sessions_and_replies, top_share
+        per_participant, per_person, sessions_and_replies, top_share
 
     results = ChatResults(list(study.groups), study.report.min_cell_size, study.chats.session_gap_minutes)
     if not study.store_path.exists():
@@ -74,6 +76,7 @@ def analyse_chats(study: "Study") -> ChatResults:
     results.statistics["messages"] = int(frame.loc[~frame["group"].isin(sizes.left_out), "kind"].ne("system").sum())
     results.statistics["groups_left_out"] = sizes.left_out
     people = per_participant(frame, members, mentions)
+    results.per_person = _authors_over_their_chats(frame, memberships, authors, mentions, per_person)
     results.tables["per_participant"] = people
     # People who are members of more than one chat: a count of people, suppressed under k like any other.
     # Only chats of k members or more: a withheld chat's members are not counted anywhere.
@@ -150,3 +153,14 @@ def analyse_chats(study: "Study") -> ChatResults:
     mentions = mentions[mentions["group"].isin(set(frame["group"]))]  # not of withheld chats either
     results.tables["mentions"] = mentions.groupby(["group", "source", "target"]).size().rename("n").reset_index()
     return results
+
+
+def _authors_over_their_chats(frame, memberships, authors, mentions, per_person) -> "pd.DataFrame":
+    """The triangulation's chat metrics (mixedmethods.triangulation.linkage), here so the messages are read and
+    sessioned once per build: members as in the chapter (listed members of each chat's group and its authors),
+    one row per person over all their chats, for those who wrote; indexed by participant_id."""
+    import pandas as pd
+
+    members = pd.concat([memberships[memberships["group"].isin(set(frame["group"]))], authors])
+    people = per_person(frame, members.drop_duplicates(), mentions).set_index("participant_id")
+    return people[people.index.isin(authors["participant_id"])]

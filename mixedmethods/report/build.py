@@ -22,12 +22,20 @@ runs out of disk space or meets a read-only file leaves the previous report
 whole, and says so in one line. Last of all the staged files and the store
 are checked for participants' identities (``check-privacy``): a build that
 would publish one fails instead, naming the file and the kind.
+
+Builds are incremental (:mod:`.cache`): each analysis runs once per build, or not at all when its inputs
+(store rows, instruments, settings, tool) are those of a cached result; a file whose bytes equal the
+published one is not replaced; and when nothing changed since the last build, nothing is done. ``force``
+recomputes and rewrites everything. Each chapter is still rendered twice per language, as its own file and
+inside the whole report: the whole report numbers its tables continuously and its text cites those numbers,
+while a chapter file numbers from 1, so one rendering cannot serve both.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -67,28 +75,42 @@ HAS_DATA: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, Any]:
-    """Every analysis of the study (language-independent); sources without data give empty results.
+def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None, *,
+                keys: dict[str, str] | None = None, force: bool = False,
+                computed: list[str] | None = None) -> dict[str, Any]:
+    """Every analysis of the study (language-independent), each run once; sources without data give empty results.
 
     Triangulation runs only when at least two sources have data: with one source there is nothing to
-    triangulate.
+    triangulate; it is given the three sources' results rather than computing them again (compute once).
+    With ``keys`` (:func:`.cache.analysis_keys`) a result cached under its key is reused instead of computed,
+    unless ``force``; each computed result is cached. The names of the analyses actually run are appended
+    to ``computed``.
     """
-    from ..chats.analysis import analyse_chats
-    from ..interviews.analysis import analyse_interviews
-    from ..survey.analysis import analyse_survey
+    from ..chats.analysis import ChatResults, analyse_chats
+    from ..interviews.analysis import InterviewResults, analyse_interviews
+    from ..survey.analysis import SurveyResults, analyse_survey
     from ..triangulation.analysis import TriangulationResults, analyse_triangulation
+    from .cache import load_result, store_result
 
     def triangulate(study: Study) -> Any:
         sources = [name for name in ("survey", "interviews", "chats") if HAS_DATA[name](results[name])]
         if len(sources) < 2:
             return TriangulationResults(list(study.groups), study.report.min_cell_size)
-        return analyse_triangulation(study)
+        return analyse_triangulation(study, {name: results[name] for name in ("survey", "interviews", "chats")})
 
-    steps = [("survey", analyse_survey), ("interviews", analyse_interviews), ("chats", analyse_chats),
-             ("triangulation", triangulate)]
+    steps = [("survey", analyse_survey, SurveyResults), ("interviews", analyse_interviews, InterviewResults),
+             ("chats", analyse_chats, ChatResults), ("triangulation", triangulate, TriangulationResults)]
     results: dict[str, Any] = {}
-    for name, analyse in (progress(steps) if progress else steps):
+    for name, analyse, kind in (progress(steps) if progress else steps):
+        cached = load_result(study, name, keys[name], kind) if keys and not force else None
+        if cached is not None:
+            results[name] = cached
+            continue
         results[name] = analyse(study)
+        if computed is not None:
+            computed.append(name)
+        if keys:
+            store_result(study, name, keys[name], results[name])
     return results
 
 
@@ -115,33 +137,61 @@ def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[An
 STAGING_PREFIX = ".building-"
 
 
+@dataclass
+class BuildOutcome:
+    """What a build did: the files it rewrote, those whose bytes were already published, the analyses it ran
+    (the others came from the cache), and ``up_to_date`` when nothing had changed and nothing was done."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
+    up_to_date: bool = False
+
+
 def build_report(study: Study, language: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None, pdf: bool = False,
-                 pdf_progress: Callable[[Iterable], Iterable] | None = None) -> list[Path]:
-    """Build the report of ``study`` (all its languages, or ``language``); returns the files written.
+                 pdf_progress: Callable[[Iterable], Iterable] | None = None, force: bool = False) -> BuildOutcome:
+    """Build the report of ``study`` (all its languages, or ``language``); returns what was written.
 
     Written into a staging folder first and published only when every file is written (module docstring).
     With ``pdf``, each .docx also gets a PDF rendered by LibreOffice (refused up front, in one line, when
     LibreOffice is not installed); ``pdf_progress`` wraps the rendering steps as ``progress`` the analyses.
+
+    Incremental (:mod:`.cache`): when the inputs, the store's rows and every published file are as the last
+    build left them, nothing is done (``up_to_date``; no heavy library is imported); otherwise each analysis
+    whose inputs did not change comes from the cache, and only the files whose bytes changed are replaced.
+    ``force`` recomputes every analysis and rewrites every file.
     """
     from ..errors import ConfigError, OutputError
-
-    if pdf:
-        from .pdf import check_tools
-
-        check_tools()
+    from . import cache
 
     for lang in [language] if language else []:
         if lang not in study.languages:
             raise ConfigError(f"language {lang!r} is not among the study's languages {study.languages}",
                               file=study.root / "study.yaml")
     out = study.report_dir
+    inputs = cache.build_inputs(study, language, pdf, date.today().isoformat())
+    if not force and cache.up_to_date(study, inputs):
+        _remove_abandoned_staging(out)
+        return BuildOutcome(up_to_date=True)
+    if pdf:
+        from .pdf import check_tools
+
+        check_tools()
+
     staging = out / f"{STAGING_PREFIX}{os.getpid()}"
+    outcome = BuildOutcome()
     try:
         out.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_staging(out)
         staging.mkdir()
-        written = _build_into(staging, study, language, progress)
+        cache.settle_store(study)
+        store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
+        sources = cache.known_source_keys(study, store)
+        keys = cache.analysis_keys(study, sources)
+        written = _build_into(staging, study, language, progress,
+                              lambda: analyse_all(study, progress, keys=keys, force=force,
+                                                  computed=outcome.computed))
         if pdf:
             from .pdf import write_pdfs
 
@@ -149,7 +199,9 @@ def build_report(study: Study, language: str | None = None,
             whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
             written += write_pdfs(documents, whole, pdf_progress)
         _refuse_leaks(study, staging, out)
-        return _publish(staging, out, written)
+        outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
+        cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
+        return outcome
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else out
         if staging in where.parents:  # name the file as the user will know it, not the staging copy
@@ -204,17 +256,34 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _publish(staging: Path, out: Path, written: list[Path]) -> list[Path]:
-    """Move every staged file to its place in ``out`` (each move atomic); returns the written files' new paths."""
+def _same_bytes(a: Path, b: Path) -> bool:
+    import filecmp
+
+    return b.is_file() and filecmp.cmp(a, b, shallow=False)
+
+
+def _publish(staging: Path, out: Path, written: list[Path],
+             replace_all: bool = False) -> tuple[list[Path], list[Path]]:
+    """Move every staged file whose bytes differ from the published one to its place in ``out`` (each move
+    atomic); a file already published with the same bytes is left untouched (same inode and time), so a reader
+    or a synchronised folder sees only what changed. Returns the files replaced and the files left, by their
+    published paths; ``replace_all`` replaces every file."""
+    replaced, kept = set(), set()
     for staged in sorted(p for p in staging.rglob("*") if p.is_file()):
         target = out / staged.relative_to(staging)
+        if not replace_all and _same_bytes(staged, target):
+            kept.add(target)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
-    return list(dict.fromkeys(out / p.relative_to(staging) for p in written))
+        replaced.add(target)
+    published = list(dict.fromkeys(out / p.relative_to(staging) for p in written))
+    return [p for p in published if p in replaced], [p for p in published if p in kept]
 
 
 def _build_into(out: Path, study: Study, language: str | None,
-                progress: Callable[[Iterable], Iterable] | None) -> list[Path]:
+                progress: Callable[[Iterable], Iterable] | None,
+                analyse: Callable[[], dict[str, Any]] | None = None) -> list[Path]:
     """Write every output of the build into ``out`` (the staging folder); returns the files written."""
     from .document import ReportDocument
     from .exports import write_participants
@@ -226,7 +295,7 @@ def _build_into(out: Path, study: Study, language: str | None,
 
     languages = [language] if language else list(study.languages)
     figures = out / "figures"
-    analyses = analyse_all(study, progress)
+    analyses = analyse() if analyse else analyse_all(study, progress)
     written: list[Path] = []
     for lang in languages:
         texts = Texts(lang, study_root=study.root)

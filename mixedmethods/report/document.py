@@ -405,9 +405,20 @@ class ReportDocument:
         self._portrait()
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def save(self, path: Path) -> Path:
+    def save(self, path: Path, today: "date | None" = None) -> Path:
+        """Save to ``path``; the same document on the same day gives the same bytes (its dates are the day's,
+        :mod:`.zipstamp`), so an incremental build can leave an unchanged chapter file untouched."""
+        from datetime import date, datetime, time
+
+        from .zipstamp import stamp_zip
+
         path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.combine(today or date.today(), time())
+        properties = self.doc.core_properties
+        properties.created = properties.modified = stamp
+        properties.revision = 1
         self.doc.save(str(path))
+        stamp_zip(path, stamp)
         return path
 
 

@@ -23,6 +23,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from .zipstamp import stamp_zip
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -183,26 +185,8 @@ def write_labelled_tables(path: Path, tables: dict[str, "pd.DataFrame"], texts: 
     stamp = datetime.combine(today or date.today(), time())
     book.properties.created = book.properties.modified = stamp
     book.save(path)
-    _stamp_zip(path, stamp)
+    stamp_zip(path, stamp)
     return path
-
-
-def _stamp_zip(path: Path, stamp: "datetime") -> None:
-    """Rewrite the zip at ``path`` with every entry dated ``stamp`` (same order, content and compression), and
-    the document's modification date too (openpyxl sets it to the clock while saving)."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    entries = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified +
-                             rb"\g<2>", data) if info.filename == "docProps/core.xml" else data)
-               for info, data in entries]
-    with zipfile.ZipFile(path, "w") as archive:
-        for info, data in entries:
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
-            archive.writestr(fixed, data)
 
 
 def _long_date(day: date, language: str) -> str:

@@ -34,6 +34,7 @@ class SurveyResults:
     tables: dict[str, "pd.DataFrame"] = field(default_factory=dict)
     statistics: dict[str, Any] = field(default_factory=dict)
     likert: "pd.DataFrame | None" = None  # item x answer level, % of respondents (for the figure)
+    responses: "pd.DataFrame | None" = None  # every stored response, all groups: read once, reused by triangulation
 
 
 def analyse_survey(study: "Study") -> SurveyResults:
@@ -80,6 +81,7 @@ def analyse_survey(study: "Study") -> SurveyResults:
         return results
     questionnaire = study.questionnaire()
     responses = stored_responses(study.store_path, questionnaire)
+    results.responses = responses
     if responses.empty:
         results.statistics["n"] = 0
         return results

@@ -51,8 +51,12 @@ def constructs_path(study: "Study"):
     return instruments_dir() / "constructs.yaml"
 
 
-def analyse_triangulation(study: "Study") -> TriangulationResults:
-    """Everything the triangulation chapter shows, from the store and constructs.yaml."""
+def analyse_triangulation(study: "Study", sources: dict[str, Any] | None = None) -> TriangulationResults:
+    """Everything the triangulation chapter shows, from the store and constructs.yaml.
+
+    ``sources``: this build's survey, interview and chat results (``analyse_all`` passes them), whose survey
+    responses and per-person chat metrics the linked frame reuses instead of computing them again.
+    """
     import pandas as pd
 
     from ..interviews.quantify import with_themes
@@ -73,7 +77,7 @@ def analyse_triangulation(study: "Study") -> TriangulationResults:
     path = constructs_path(study)
     constructs = load_constructs(path, study.questionnaire(), study.codebook(), display=study.relative(path))
     results.constructs = constructs
-    frame = participant_frame(study, constructs)
+    frame = participant_frame(study, constructs, sources)
     results.frame = frame  # every participant: the participant-level export (private unless k-anonymous)
     # Groups of fewer than k participants are hidden; one alone is left out of every pooled number.
     sizes = group_sizes({g: int((frame["group"] == g).sum()) for g in groups}, k)

@@ -18,7 +18,7 @@ interview lacks the codes has 0.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..store import connect
 
@@ -32,8 +32,14 @@ COMBINATIONS = (("survey",), ("interviews",), ("chats",), ("survey", "interviews
                 ("interviews", "chats"), ("survey", "interviews", "chats"))
 
 
-def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.DataFrame":
-    """The linked frame described in the module docstring (pseudonymous ids only)."""
+def participant_frame(study: "Study", constructs: list["Construct"],
+                      sources: dict[str, Any] | None = None) -> "pd.DataFrame":
+    """The linked frame described in the module docstring (pseudonymous ids only).
+
+    ``sources``: the survey and chat analyses' results of this build (their ``responses`` and ``per_person``),
+    so the survey is not read and the chat metrics not computed a second time (compute once, issue 14); a
+    source whose result does not carry them is read from the store as before.
+    """
     import pandas as pd
 
     from ..chats.metrics import load_memberships, load_mentions, load_messages, per_person, sessions_and_replies
@@ -42,16 +48,19 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
     from ..survey.responses import load_responses
     from ..survey.scoring import scale_scores
 
+    given_responses = getattr((sources or {}).get("survey"), "responses", None)
+    given_chats = getattr((sources or {}).get("chats"), "per_person", None)
     questionnaire, codebook = study.questionnaire(), study.codebook()
     conn = connect(study.store_path, create=False)
     try:
         people = pd.read_sql_query('SELECT participant_id, grp AS "group" FROM participants', conn)
-        responses = load_responses(conn, questionnaire)
+        responses = given_responses if given_responses is not None else load_responses(conn, questionnaire)
         transcripts = load_transcripts(conn)
         segments = with_themes(load_segments(conn), codebook)
-        messages = load_messages(conn)
-        mentions = load_mentions(conn)
-        memberships = load_memberships(conn)
+        if given_chats is None:
+            messages = load_messages(conn)
+            mentions = load_mentions(conn)
+            memberships = load_memberships(conn)
     finally:
         conn.close()
     frame = people.set_index("participant_id")
@@ -59,11 +68,14 @@ def participant_frame(study: "Study", constructs: list["Construct"]) -> "pd.Data
     frame["in_interviews"] = frame.index.isin(transcripts["participant_id"])
     scores = scale_scores(responses, questionnaire) if not responses.empty else pd.DataFrame()
     chats = pd.DataFrame()
-    if not messages.empty:
+    if given_chats is not None:
+        chats = given_chats
+    elif not messages.empty:
         replies = sessions_and_replies(messages, study.chats.session_gap_minutes)
         authors = replies[["participant_id", "group"]].drop_duplicates()
         # Members as in the chat chapter (listed members of each chat's group and its authors), so a relative
         # share means the same here; one row per person over all their chats, for those who wrote.
+        # (mixedmethods.chats.analysis does the same once per build and passes it in ``sources``.)
         members = pd.concat([memberships[memberships["group"].isin(set(replies["group"]))], authors])
         chats = per_person(replies, members.drop_duplicates(), mentions).set_index("participant_id")
         chats = chats[chats.index.isin(authors["participant_id"])]
