@@ -58,7 +58,9 @@ class _Rejects(list):
     """The rejects list, indexed by (row, column) as it grows.
 
     Each missing required answer asks whether its cell already has a reject;
-    scanning the whole list for that was quadratic in messy exports.
+    scanning the whole list for that was quadratic in messy exports. Only
+    ``append`` updates the index (validation never adds otherwise);
+    :func:`validate_survey` hands its callers a plain list.
     """
 
     def __init__(self, items=()) -> None:
