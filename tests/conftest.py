@@ -22,13 +22,19 @@ def demo_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_demo(demo_study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo study built once (both languages) for every test that only reads its outputs; copy it to change it."""
+def demo_build(demo_study: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(root, click Result) of the one session build of the demo, for tests that read what ``build`` printed."""
     root = tmp_path_factory.mktemp("built-demo") / "study"
     shutil.copytree(demo_study, root)
     result = CliRunner().invoke(cli, ["build", str(root)])
     assert result.exit_code == 0, result.output
-    return root
+    return root, result
+
+
+@pytest.fixture(scope="session")
+def built_demo(demo_build) -> Path:
+    """The demo study built once (both languages) for every test that only reads its outputs; copy it to change it."""
+    return demo_build[0]
 
 
 @pytest.fixture

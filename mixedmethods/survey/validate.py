@@ -54,6 +54,26 @@ class _Invalid(ValueError):
     pass
 
 
+class _Rejects(list):
+    """The rejects list, indexed by (row, column) as it grows.
+
+    Each missing required answer asks whether its cell already has a reject;
+    scanning the whole list for that was quadratic in messy exports. Only
+    ``append`` updates the index (validation never adds otherwise);
+    :func:`validate_survey` hands its callers a plain list.
+    """
+
+    def __init__(self, items=()) -> None:
+        super().__init__()
+        self.cells: set[tuple[int, str | None]] = set()
+        for item in items:
+            self.append(item)
+
+    def append(self, reject: Reject) -> None:
+        super().append(reject)
+        self.cells.add((reject.row, reject.column))
+
+
 def _choice_lookup(questionnaire: Questionnaire, question: Question) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for choice in questionnaire.choice_list(question).choices:
@@ -154,25 +174,27 @@ def validate_survey(raw: RawSurvey, questionnaire: Questionnaire, participants: 
                if q.type in ("select_one", "select_multiple", "likert")}
     emails = {p.email.casefold(): p for p in participants.people if p.email}
     responses: list[CleanResponse] = []
-    rejects: list[Reject] = [Reject(row, column, None, why, NOTE) for row, column, why in raw.notes]
+    rejects = _Rejects(Reject(row, column, None, why, NOTE) for row, column, why in raw.notes)
+    by_id = {q.id: q for q in questionnaire.questions}  # questionnaire.question() rebuilds this dict per call
     for raw_row in raw.rows:
         if raw_row.excluded:  # not a respondent's answer (a survey tool's test run): recorded, never stored
             rejects.append(Reject(raw_row.row, None, None, raw_row.excluded, ROW))
             continue
         if raw_row.note:
             rejects.append(Reject(raw_row.row, None, None, raw_row.note, NOTE))
-        response = _validate_row(raw_row, questionnaire, lookups, redact, rejects)
+        response = _validate_row(raw_row, questionnaire, by_id, lookups, redact, rejects)
         _link(raw_row, response, questionnaire, participants, emails, key, groups, source_name, rejects)
         responses.append(response)
     _mark_duplicates(responses, rejects)
-    return responses, rejects
+    return responses, list(rejects)
 
 
-def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[str, dict[str, str]],
-                  redact: Callable[[str], str], rejects: list[Reject]) -> CleanResponse:
+def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, by_id: dict[str, Question],
+                  lookups: dict[str, dict[str, str]], redact: Callable[[str], str], rejects: _Rejects
+                  ) -> CleanResponse:
     answers: dict[str, str] = {}
     for qid, raw_value in raw_row.answers.items():
-        question = questionnaire.question(qid)
+        question = by_id[qid]
         if CONTROL.search(raw_value):  # XML (the report) cannot hold them: replaced, and noted
             rejects.append(Reject(raw_row.row, raw_row.columns.get(qid, qid), None,
                                   f"control character(s) ({describe_controls(raw_value)}) replaced: U+000B and U+000C "
@@ -186,7 +208,7 @@ def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[s
         # phone (XLSForm "phone number", kept raw) identifies a person like free text can
         personal = question.type in ("text", "phone") and qid != questionnaire.participant_key
         answers[qid] = redact(value) if personal else value
-    typed = {qid: _typed(questionnaire.question(qid), v) for qid, v in answers.items()}
+    typed = {qid: _typed(by_id[qid], v) for qid, v in answers.items()}
     for question in questionnaire.questions:  # questionnaire order, so earlier answers decide later relevance
         relevant = question.relevance(typed) if question.relevance else True
         if not relevant and question.id in answers:
@@ -194,8 +216,8 @@ def _validate_row(raw_row: RawRow, questionnaire: Questionnaire, lookups: dict[s
                                   redact(answers.pop(question.id)),
                                   f"answered although the skip logic ({question.relevant}) says it was not asked"))
             typed.pop(question.id, None)
-        elif relevant and question.required and question.id not in answers and not any(
-                r.row == raw_row.row and r.column == raw_row.columns.get(question.id, question.id) for r in rejects):
+        elif (relevant and question.required and question.id not in answers
+              and (raw_row.row, raw_row.columns.get(question.id, question.id)) not in rejects.cells):
             rejects.append(Reject(raw_row.row, raw_row.columns.get(question.id, question.id), None,
                                   "required answer missing (response kept)", NOTE))
     return CleanResponse(raw_row.row, "", False, None, raw_row.submission_id, raw_row.submitted_at, answers)
