@@ -66,7 +66,7 @@ class _TextMemo:
                 added = Counter(counts)
                 added.subtract(before)
                 entry = self.seen[text] = [clean, tuple(mentioned), +added, len(clean.split()), None]
-            else:
+            elif entry[2]:
                 counts.update(entry[2])  # the same redactions, once more
             entries.append(entry)
         return entries
