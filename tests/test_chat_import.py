@@ -193,7 +193,7 @@ def test_batched_store_chat_stores_what_the_one_by_one_import_stored(tmp_path: P
     write_chat_export(path, random.Random(3), "caricom", people, {}, 700, ios, "Test")
     with path.open("a", encoding="utf-8") as handle:  # texts the generator does not write: mentions, e-mails
         stamp = "[1/2/26, 9:00:00 AM]" if ios else "02/01/2026, 09:00 -"
-        for text in _texts(9, 60):
+        for text in _texts(9, 60) * 2:  # repeated: the memo must count their redactions again
             handle.write(f"{stamp} {NAMES[1]}: {text}\n")
     frame, chat_format = parse_export(path)
     results = []
@@ -210,3 +210,59 @@ def test_batched_store_chat_stores_what_the_one_by_one_import_stored(tmp_path: P
     dump, counts, _ = results[0]
     assert len(dump[1]) == len(frame) and dump[2] and counts["name"] > 0 \
         and Counter(r["language"] for r in dump[1]).get(None, 0) and Counter(r["language"] for r in dump[1])["fr"]
+
+
+class _ReferenceRedactor:
+    """privacy.Redactor before issue 14 (its own IdentityMatcher per redactor), for comparison."""
+
+    def __init__(self, participants, country_code=None):
+        from mixedmethods.identity_matching import IdentityMatcher
+        from mixedmethods.privacy import _region
+
+        self._known = IdentityMatcher(participants, country_code, surnames=True)
+        self.region = _region(country_code)
+        self.counts = Counter()
+
+    def replacements(self, text):
+        from mixedmethods.privacy import EMAIL_MARK, PHONE_MARK, Redactor, email_spans
+
+        spans = []
+
+        def free(start, end):
+            return all(end <= s or start >= e for s, e, _ in spans)
+
+        for start, end in email_spans(text):
+            spans.append((start, end, EMAIL_MARK))
+            self.counts["e-mail"] += 1
+        for start, end in Redactor.phones(self, text):
+            if free(start, end):
+                spans.append((start, end, PHONE_MARK))
+                self.counts["phone"] += 1
+        for found in self._known.phones(text):
+            if free(found.start, found.end):
+                spans.append((found.start, found.end, PHONE_MARK))
+                self.counts["phone"] += 1
+        for found in self._known.names(text):
+            if free(found.start, found.end):
+                spans.append((found.start, found.end, found.participant_id if found.kind == "name" else EMAIL_MARK))
+                self.counts[found.kind] += 1
+        return sorted(spans)
+
+
+@pytest.mark.parametrize("country", ["+1", None])
+def test_redactors_share_one_matcher_and_redact_as_before(country):
+    from mixedmethods.privacy import Redactor
+
+    people = Participants(_people())
+    first, second = Redactor(people, country), Redactor(people, country)
+    assert first._known is second._known  # built once for the list
+    edited = Participants(_people()[:-1])
+    assert Redactor(edited, country)._known is not first._known  # another list, another matcher
+    reference = _ReferenceRedactor(people, country)
+    texts = _texts(11, 300) + ["Ana Pérez Gómez called Ana on 246 555 0102", "ÉLODIE LEFÈVRE-DIALLO, merci",
+                               "mail ana.perez0@ex.org or ana.perez0", "Ng Zoë/Zoë Ng", "Baptiste's note"]
+    for text in texts:
+        assert first.replacements(text) == reference.replacements(text), text
+        redacted, offsets = first.with_offsets(text)
+        assert offsets.spans == reference.replacements(text)
+    assert dict(first.counts) == dict(reference.counts) and first.counts["name"] > 100

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..normalise import text_key
 from ..privacy import Participants, Redactor, normalise_phone, pseudonym
@@ -70,6 +71,13 @@ def mention_trie(names: list[str]) -> str | None:
     return branch(trie)
 
 
+@lru_cache(maxsize=4)
+def _mention_pattern(names: tuple[str, ...]) -> "re.Pattern[str] | None":
+    """``@`` and a listed name, compiled once per list (each chat of an import has its own linker)."""
+    pattern = mention_trie(list(names))
+    return re.compile("@(" + pattern + r")(?!\w)", re.IGNORECASE) if pattern else None
+
+
 @dataclass
 class AuthorLinker:
     """Links author strings of one study to participant ids; remembers the unknown ones."""
@@ -85,8 +93,7 @@ class AuthorLinker:
         self._names = {text_key(p.name): p.participant_id for p in self.participants.people if p.name}
         self.redactor = Redactor(self.participants, self.country_code)  # counts what it removed
         # One trie over all names (not one alternative per name): a mention costs the same with 7,000 people.
-        pattern = mention_trie([p.name for p in self.participants.people if p.name])
-        self._mention_names = re.compile("@(" + pattern + r")(?!\w)", re.IGNORECASE) if pattern else None
+        self._mention_names = _mention_pattern(tuple(p.name for p in self.participants.people if p.name))
 
     def link(self, author: str) -> tuple[str, bool]:
         """``(participant id, listed)`` of an author string."""
