@@ -65,7 +65,7 @@ class _TextMemo:
                 clean, mentioned = self.linker.pseudonymise(text)
                 added = Counter(counts)
                 added.subtract(before)
-                entry = self.seen[text] = [clean, tuple(mentioned), +added, len(clean.split()), None]
+                entry = self.seen[text] = [clean, tuple(mentioned), +added or None, len(clean.split()), None]
             elif entry[2]:
                 counts.update(entry[2])  # the same redactions, once more
             entries.append(entry)
