@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .language import identify
+from .language import identify, release_model
 from .linkage import AuthorLinker
 
 if TYPE_CHECKING:
@@ -125,6 +125,8 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
         conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
                          [(first + start + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
         del part, entries, rows
+    del memo
+    release_model()  # the next chat's parse is where an import's memory peaks
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
     return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),

@@ -53,6 +53,16 @@ def _tables():
     return nextmove, rowbase, output, ptc, pc, list(identifier.nb_classes)
 
 
+def release_model() -> None:
+    """Let go of the model (about 80 MB resident); the next call loads it again (about 0.5 s).
+
+    The import calls this after each chat: the next export's parse needs the
+    memory more than the half second.
+    """
+    _tables.cache_clear()
+    _identifier.cache_clear()
+
+
 def _encoded(text: str) -> bytes:
     """The bytes py3langid reads (``LanguageIdentifier._encode``): lower-cased if all upper, NFC, UTF-8."""
     if text.isupper():
