@@ -298,9 +298,7 @@ class Redactor:
     def __init__(self, participants: Participants, country_code: str | None = None) -> None:
         from collections import Counter
 
-        from .identity_matching import IdentityMatcher
-
-        self._known = IdentityMatcher(participants, country_code, surnames=True)
+        self._known = _identity_matcher(participants, country_code)
         self.region = _region(country_code)
         self.counts: Counter[str] = Counter()
 
@@ -364,6 +362,28 @@ class Redactor:
             position = end
         pieces.append(text[position:])
         return "".join(pieces), OffsetMap(spans)
+
+
+_MATCHERS: dict[tuple, object] = {}  # the last few participants lists' matchers (see _identity_matcher)
+
+
+def _identity_matcher(participants: Participants, country_code: str | None):
+    """The :class:`~mixedmethods.identity_matching.IdentityMatcher` (with surnames) of these people, built once.
+
+    An import makes several redactors for the same list (survey and
+    interviews, each chat's author linker, file names); compiling the trie of
+    7,000 names takes seconds, so the matcher is shared. The key is the
+    identities themselves, so an edited list gets a new matcher.
+    """
+    from .identity_matching import IdentityMatcher
+
+    key = (country_code, tuple((p.participant_id, p.name, p.phone, p.email) for p in participants.people))
+    matcher = _MATCHERS.get(key)
+    if matcher is None:
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        matcher = _MATCHERS[key] = IdentityMatcher(participants, country_code, surnames=True)
+    return matcher
 
 
 class OffsetMap:

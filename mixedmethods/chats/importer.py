@@ -1,13 +1,23 @@
-"""Chat exports into the store: parsed, authors linked, text pseudonymised, language identified."""
+"""Chat exports into the store: parsed, authors linked, text pseudonymised, language identified.
+
+A busy group's year is a million messages, so the read export is stored in
+batches (:data:`BATCH` rows): each batch is pseudonymised, its language
+identified and inserted with one ``executemany``, all inside the import's one
+transaction, and only one batch's rows exist as Python tuples at a time.
+Chats repeat themselves ("Thanks", "Noted", "+1", the same link), so each
+distinct text is pseudonymised and identified once (:class:`_TextMemo`); the
+stored rows and the redaction counts are the same as one message at a time.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .language import identify
+from .language import identify, release_model
 from .linkage import AuthorLinker
 
 if TYPE_CHECKING:
@@ -16,6 +26,8 @@ if TYPE_CHECKING:
     from .parser import ChatFormat
 
 WORDY = ("text", "edited", "poll")
+BATCH = 50_000  # rows per executemany: tens of MB of tuples at most, and few enough round trips
+MEMO_LIMIT = 200_000  # distinct texts remembered across batches before the memo starts again (bounded memory)
 
 
 @dataclass
@@ -28,8 +40,57 @@ class ChatCounts:
     reader: str  # the registered format that read it, e.g. "whatsapp"
 
 
+class _TextMemo:
+    """Each distinct message text's pseudonymised form, mentions, redactions, word count and language, once.
+
+    :meth:`AuthorLinker.pseudonymise` depends on the text alone, so its
+    result can be reused; what it adds to the redactor's counts is replayed
+    for every message that repeats the text, so the import's redaction
+    counts do not change.
+    """
+
+    def __init__(self, linker: AuthorLinker) -> None:
+        self.linker = linker
+        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, counts, words, language or None]
+
+    def pseudonymised(self, texts: list[str]) -> list[list]:
+        if len(self.seen) > MEMO_LIMIT:
+            self.seen.clear()
+        counts = self.linker.redactor.counts
+        entries = []
+        for text in texts:
+            entry = self.seen.get(text)
+            if entry is None:
+                before = Counter(counts)
+                clean, mentioned = self.linker.pseudonymise(text)
+                added = Counter(counts)
+                added.subtract(before)
+                entry = self.seen[text] = [clean, tuple(mentioned), +added or None, len(clean.split()), None]
+            elif entry[2]:
+                counts.update(entry[2])  # the same redactions, once more
+            entries.append(entry)
+        return entries
+
+    @staticmethod
+    def languages(entries: list[list]) -> None:
+        """Fill in the language of the entries that have none yet, all distinct texts in one call."""
+        missing = list({id(e): e for e in entries if e[4] is None}.values())
+        for entry, language in zip(missing, identify([e[0] for e in missing])):
+            entry[4] = language
+
+
+def _timestamps(column: "pd.Series") -> list[str]:
+    """ISO 8601 text of each timestamp, as ``Timestamp.isoformat`` writes it."""
+    import numpy as np
+
+    values = column.to_numpy()
+    if column.dt.tz is None and len(values) and not (values.astype("datetime64[ns]").astype(np.int64) % 10**9).any():
+        return np.datetime_as_string(values, unit="s").tolist()  # whole seconds: the same text, without a loop
+    return [moment.isoformat() for moment in column]
+
+
 def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", chat_format: "ChatFormat",
-               group: str, linker: AuthorLinker) -> ChatCounts:
+               group: str, linker: AuthorLinker, batch: int = BATCH) -> ChatCounts:
     """Insert one read export (:func:`mixedmethods.chats.readers.read_chat`); returns counts for the summary."""
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
@@ -45,27 +106,28 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
         authors[author] = (pid, listed)
         conn.execute("INSERT OR IGNORE INTO participants (participant_id, grp, listed) VALUES (?, ?, ?)",
                      (pid, group, int(listed)))
-    texts, mentions = [], []
-    for text in frame["text"]:
-        clean, mentioned = linker.pseudonymise(text)
-        texts.append(clean)
-        mentions.append(mentioned)
-    wordy = frame["kind"].isin(WORDY).to_numpy()
-    languages = iter(identify([t for t, w in zip(texts, wordy) if w]))
-    rows = []
-    for index, row in enumerate(frame.itertuples(index=False)):
-        author = row.author if isinstance(row.author, str) else None
-        rows.append((chat_id, int(row.line), row.timestamp.isoformat(), authors[author][0] if author else None,
-                     row.kind, row.event if isinstance(row.event, str) else None, texts[index],
-                     len(texts[index].split()) if wordy[index] else 0, next(languages) if wordy[index] else None))
+    ids = {author: pid for author, (pid, _) in authors.items()}
+    memo = _TextMemo(linker)
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
-    conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, words, "
-                     "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
-                     [(first + index, pid) for index, mentioned in enumerate(mentions) for pid in mentioned])
+    for start in range(0, len(frame), batch):
+        part = frame.iloc[start:start + batch]
+        entries = memo.pseudonymised(part["text"].tolist())
+        kinds = part["kind"].tolist()
+        wordy = [kind in WORDY for kind in kinds]
+        memo.languages([e for e, w in zip(entries, wordy) if w])
+        rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
+                   [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
+                   [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
+                   [e[3] if w else 0 for e, w in zip(entries, wordy)],
+                   [e[4] if w else None for e, w in zip(entries, wordy)])
+        conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
+                         "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
+                         [(first + start + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
+        del part, entries, rows
+    del memo
+    release_model()  # the next chat's parse is where an import's memory peaks
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
     return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),
                       chat_format.name)
-
-
