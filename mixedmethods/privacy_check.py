@@ -32,6 +32,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -119,11 +120,10 @@ class LeakFinder:
 
 
 def _starts(texts: list[str]) -> list[int]:
-    starts, position = [], 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + len(_JOIN)
-    return starts
+    """Where each text begins in ``_JOIN.join(texts)`` (cumulative lengths, summed in C: a store has millions)."""
+    if not texts:
+        return []
+    return list(accumulate(map(len(_JOIN).__add__, map(len, texts[:-1])), initial=0))
 
 
 def check_study(study) -> list[Finding]:
@@ -148,11 +148,12 @@ def check_outputs(study, folder: Path, shown_as: Path, finder: LeakFinder | None
 
 def check_store(study, finder: LeakFinder | None = None, raw: bool = True) -> list[Finding]:
     """Findings in the study's store: its tables and, with ``raw``, the raw bytes of the file and its -wal
-    (deleted rows and old versions of pages linger there until overwritten)."""
+    (deleted rows and old versions of pages linger there until overwritten). Without ``raw`` (the build's
+    check) each distinct value of a column is scanned once and named by its first row."""
     if not study.store_path.exists():
         return []
     finder = finder or leak_finder(study)
-    findings = check_file(study.store_path, study.relative(study.store_path), finder, raw)
+    findings = check_file(study.store_path, study.relative(study.store_path), finder, raw, distinct=not raw)
     wal = study.store_path.with_name(study.store_path.name + "-wal")
     if raw and wal.is_file():
         findings.extend(check_file(wal, study.relative(wal), finder))
@@ -204,11 +205,17 @@ def _check_names(folder: Path, files: list[Path], finder: LeakFinder, root: Path
     return found
 
 
-def check_file(path: Path, shown: str, finder: LeakFinder, raw: bool = True) -> list[Finding]:
-    """Findings in one file (read by its content: SQLite, zip, PNG, JSON, CSV, SPSS, else text)."""
+def check_file(path: Path, shown: str, finder: LeakFinder, raw: bool = True,
+               distinct: bool = False) -> list[Finding]:
+    """Findings in one file (read by its content: SQLite, zip, PNG, JSON, CSV, SPSS, else text).
+
+    ``distinct``: in a database, each distinct value of a column is scanned once, and a finding names the
+    first row holding it (the build's check, which stops at the first finding; ``check-privacy`` lists
+    every row).
+    """
     name = finder.shown(shown)
     try:
-        items = list(_texts(path, finder))
+        items = list(_texts(path, finder, distinct))
     except Exception as exc:  # a damaged file of any format: it may hold anything, so it is a finding
         return [Finding(name, f"could not be read ({type(exc).__name__})", "not checked")]
     findings = [Finding(name, _where(location), kind, pid) for location, kind, pid in finder.scan(items)]
@@ -226,11 +233,11 @@ def _where(location: object) -> str:
     return str(location)
 
 
-def _texts(path: Path, finder: LeakFinder) -> Iterator[tuple[str, str]]:
+def _texts(path: Path, finder: LeakFinder, distinct: bool = False) -> Iterator[tuple[str, str]]:
     with path.open("rb") as handle:
         head = handle.read(16)
     if head.startswith(b"SQLite format 3\0"):
-        yield from _sqlite_texts(path)
+        yield from _sqlite_texts(path, distinct)
     elif path.name.endswith("-wal"):
         return
     elif zipfile.is_zipfile(path):
@@ -246,8 +253,9 @@ def _texts(path: Path, finder: LeakFinder) -> Iterator[tuple[str, str]]:
         yield from _data_texts(path.suffix.lower(), path.read_bytes())
 
 
-def _sqlite_texts(path: Path) -> Iterator[tuple[str, str]]:
-    """Every value of every table (through SQLite, so what a query would return)."""
+def _sqlite_texts(path: Path, distinct: bool = False) -> Iterator[tuple[str, str]]:
+    """Every value of every table (through SQLite, so what a query would return); with ``distinct``, each
+    distinct value of a column once, with the first row holding it."""
     import sqlite3
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -257,9 +265,10 @@ def _sqlite_texts(path: Path) -> Iterator[tuple[str, str]]:
             columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
             for column in columns:
                 # Text, and numbers long enough to be a phone number; SQLite leaves the rest out.
-                for rowid, value in conn.execute(
-                        f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") IN (\'text\', \'blob\') '
-                        f'OR abs("{column}") >= 1000000'):
+                wanted = f'typeof("{column}") IN (\'text\', \'blob\') OR abs("{column}") >= 1000000'
+                query = (f'SELECT MIN(rowid), "{column}" FROM "{table}" WHERE {wanted} GROUP BY "{column}"'
+                         if distinct else f'SELECT rowid, "{column}" FROM "{table}" WHERE {wanted}')
+                for rowid, value in conn.execute(query):
                     text = value if isinstance(value, str) else _value_text(value)
                     if text:
                         yield (table, column, rowid), text  # put into words only if something is found

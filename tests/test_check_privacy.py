@@ -236,3 +236,24 @@ def test_without_the_key_it_is_one_line_and_exit_2(built: Path, run):
     result = run("check-privacy", built)
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "secret key not found" in result.output
+
+
+def test_the_builds_store_check_scans_each_distinct_value_once_and_names_its_first_row(built: Path):
+    """The build's check (``raw=False``) reads each distinct value of a column once (issue 14): a name planted
+    in three rows of two tables is found, named by the first row holding it in each column."""
+    from mixedmethods.privacy_check import check_store
+    from mixedmethods.study import load_study
+
+    conn = sqlite3.connect(built / "store.sqlite")
+    rows = [r[0] for r in conn.execute("SELECT message_id FROM chat_messages WHERE kind = 'text' ORDER BY "
+                                       "message_id LIMIT 3")]
+    for rowid in rows[1:]:  # the second and third text rows hold the same leaking text
+        conn.execute("UPDATE chat_messages SET text = 'ask Fatou Dubois' WHERE message_id = ?", (rowid,))
+    conn.execute("UPDATE chat_messages SET event = 'ask Fatou Dubois' WHERE message_id = ?", (rows[0],))
+    conn.commit()
+    conn.close()
+    pid = person(built, "Fatou Dubois")
+    found = check_store(load_study(built), raw=False)
+    assert sorted((f.location, f.kind, f.participant_id) for f in found) == sorted([
+        (f"table chat_messages, column event, row {rows[0]}", "name", pid),
+        (f"table chat_messages, column text, row {rows[1]}", "name", pid)])
