@@ -45,6 +45,7 @@ line.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,6 +119,11 @@ class ChatFormat:
 
 def read_export(path: Path, shown: str) -> tuple[str, int]:
     """The chat text of a .txt or .zip export, and the number of media files in the zip."""
+    data, media = _export_bytes(path, shown)
+    return _decode(data, shown), media
+
+
+def _export_bytes(path: Path, shown: str) -> tuple[bytes, int]:
     if not path.is_file():
         raise InputFileError("file not found", file=shown)
     if path.suffix.lower() == ".zip":
@@ -130,10 +136,13 @@ def read_export(path: Path, shown: str) -> tuple[str, int]:
             chat = sorted(names, key=lambda n: (not n.endswith("_chat.txt"), len(n)))[0]
             data = read_member(archive, chat, shown)
             media = sum(1 for n in archive.namelist() if n != chat and not n.endswith("/"))
-    else:
-        data, media = path.read_bytes(), 0
+        return data, media
+    return path.read_bytes(), 0
+
+
+def _decode(data: bytes, shown: str) -> str:
     try:
-        return data.decode("utf-8-sig"), media
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
@@ -229,9 +238,11 @@ def _clock_seconds(clocks: list[str]) -> tuple["np.ndarray", bool]:
     return np.where(valid, hour * 3600 + minute * 60 + second, -1), bool(marked.any())
 
 
-def _clean(text: str) -> str:
+def _clean(text: str | list[str]) -> str:
     """Marks removed, special spaces made plain, CRLF and lone CR made LF (str.replace per character is fastest
-    here)."""
+    here). A list holding the text is emptied, so that each copy is freed as soon as the next is made."""
+    if isinstance(text, list):
+        text = text.pop()
     for mark in _MARK_CHARS:
         if mark in text:
             text = text.replace(mark, "")
@@ -263,13 +274,13 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     the first three rows); those rows go through :func:`_read_row`, the rule
     in full.
     """
-    frame, chat_format = _parse(text, shown, date_order, media_files, known_authors)
-    return frame, chat_format
+    return _parse(_prepare([text], shown, date_order), shown, date_order, media_files, known_authors)
 
 
-def _prepare(text: str, shown: str, date_order: str | None) -> tuple[str, "re.Pattern[str]", str, tuple | None]:
-    """The cleaned text, its header pattern (one of the ``*_SPLIT``), its platform and the control characters
-    replaced."""
+def _prepare(handed: list[str], shown: str, date_order: str | None) -> list:
+    """``[cleaned text, its header pattern (one of the *_SPLIT), its platform, the control characters replaced]``
+    (a list, which :func:`_parse_rows` empties). ``handed``: a list holding the export's text, emptied here."""
+    text = handed.pop()
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
     controls = None
@@ -287,25 +298,51 @@ def _prepare(text: str, shown: str, date_order: str | None) -> tuple[str, "re.Pa
     platform = {ANDROID_SPLIT: "android", BARE_SPLIT: "other"}.get(split, "ios")
     if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
-    return _clean(text), split, platform, controls
+    handed.append(text)
+    del text
+    return [_clean(handed), split, platform, controls]
 
 
-def _parse(text: str, shown: str, date_order: str | None, media_files: int, known_authors: Iterable[str]
+def _parse(prepared: list, shown: str, date_order: str | None, media_files: int, known_authors: Iterable[str]
            ) -> tuple["pd.DataFrame", ChatFormat]:
+    """The frame of a prepared export (:func:`_prepare`); the cyclic garbage collector is paused meanwhile: the
+    parse makes millions of objects and no cycles, and the collector's passes over them cost a fifth of the
+    time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_rows(prepared, shown, date_order, media_files, known_authors)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files: int,
+                known_authors: Iterable[str]) -> tuple["pd.DataFrame", ChatFormat]:
     import numpy as np
     import pandas as pd
 
-    text, split, platform, controls = _prepare(text, shown, date_order)
+    text, split, platform, controls = prepared
+    prepared.clear()  # the text is freed once cut into rows
+
     fast, general = _ROWS[split]
-    parts = fast.split("\n" + text)
-    # Fast: each row's line break before the next header went with that header; general: it ends the body.
-    separated = "\n" not in parts[3::5]
-    if separated:
-        prefix = parts[0][1:] + "\n" if parts[0] else ""
+    parts = fast.split(text)
+    # Fast: each row's line break before the next header went with that header; general: it ends the body. Fast
+    # cannot see a header on the first line (no line break before it): "general" reads that first piece.
+    first = parts[0] + "\n" if len(parts) > 1 else parts[0]
+    head = general.split(first)
+    if len(head) > 1:
+        if len(parts) > 1:
+            head[-1] = head[-1][:-1]  # the line break went with the next header
+        parts[0:1] = head
+        prefix = ""
     else:
+        prefix = first
+    separated = "\n" not in parts[3::5]
+    if not separated:
         parts = general.split(text)
         prefix = parts[0]
-    del text
+    del text, head, first
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
     dates, clocks = (parts[2::5], parts[1::5]) if split is IOS_TIME_FIRST_SPLIT else (parts[1::5], parts[2::5])
     names, bodies = parts[4::5], parts[5::5]
@@ -325,9 +362,6 @@ def _parse(text: str, shown: str, date_order: str | None, media_files: int, know
     lines[1:] += lines[0]
     stamps = _time_stamps(dates, clocks, lines, date_order, shown)
     del dates, clocks
-    # The body after "Name:" starts with the space or line break that follows the colon: dropped, as are the
-    # line breaks before the next header.
-    texts = [b.rstrip("\n")[1:] for b in bodies]
     marked_ios = platform == "ios"
     colon_names = _colon_names(known_authors)
     # Names are looked at once each (a chat has a few hundred) and mapped back through integer codes.
@@ -341,24 +375,31 @@ def _parse(text: str, shown: str, date_order: str | None, media_files: int, know
             odd.append(code)
     authors = np.array(cleaned + [None], dtype=object)[name_codes]
     unusual = (name_codes == -1) | np.isin(name_codes, odd)
+    del name_codes
     unusual[:3] = True  # the encryption notice after a group's name is looked for in the first rows only
     if marked_ios:
-        unusual[[i for i, t in enumerate(texts) if _SYSTEM_MARK in t]] = True
+        unusual[[i for i, b in enumerate(bodies) if _SYSTEM_MARK in b]] = True
     if colon_names is not None:  # a listed name that holds ':' may start the row
         unusual[[i for i, (n, b) in enumerate(zip(names, bodies)) if n is not None and colon_names.match(n + ":" + b)]
                 ] = True
+    unusual_rows = np.flatnonzero(unusual).tolist()
+    whole = {i: (bodies[i] if names[i] is None else names[i] + ":" + bodies[i]).rstrip("\n") for i in unusual_rows}
+    del names
+    # The body after "Name:" starts with the space or line break that follows the colon: dropped, as are the
+    # line breaks before the next header. In place, a slice at a time, so bodies and texts are not both held.
+    texts = bodies
+    for start in range(0, count, 65_536):
+        texts[start:start + 65_536] = [b.rstrip("\n")[1:] for b in texts[start:start + 65_536]]
+    del bodies
     kinds = np.full(count, "text", dtype=object)
     events = np.full(count, None, dtype=object)
     for i in kind_candidates(texts):
         kinds[i], texts[i] = message_kind(texts[i])
     unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
-    for i in np.flatnonzero(unusual).tolist():
-        name = names[i]
-        body = (bodies[i] if name is None else name + ":" + bodies[i]).rstrip("\n")
-        authors[i], texts[i], kinds[i], events[i], unknown = _read_row(i, body, marked_ios, colon_names, seen)
+    for i in unusual_rows:
+        authors[i], texts[i], kinds[i], events[i], unknown = _read_row(i, whole.pop(i), marked_ios, colon_names, seen)
         if unknown:
             unknown_marked.append(i)
-    del bodies, names
     _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
     frame = pd.DataFrame({"timestamp": pd.to_datetime(stamps.seconds, unit="s"), "author": authors, "text": texts,
                           "kind": kinds, "event": events, "line": lines})
@@ -481,8 +522,11 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
                  known_authors: Iterable[str] = ()) -> tuple["pd.DataFrame", ChatFormat]:
     """Read and parse a .txt or .zip WhatsApp export (``known_authors``: see :func:`parse_chat`)."""
     label = shown or str(path)
-    text, media = read_export(path, label)
-    return parse_chat(text, label, date_order, media, known_authors)
+    # The text is handed over in a list that _prepare empties, so that it is freed once cleaned (a variable here
+    # would keep it alive while its cleaned copies are made: 170 MB for a million iOS messages).
+    handed = list(read_export(path, label))
+    media = handed.pop()
+    return _parse(_prepare(handed, label, date_order), label, date_order, media, known_authors)
 
 
 def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]:
