@@ -339,9 +339,11 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     else:
         prefix = first
     separated = "\n" not in parts[3::5]
+    ended = None
     if not separated:
         parts = general.split(text)
         prefix = parts[0]
+        ended = [trailer == "\n" for trailer in parts[3::5]]  # headers that end their line count it
     del text, head, first
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
     dates, clocks = (parts[2::5], parts[1::5]) if split is IOS_TIME_FIRST_SPLIT else (parts[1::5], parts[2::5])
@@ -356,6 +358,8 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
                              file=shown, line=prefix.count("\n", 0, offset) + 1)
     count = len(bodies)
     newlines = np.fromiter(map(str.count, bodies, repeat("\n", count)), dtype=np.int64, count=count) + separated
+    if ended is not None:
+        newlines += np.array(ended, dtype=np.int64)
     lines = np.empty(count, dtype=np.int64)
     lines[0] = 1 + prefix.count("\n")
     np.cumsum(newlines[:-1], out=lines[1:])
