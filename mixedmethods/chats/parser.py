@@ -96,7 +96,6 @@ _ROWS = {split: (re.compile(rf"\n{header}(\s){_NAME}", re.MULTILINE),
                  re.compile(rf"^{header}(\s)(?:(?<!\n){_NAME})?", re.MULTILINE)) for split, header in (
     (IOS_SPLIT, _IOS_HEADER), (IOS_TIME_FIRST_SPLIT, _IOS_TIME_FIRST_HEADER), (ANDROID_SPLIT, _ANDROID_HEADER),
     (BARE_SPLIT, _BARE_HEADER))}
-_TIME_PARTS = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:\s?({_HALF}))?")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
@@ -204,7 +203,7 @@ _HALF_AFTER = re.compile(rf"\s?({_HALF})")
 
 
 def _half(tail: str) -> str | None:
-    """The 12-hour marker ("PM", "p. m.") that follows a clock's numbers, or None (as _TIME_PARTS reads it)."""
+    """The 12-hour marker ("PM", "p. m.") that follows a clock's numbers, or None."""
     found = _HALF_AFTER.match(tail) if tail else None
     return found.group(1) if found else None
 
