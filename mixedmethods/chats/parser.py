@@ -45,18 +45,21 @@ line.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from ..errors import InputFileError
 from ..safeinput import CONTROL, describe_controls, replace_controls
-from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, message_kind,
-                       system_event)
+from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, kind_candidates,
+                       message_kind, system_event)
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
@@ -68,14 +71,31 @@ _DATE_SPLIT = r"(\d{1,4}[./-] ?\d{1,2}[./-] ?[RHS]?\d{1,4}\.?(?: BE)?)"  # ERA_O
 _HALF = "(?i:" + "|".join(r"\.?\s?".join(map(re.escape, key)) + r"\.?" for key in HALF_DAY) + ")"
 _TIME_SPLIT = rf"(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?=[aApPöÖصم])(?:{_HALF}))?)"
 _BETWEEN = r"(?:[,،]?\s|\sklo\s)"
-IOS_SPLIT = re.compile(rf"^(\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]\s)", re.MULTILINE)
+# Each header without the space that ends it.
+_IOS_HEADER = rf"\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]"
 # iOS in Vietnamese writes the time first: "[14:56:01, 3/18/22] Name: text".
-IOS_TIME_FIRST_SPLIT = re.compile(rf"^(\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]\s)", re.MULTILINE)
-ANDROID_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]\s)", re.MULTILINE)
+_IOS_TIME_FIRST_HEADER = rf"\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]"
+_ANDROID_HEADER = rf"{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]"
 # Headers with neither brackets nor " - ", as some older phones wrote them: "13.06.18 21.25.15: Name: text",
 # "13. 6. 2018. 21:25:15 Name: text". Tried last: in a file of another shape such a line is message text.
-BARE_SPLIT = re.compile(rf"^({_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}:?\s)", re.MULTILINE)
-_TIME_PARTS = re.compile(rf"(\d{{1,2}})[:.](\d{{2}})(?:[:.](\d{{2}}))?(?:\s?({_HALF}))?")
+_BARE_HEADER = rf"{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}:?"
+IOS_SPLIT = re.compile(rf"^({_IOS_HEADER}\s)", re.MULTILINE)
+IOS_TIME_FIRST_SPLIT = re.compile(rf"^({_IOS_TIME_FIRST_HEADER}\s)", re.MULTILINE)
+ANDROID_SPLIT = re.compile(rf"^({_ANDROID_HEADER}\s)", re.MULTILINE)
+BARE_SPLIT = re.compile(rf"^({_BARE_HEADER}\s)", re.MULTILINE)
+# The same headers with the "Name:" that follows on the header's own line (the first ':' within 101 characters,
+# followed by a space, a line break or the end), so that one re.split gives date, time, the header's last space,
+# name and body per row in C; the name is None when there is none (a system line, or a row _read_row decides).
+# Bounded repetitions only, so the split stays linear on hostile text. Two patterns per shape, which find the
+# headers where the patterns above do: "fast" starts with the line break before the header (the regex engine
+# then jumps from line break to line break instead of trying every character), on the text after a "\n"; it
+# misses a header right after a header that ends the line ("[...]\n[...] Name: text"), so when a header's last
+# space is a line break the file is cut again with "general" (the line break stays in the body above).
+_NAME = r"(?:([^:\n]{1,101}):(?=[ \n]|$))?"
+_ROWS = {split: (re.compile(rf"\n{header}(\s){_NAME}", re.MULTILINE),
+                 re.compile(rf"^{header}(\s)(?:(?<!\n){_NAME})?", re.MULTILINE)) for split, header in (
+    (IOS_SPLIT, _IOS_HEADER), (IOS_TIME_FIRST_SPLIT, _IOS_TIME_FIRST_HEADER), (ANDROID_SPLIT, _ANDROID_HEADER),
+    (BARE_SPLIT, _BARE_HEADER))}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
@@ -98,6 +118,11 @@ class ChatFormat:
 
 def read_export(path: Path, shown: str) -> tuple[str, int]:
     """The chat text of a .txt or .zip export, and the number of media files in the zip."""
+    data, media = _export_bytes(path, shown)
+    return _decode(data, shown), media
+
+
+def _export_bytes(path: Path, shown: str) -> tuple[bytes, int]:
     if not path.is_file():
         raise InputFileError("file not found", file=shown)
     if path.suffix.lower() == ".zip":
@@ -110,10 +135,13 @@ def read_export(path: Path, shown: str) -> tuple[str, int]:
             chat = sorted(names, key=lambda n: (not n.endswith("_chat.txt"), len(n)))[0]
             data = read_member(archive, chat, shown)
             media = sum(1 for n in archive.namelist() if n != chat and not n.endswith("/"))
-    else:
-        data, media = path.read_bytes(), 0
+        return data, media
+    return path.read_bytes(), 0
+
+
+def _decode(data: bytes, shown: str) -> str:
     try:
-        return data.decode("utf-8-sig"), media
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
@@ -170,20 +198,50 @@ def _forward_span(triples: list[tuple[int, int, int]], times: list[tuple[int, in
     return (previous - first).total_seconds() if first else None
 
 
-def _seconds(clock: str) -> int | None:
-    """Seconds after midnight of a clock time such as ``9:05``, ``21:05:09`` or ``9:05 p. m.``; None when it is no
-    time of day (``25:61``)."""
-    hour_text, minute_text, second_text, half = _TIME_PARTS.match(clock).groups()
-    hour, minute, second = int(hour_text), int(minute_text), int(second_text or 0)
-    if hour > (12 if half else 23) or minute > 59 or second > 59:
-        return None
-    hour = hour % 12 + (12 if HALF_DAY[re.sub(r"[\s.]", "", half).lower()] else 0) if half else hour
-    return hour * 3600 + minute * 60 + second
+_CLOCK_NUMBERS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?([^\0]*)")
+_HALF_AFTER = re.compile(rf"\s?({_HALF})")
 
 
-def _clean(text: str) -> str:
+def _half(tail: str) -> str | None:
+    """The 12-hour marker ("PM", "p. m.") that follows a clock's numbers, or None."""
+    found = _HALF_AFTER.match(tail) if tail else None
+    return found.group(1) if found else None
+
+
+def _clock_seconds(clocks: list[str]) -> tuple["np.ndarray", bool]:
+    """Seconds after midnight of clock times such as ``9:05``, ``21:05:09`` or ``9:05 p. m.`` (-1 for one that is no
+    time of day, ``25:61``), read together as numbers; and whether any has a 12-hour marker."""
+    import numpy as np
+    import pandas as pd
+
+    if not clocks:
+        return np.zeros(0, dtype=np.int64), False
+    # One findall over all of them, in C (no clock holds a NUL: control characters were replaced), each clock one
+    # match; the 12-hour marker after the numbers is read once per distinct spelling.
+    found = _CLOCK_NUMBERS.findall("\0".join(clocks))
+    if len(found) != len(clocks):  # never expected; the rule itself, one clock at a time
+        found = [_CLOCK_NUMBERS.match(c).groups() for c in clocks]
+    hours, minutes, seconds, tails = zip(*found)
+    count = len(clocks)
+    # int() reads any script's digits, as \d matches them
+    hour = np.fromiter(map(int, hours), dtype=np.int64, count=count)
+    minute = np.fromiter(map(int, minutes), dtype=np.int64, count=count)
+    second = np.fromiter((int(s) if s else 0 for s in seconds), dtype=np.int64, count=count)
+    tail_codes, distinct_tails = pd.factorize(np.array(tails, dtype=object), sort=False)
+    halves = [_half(tail) for tail in distinct_tails]
+    marked = np.array([half is not None for half in halves], dtype=bool)[tail_codes]
+    late = np.array([half is not None and HALF_DAY[re.sub(r"[\s.]", "", half).lower()] for half in halves],
+                    dtype=bool)[tail_codes]
+    valid = (hour <= np.where(marked, 12, 23)) & (minute <= 59) & (second <= 59)
+    hour = np.where(marked, hour % 12 + 12 * late, hour)
+    return np.where(valid, hour * 3600 + minute * 60 + second, -1), bool(marked.any())
+
+
+def _clean(text: str | list[str]) -> str:
     """Marks removed, special spaces made plain, CRLF and lone CR made LF (str.replace per character is fastest
-    here)."""
+    here). A list holding the text is emptied, so that each copy is freed as soon as the next is made."""
+    if isinstance(text, list):
+        text = text.pop()
     for mark in _MARK_CHARS:
         if mark in text:
             text = text.replace(mark, "")
@@ -204,14 +262,24 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     from "Name: text" by the text alone; when a line starts with such a listed
     name followed by ``:``, the name is the author and the rest the message.
 
-    Written for speed: one ``re.split`` on the header pattern cuts the whole
-    text into headers and bodies in C; dates and clock times are read once per
-    distinct string (a chat repeats them a lot); time stamps are built in one
-    vectorised step; most message kinds are decided by one combined regex.
+    Written for speed, with no Python work per row for the common message:
+    one ``re.split`` on the header pattern of the export's shape (which also
+    takes a ``Name:`` that ends on the first line) cuts the whole text into
+    dates, clock times, names and bodies in C; dates, clock times and names are
+    read once per distinct string and mapped back with integer codes (numpy);
+    a message is looked at again only when it may be special (its first or
+    last characters are those of a media, deleted, edited, poll or location
+    marker) or its row is unusual (no name on its first line, a system mark,
+    the first three rows); those rows go through :func:`_read_row`, the rule
+    in full.
     """
-    import numpy as np
-    import pandas as pd
+    return _parse(_prepare([text], shown, date_order), shown, date_order, media_files, known_authors)
 
+
+def _prepare(handed: list[str], shown: str, date_order: str | None) -> list:
+    """``[cleaned text, its header pattern (one of the *_SPLIT), its platform, the control characters replaced]``
+    (a list, which :func:`_parse_rows` empties). ``handed``: a list holding the export's text, emptied here."""
+    text = handed.pop()
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
     controls = None
@@ -229,12 +297,56 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     platform = {ANDROID_SPLIT: "android", BARE_SPLIT: "other"}.get(split, "ios")
     if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
-    parts = split.split(_clean(text))
+    handed.append(text)
     del text
-    prefix = parts[0]
+    return [_clean(handed), split, platform, controls]
+
+
+def _parse(prepared: list, shown: str, date_order: str | None, media_files: int, known_authors: Iterable[str]
+           ) -> tuple["pd.DataFrame", ChatFormat]:
+    """The frame of a prepared export (:func:`_prepare`); the cyclic garbage collector is paused meanwhile: the
+    parse makes millions of objects and no cycles, and the collector's passes over them cost a fifth of the
+    time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_rows(prepared, shown, date_order, media_files, known_authors)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files: int,
+                known_authors: Iterable[str]) -> tuple["pd.DataFrame", ChatFormat]:
+    import numpy as np
+    import pandas as pd
+
+    text, split, platform, controls = prepared
+    prepared.clear()  # the text is freed once cut into rows
+
+    fast, general = _ROWS[split]
+    parts = fast.split(text)
+    # Fast: each row's line break before the next header went with that header; general: it ends the body. Fast
+    # cannot see a header on the first line (no line break before it): "general" reads that first piece.
+    first = parts[0] + "\n" if len(parts) > 1 else parts[0]
+    head = general.split(first)
+    if len(head) > 1:
+        if len(parts) > 1:
+            head[-1] = head[-1][:-1]  # the line break went with the next header
+        parts[0:1] = head
+        prefix = ""
+    else:
+        prefix = first
+    separated = "\n" not in parts[3::5]
+    ended = None
+    if not separated:
+        parts = general.split(text)
+        prefix = parts[0]
+        ended = [trailer == "\n" for trailer in parts[3::5]]  # headers that end their line count it
+    del text, head, first
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
-    dates, clocks = (parts[3::4], parts[2::4]) if split is IOS_TIME_FIRST_SPLIT else (parts[2::4], parts[3::4])
-    bodies = parts[4::4]
+    dates, clocks = (parts[2::5], parts[1::5]) if split is IOS_TIME_FIRST_SPLIT else (parts[1::5], parts[2::5])
+    names, bodies = parts[4::5], parts[5::5]
     del parts
     if not bodies:
         raise InputFileError("no WhatsApp message header found (expected lines like '12/03/2024, 10:15 - Name: "
@@ -243,91 +355,140 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
         offset = len(prefix) - len(prefix.lstrip())
         raise InputFileError("this line is not part of any message (it comes before the first message header)",
                              file=shown, line=prefix.count("\n", 0, offset) + 1)
-    lines = np.cumsum([1 + prefix.count("\n")] + [b.count("\n") for b in bodies[:-1]]).tolist()
-    # Dates and times: each distinct string is read once.
-    first_at: dict[str, int] = {}
-    for position, text_date in enumerate(dates):
-        first_at.setdefault(text_date, position)
-    distinct_dates = list(first_at)
+    count = len(bodies)
+    newlines = np.fromiter(map(str.count, bodies, repeat("\n", count)), dtype=np.int64, count=count) + separated
+    if ended is not None:
+        newlines += np.array(ended, dtype=np.int64)
+    lines = np.empty(count, dtype=np.int64)
+    lines[0] = 1 + prefix.count("\n")
+    np.cumsum(newlines[:-1], out=lines[1:])
+    lines[1:] += lines[0]
+    stamps = _time_stamps(dates, clocks, lines, date_order, shown)
+    del dates, clocks
+    marked_ios = platform == "ios"
+    colon_names = _colon_names(known_authors)
+    # Names are looked at once each (a chat has a few hundred) and mapped back through integer codes.
+    name_codes, distinct_names = pd.factorize(np.array(names, dtype=object), sort=False)  # no name: -1
+    seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
+    cleaned, odd = [], []
+    for code, name in enumerate(distinct_names):
+        known = seen[name] = (colon_system(name), _author(name))
+        cleaned.append(known[1])
+        if known[0] or (marked_ios and _SYSTEM_MARK in name):  # a system line whose text holds ': ', or marks
+            odd.append(code)
+    authors = np.array(cleaned + [None], dtype=object)[name_codes]
+    unusual = (name_codes == -1) | np.isin(name_codes, odd)
+    del name_codes
+    unusual[:3] = True  # the encryption notice after a group's name is looked for in the first rows only
+    if marked_ios:
+        unusual[[i for i, b in enumerate(bodies) if _SYSTEM_MARK in b]] = True
+    if colon_names is not None:  # a listed name that holds ':' may start the row
+        unusual[[i for i, (n, b) in enumerate(zip(names, bodies)) if n is not None and colon_names.match(n + ":" + b)]
+                ] = True
+    unusual_rows = np.flatnonzero(unusual).tolist()
+    whole = {i: (bodies[i] if names[i] is None else names[i] + ":" + bodies[i]).rstrip("\n") for i in unusual_rows}
+    del names
+    # The body after "Name:" starts with the space or line break that follows the colon: dropped, as are the
+    # line breaks before the next header. In place, a slice at a time, so bodies and texts are not both held.
+    texts = bodies
+    for start in range(0, count, 65_536):
+        texts[start:start + 65_536] = [b.rstrip("\n")[1:] for b in texts[start:start + 65_536]]
+    del bodies
+    kinds = np.full(count, "text", dtype=object)
+    events = np.full(count, None, dtype=object)
+    for i in kind_candidates(texts):
+        kinds[i], texts[i] = message_kind(texts[i])
+    unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
+    for i in unusual_rows:
+        authors[i], texts[i], kinds[i], events[i], unknown = _read_row(i, whole.pop(i), marked_ios, colon_names, seen)
+        if unknown:
+            unknown_marked.append(i)
+    _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(stamps.seconds, unit="s"), "author": authors, "text": texts,
+                          "kind": kinds, "event": events, "line": lines})
+    return frame, ChatFormat(platform, stamps.order, stamps.clock, media_files, controls)
+
+
+class _Stamps(NamedTuple):
+    seconds: "np.ndarray"  # seconds since 1970 per row
+    order: str  # dmy, mdy or ymd
+    clock: str  # 12h or 24h
+
+
+def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_order: str | None, shown: str
+                 ) -> _Stamps:
+    """Time stamps of the rows from their date and clock strings, each distinct string read once (a chat repeats
+    them a lot) and mapped back through integer codes. Errors name the first row with the wrong string."""
+    import numpy as np
+    import pandas as pd
+
+    clock_codes, distinct_clocks = pd.factorize(np.array(clocks, dtype=object), sort=False)
+    seconds, twelve = _clock_seconds(distinct_clocks.tolist())
+    wrong = np.flatnonzero(seconds < 0)
+    if len(wrong):
+        raise InputFileError(f"{distinct_clocks[wrong[0]]!r} is not a time of day (hours up to 23, or 12 with AM/PM; "
+                             "minutes and seconds up to 59)", file=shown, line=int(lines[clocks.index(
+                                 distinct_clocks[wrong[0]])]))
+    clock = "12h" if twelve else "24h"
+    date_codes, distinct_dates = pd.factorize(np.array(dates, dtype=object), sort=False)
+    _, first_at = np.unique(date_codes, return_index=True)  # the first row of each distinct date
     triples = [_date_numbers(d) for d in distinct_dates]
-    seconds_of = {c: _seconds(c) for c in dict.fromkeys(clocks)}
-    wrong = next((c for c, value in seconds_of.items() if value is None), None)
-    if wrong is not None:
-        raise InputFileError(f"{wrong!r} is not a time of day (hours up to 23, or 12 with AM/PM; minutes and seconds "
-                             "up to 59)", file=shown, line=lines[clocks.index(wrong)])
     if date_order:
         order = date_order
     else:
-        first_times = [divmod(seconds_of[clocks[first_at[d]]], 3600) for d in distinct_dates]
+        first_times = [divmod(int(seconds[clock_codes[row]]), 3600) for row in first_at]
         order = _decide_order(triples, [(h, m // 60, m % 60) for h, m in first_times], shown)
-    day_number: dict[str, int] = {}
-    for text_date, (a, b, c) in zip(distinct_dates, triples):
+    days = []
+    for row, (a, b, c) in zip(first_at, triples):
         year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
         try:
-            day_number[text_date] = (datetime(_year(year), month, day) - datetime(1970, 1, 1)).days
+            days.append((datetime(_year(year), month, day) - datetime(1970, 1, 1)).days)
         except ValueError:
             raise InputFileError(f"not a valid date under the {order} date order", file=shown,
-                                 line=lines[first_at[text_date]]) from None
-    epoch = np.array([day_number[d] for d in dates], dtype=np.int64) * 86400 + \
-        np.array([seconds_of[c] for c in clocks], dtype=np.int64)
-    stamps = pd.to_datetime(epoch, unit="s")
-    authors: list[str | None] = []
-    texts, kinds, events = [], [], []
-    seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
-    colon_names = _colon_names(known_authors)
-    unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
-    marked_ios = platform == "ios"
-    for index, body in enumerate(bodies):
-        body = body.rstrip("\n")
-        colon = body.find(":", 0, 102)
-        if marked_ios and _SYSTEM_MARK in body:  # iOS system text: the group's name (which may hold ': ') ends here
-            colon = body.find(": " + _SYSTEM_MARK)
-        elif colon_names is not None and colon > 0:
-            listed = colon_names.match(body)
-            if listed:
-                colon = listed.end()
-        # "Name: text", or "Name:" with nothing after it (an empty message; trailing spaces trimmed).
-        author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] in (" ", "\n", "") else None
-        event = None
-        if author is not None:
-            known = seen.get(author)
-            if known is None:
-                known = seen[author] = (colon_system(author), _author(author))
-        if author is None or known[0]:
-            # No author (Android system line), or a system line whose own text holds ': '.
-            author, message = None, body.replace(_SYSTEM_MARK, "")
-            event = system_event(message) or "other"
-        else:
-            message = body[colon + 2:]
-            if message[:1] == _SYSTEM_MARK:
-                # iOS writes system events as messages of the group, the text after a left-to-right mark;
-                # media and deleted messages carry the mark too, so those are decided first.
-                message = message[1:]
-                if message_kind(message)[0] == "text":
-                    event = system_event(message)
-                    if event is None:  # unknown text after the mark: decided once all authors are known
-                        unknown_marked.append(len(kinds))
-                    else:
-                        author = None
-            elif index < 3 and ENCRYPTION.search(message, 0, min(200, (message + "\n").find("\n"))):
-                # "Group name: Messages and calls are end-to-end encrypted", the first lines only.
-                event, author, message = "encryption", None, body
-        if event is not None:
-            authors.append(None)
-            texts.append(message)
-            kinds.append("system")
-            events.append(event)
-            continue
-        kind, message = message_kind(message)
-        authors.append(known[1])
-        texts.append(message)
-        kinds.append(kind)
-        events.append(None)
-    _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
-    frame = pd.DataFrame({"timestamp": stamps, "author": authors, "text": texts, "kind": kinds, "event": events,
-                          "line": lines})
-    clock = "12h" if any(_TIME_PARTS.match(c).group(4) for c in seconds_of) else "24h"
-    return frame, ChatFormat(platform, order, clock, media_files, controls)
+                                 line=int(lines[row])) from None
+    stamps = np.array(days, dtype=np.int64)[date_codes] * 86400 + seconds[clock_codes]
+    return _Stamps(stamps, order, clock)
+
+
+def _read_row(index: int, body: str, marked_ios: bool, colon_names: "re.Pattern[str] | None",
+              seen: dict[str, tuple[bool, str]]) -> tuple[str | None, str, str, str | None, bool]:
+    """``(author, text, kind, event, unknown_marked)`` of one row from its whole body (what follows the header,
+    trailing line breaks removed): the rule of the module docstring in full, for the rows the vectorised pass
+    leaves (no name on the first line, system marks, names with ':', the first three rows). ``unknown_marked``:
+    an iOS text after the mark that no table names, decided once all authors are known."""
+    colon = body.find(":", 0, 102)
+    if marked_ios and _SYSTEM_MARK in body:  # iOS system text: the group's name (which may hold ': ') ends here
+        colon = body.find(": " + _SYSTEM_MARK)
+    elif colon_names is not None and colon > 0:
+        listed = colon_names.match(body)
+        if listed:
+            colon = listed.end()
+    # "Name: text", or "Name:" with nothing after it (an empty message; trailing spaces trimmed).
+    author = body[:colon] if colon > 0 and body[colon + 1:colon + 2] in (" ", "\n", "") else None
+    if author is not None:
+        known = seen.get(author)
+        if known is None:
+            known = seen[author] = (colon_system(author), _author(author))
+    if author is None or known[0]:
+        # No author (Android system line), or a system line whose own text holds ': '.
+        message = body.replace(_SYSTEM_MARK, "")
+        return None, message, "system", system_event(message) or "other", False
+    message = body[colon + 2:]
+    unknown = False
+    if message[:1] == _SYSTEM_MARK:
+        # iOS writes system events as messages of the group, the text after a left-to-right mark; media and
+        # deleted messages carry the mark too, so those are decided first.
+        message = message[1:]
+        if message_kind(message)[0] == "text":
+            event = system_event(message)
+            if event is not None:
+                return None, message, "system", event, False
+            unknown = True  # unknown text after the mark: decided once all authors are known
+    elif index < 3 and ENCRYPTION.search(message, 0, min(200, (message + "\n").find("\n"))):
+        # "Group name: Messages and calls are end-to-end encrypted", the first lines only.
+        return None, body, "system", "encryption", False
+    kind, message = message_kind(message)
+    return known[1], message, kind, None, unknown
 
 
 def _colon_names(names: Iterable[str]) -> "re.Pattern[str] | None":
@@ -364,16 +525,21 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
                  known_authors: Iterable[str] = ()) -> tuple["pd.DataFrame", ChatFormat]:
     """Read and parse a .txt or .zip WhatsApp export (``known_authors``: see :func:`parse_chat`)."""
     label = shown or str(path)
-    text, media = read_export(path, label)
-    return parse_chat(text, label, date_order, media, known_authors)
+    # The text is handed over in a list that _prepare empties, so that it is freed once cleaned (a variable here
+    # would keep it alive while its cleaned copies are made: 170 MB for a million iOS messages).
+    handed = list(read_export(path, label))
+    media = handed.pop()
+    return _parse(_prepare(handed, label, date_order), label, date_order, media, known_authors)
 
 
 def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]:
     """What ``chats inspect`` prints: format and counts, no names."""
-    messages = frame[frame["kind"] != "system"]
-    return {"reader": chat_format.name, "format": chat_format.describe(), "messages": int(len(messages)),
-            "by_kind": {k: int(v) for k, v in messages["kind"].value_counts().sort_index().items()},
-            "authors": int(messages["author"].nunique()), "system_events": int((frame["kind"] == "system").sum()),
+    # Column by column, without a copy of the frame's message rows (a million rows: hundreds of MB).
+    message = (frame["kind"] != "system").to_numpy()
+    kinds = frame["kind"][message]
+    return {"reader": chat_format.name, "format": chat_format.describe(), "messages": int(message.sum()),
+            "by_kind": {k: int(v) for k, v in kinds.value_counts().sort_index().items()},
+            "authors": int(frame["author"][message].nunique()), "system_events": int(len(frame) - message.sum()),
             "media_files": chat_format.media_files,
             "first": frame["timestamp"].min().isoformat() if len(frame) else None,
             "last": frame["timestamp"].max().isoformat() if len(frame) else None}
@@ -384,7 +550,8 @@ def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]
 def event_details(frame: "pd.DataFrame") -> dict[str, object]:
     """What ``chats inspect --json`` adds: ``by_event`` (system events per kind) and ``locale`` (the language of
     the encryption notice, None when the export has none or its language is not in the table)."""
-    system = frame[frame["kind"] == "system"]
-    notices = system.loc[system["event"] == "encryption", "text"]
-    return {"by_event": {str(k): int(v) for k, v in system["event"].value_counts().sort_index().items()},
+    system = (frame["kind"] == "system").to_numpy()
+    events = frame["event"][system]
+    notices = frame["text"][system][(events == "encryption").to_numpy()]
+    return {"by_event": {str(k): int(v) for k, v in events.value_counts().sort_index().items()},
             "locale": encryption_locale(notices.iloc[0]) if len(notices) else None}
