@@ -151,7 +151,7 @@ def analyse_chats(study: "Study") -> ChatResults:
     results.statistics["language"] = {g: {r["language"]: round(r["pct"], 1) for _, r in block.iterrows()}
                                       for g, block in language.groupby("group")}
     results.tables["next_speaker"] = next_speaker(frame)
-    mentions = mentions[mentions["group"].isin(set(frame["group"]))]  # not of withheld chats either
+    mentions = mentions[mentions["group"].isin(frame["group"].unique())]  # not of withheld chats either
     results.tables["mentions"] = mentions.groupby(["group", "source", "target"]).size().rename("n").reset_index()
     return results
 
@@ -162,6 +162,6 @@ def _authors_over_their_chats(frame, memberships, authors, mentions, per_person)
     one row per person over all their chats, for those who wrote; indexed by participant_id."""
     import pandas as pd
 
-    members = pd.concat([memberships[memberships["group"].isin(set(frame["group"]))], authors])
+    members = pd.concat([memberships[memberships["group"].isin(frame["group"].unique())], authors])
     people = per_person(frame, members.drop_duplicates(), mentions).set_index("participant_id")
     return people[people.index.isin(authors["participant_id"])]
