@@ -131,3 +131,22 @@ def test_spearman_equals_r_cor_test_with_the_bonett_wright_interval():
     assert result["CI95_high"] == pytest.approx(0.9158, abs=1e-4)
     # Below the minimum number of pairs no coefficient is reported.
     assert np.isnan(statistics.spearman(x, y)["rho"])
+
+
+def test_coverage_shares_count_each_source_over_everyone_found_in_one():
+    """The limitations' coverage sentence reads these shares from results.json (a slow_shapes study printed
+    97% that results.json did not hold). By hand: 33 people found; in the survey 20 + 7 + 5 = 32 (96.97%),
+    interviewed 1 + 7 = 8 (24.24%), in the chats 5 (15.15%); nobody is in all three sources present."""
+    import pandas as pd
+
+    from mixedmethods.triangulation.linkage import coverage_shares
+
+    table = pd.DataFrame({"sources": ["survey", "interviews", "chats", "survey + interviews", "survey + chats",
+                                      "interviews + chats", "survey + interviews + chats"],
+                          "all": [20.0, 1.0, 0.0, 7.0, 5.0, 0.0, 0.0], "protected": [""] * 7})
+    shares = coverage_shares(table)
+    assert shares["participants"] == 33
+    assert {s: (v["n"], round(v["pct"], 2)) for s, v in shares["sources"].items()} == {
+        "survey": (32, 96.97), "interviews": (8, 24.24), "chats": (5, 15.15)}
+    assert (shares["all_sources"]["n"], shares["all_sources"]["pct"]) == (0, 0.0)  # chats present: nobody in all
+    assert coverage_shares(table.assign(all=[20.0, None, 0.0, 7.0, 5.0, 0.0, 0.0])) is None  # a withheld cell

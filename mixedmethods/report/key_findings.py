@@ -325,25 +325,21 @@ class KeyFindings(Chapter):
                          cite=self.cite("triangulation.convergence"))
 
     def _limit_coverage(self, triangulation) -> str:
-        """Of the participants in at least one source, how many are in each source and in all (coverage table)."""
+        """Of the participants in at least one source, how many are in each source and in all (coverage table;
+        the shares computed with it, results.json ``triangulation.participants_by_source``)."""
         table = triangulation.tables.get("coverage")
         if table is None or table.empty or "all" not in table.columns:
             return ""
-        counts = table.set_index("sources")["all"]
-        if counts.isna().any() or ("protected" in table.columns and (table["protected"].fillna("") != "").any()):
-            return self.text("limit_coverage_withheld", cite=self.cite("triangulation.coverage"))
-        total = float(counts.sum())
-        if total <= 0:
-            return ""
-        combinations = {name: set(name.split(" + ")) for name in counts.index}
-        present = [s for s in ("survey", "interviews", "chats") if any(s in c for c in combinations.values())]
+        coverage = triangulation.statistics.get("participants_by_source")
+        if coverage is None:
+            withheld = table["all"].isna().any() or (
+                "protected" in table.columns and (table["protected"].fillna("") != "").any())
+            return self.text("limit_coverage_withheld", cite=self.cite("triangulation.coverage")) if withheld else ""
 
-        def share(n: float) -> str:
-            return self.text("count_share", n=self.count_in_text(n), pct=apa.percent(100 * n / total, self.lang))
+        def share(counted: dict) -> str:
+            return self.text("count_share", n=self.count_in_text(counted["n"]),
+                             pct=apa.percent(counted["pct"], self.lang))
 
-        parts = [self.text(f"coverage_{source}", n=share(sum(counts[name] for name, parts in combinations.items()
-                                                             if source in parts)))
-                 for source in present]
-        every = sum(counts[name] for name, parts in combinations.items() if set(present) <= parts)
-        return self.text("limit_coverage", total=self.count_in_text(total), parts=self.join(parts),
-                         every=share(every), cite=self.cite("triangulation.coverage"))
+        parts = [self.text(f"coverage_{source}", n=share(counted)) for source, counted in coverage["sources"].items()]
+        return self.text("limit_coverage", total=self.count_in_text(coverage["participants"]), parts=self.join(parts),
+                         every=share(coverage["all_sources"]), cite=self.cite("triangulation.coverage"))

@@ -66,7 +66,7 @@ def analyse_triangulation(study: "Study", sources: dict[str, Any] | None = None)
     from ..power import effect_from_r
     from .convergence import MIN_POWER, convergence_matrix
     from .meta_inference import meta_inferences
-    from .linkage import coverage_table, participant_frame
+    from .linkage import coverage_shares, coverage_table, participant_frame
     from .statistics import construct_statistics
 
     groups = list(study.groups)
@@ -82,6 +82,7 @@ def analyse_triangulation(study: "Study", sources: dict[str, Any] | None = None)
     # Groups of fewer than k participants are hidden; one alone is left out of every pooled number.
     sizes = group_sizes({g: int((frame["group"] == g).sum()) for g in groups}, k)
     results.tables["coverage"] = coverage_table(frame, groups, k, sizes.hidden)
+    results.statistics["participants_by_source"] = coverage_shares(results.tables["coverage"])
     frame = frame[~frame["group"].isin(sizes.left_out)].reset_index(drop=True)
     correlations, comparisons = construct_statistics(frame, constructs, groups, study.report.group_test, k)
     matrix = convergence_matrix(constructs, correlations, comparisons, study.triangulation.smallest_effect)

@@ -149,3 +149,31 @@ def coverage_table(frame: "pd.DataFrame", groups: list[str], k: int,
     table[PROTECTED] = [", ".join([g for g in groups if protected.loc[i, g]] +
                                   (["all"] if rows_hidden[i] and not small[i] else [])) for i in table.index]
     return table
+
+
+def coverage_shares(table: "pd.DataFrame") -> dict[str, object] | None:
+    """From the coverage table (:func:`coverage_table`): the participants found in at least one source, and how
+    many of them, with the percentage, are in each source and in every source present; None when a cell of
+    the ``all`` column is withheld or protected (the shares would give it away) or nobody is found.
+
+    ``{"participants": n, "sources": {source: {"n": n, "pct": pct}}, "all_sources": {"n": n, "pct": pct}}``.
+    """
+    if table is None or table.empty or "all" not in table.columns:
+        return None
+    counts = table.set_index("sources")["all"]
+    if counts.isna().any() or ("protected" in table.columns and (table["protected"].fillna("") != "").any()):
+        return None
+    total = float(counts.sum())
+    if total <= 0:
+        return None
+    combinations = {name: set(name.split(" + ")) for name in counts.index}
+    present = [s for s in ("survey", "interviews", "chats") if any(s in c for c in combinations.values())]
+
+    def share(n: float) -> dict[str, float]:
+        return {"n": int(n), "pct": 100 * n / total}
+
+    return {"participants": int(total),
+            "sources": {source: share(sum(counts[name] for name, parts in combinations.items() if source in parts))
+                        for source in present},
+            "all_sources": share(sum(counts[name] for name, parts in combinations.items()
+                                     if set(present) <= parts))}
