@@ -38,6 +38,15 @@ def built_demo(demo_build) -> Path:
 
 
 @pytest.fixture
+def built_copy(built_demo: Path, tmp_path: Path) -> Path:
+    """A private copy of the built demo, to change (copytree keeps every file's modification time, as a backup or a
+    move does)."""
+    target = tmp_path / "study"
+    shutil.copytree(built_demo, target)
+    return target
+
+
+@pytest.fixture
 def fresh_demo(demo_study: Path, tmp_path: Path) -> Path:
     """A private copy of the imported demo study."""
     target = tmp_path / "study"

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
 from test_chats import TINY
 from test_store_sync import ANA, set_chats
 
@@ -26,32 +24,25 @@ def person(study: Path, name: str) -> str:
         return next(r["participant_id"] for r in csv.DictReader(handle) if r["name"] == name)
 
 
-@pytest.fixture
-def built(built_demo: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "study"
-    shutil.copytree(built_demo, target)
-    return target
-
-
 def test_the_built_demo_passes(built_demo: Path, run):
     result = run("check-privacy", built_demo)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("No participant's name, phone number or e-mail")
 
 
-def test_a_name_with_and_without_accents_in_a_report_paragraph_is_found(built: Path, run):
+def test_a_name_with_and_without_accents_in_a_report_paragraph_is_found(built_copy: Path, run):
     import docx
     from lxml import etree
 
-    path = built / "report" / "survey.en.docx"
+    path = built_copy / "report" / "survey.en.docx"
     document = docx.Document(str(path))
     document.add_paragraph("As ELODIE LEFEVRE told us")  # "Élodie Lefèvre", typed without accents
     document.add_paragraph("and Élodie Lefèvre agreed")
     document.save(str(path))
     with __import__("zipfile").ZipFile(path) as archive:
         paragraphs = len(etree.fromstring(archive.read("word/document.xml")).findall(f".//{W}p"))
-    pid = person(built, "Élodie Lefèvre")
-    result = run("check-privacy", built)
+    pid = person(built_copy, "Élodie Lefèvre")
+    result = run("check-privacy", built_copy)
     assert result.exit_code == 1
     # The two new paragraphs are the last two of the body (python-docx appends them before the section end).
     assert result.output.splitlines() == [
@@ -61,62 +52,63 @@ def test_a_name_with_and_without_accents_in_a_report_paragraph_is_found(built: P
     assert "lodie" not in result.output.casefold() and "lef" not in result.output.casefold()
 
 
-def test_a_name_in_a_tables_xlsx_cell_and_a_phone_in_the_store_are_found(built: Path, run):
+def test_a_name_in_a_tables_xlsx_cell_and_a_phone_in_the_store_are_found(built_copy: Path, run):
     import openpyxl
 
-    path = built / "report" / "tables.xlsx"
+    path = built_copy / "report" / "tables.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     sheet["Z99"] = "fatou  DUBOIS"  # other case, two spaces
     book.save(path)
-    with (built / "private" / "participants.csv").open(encoding="utf-8") as handle:
+    with (built_copy / "private" / "participants.csv").open(encoding="utf-8") as handle:
         phone = next(r["phone"] for r in csv.DictReader(handle) if r["name"] == "Fatou Dubois")
     dotted = ".".join(phone.split()[1:])  # "+1 246 555 0000" written "246.555.0000"
-    conn = sqlite3.connect(built / "store.sqlite")
+    conn = sqlite3.connect(built_copy / "store.sqlite")
     rowid = conn.execute("SELECT MIN(message_id) FROM chat_messages WHERE kind = 'text'").fetchone()[0]
     conn.execute("UPDATE chat_messages SET text = ? WHERE message_id = ?", (f"call me: {dotted}", rowid))
     conn.commit()
     conn.close()
-    pid = person(built, "Fatou Dubois")
-    result = run("check-privacy", built)
+    pid = person(built_copy, "Fatou Dubois")
+    result = run("check-privacy", built_copy)
     assert result.exit_code == 1
     assert sorted(result.output.splitlines()[:-1]) == sorted([
         f"report/tables.xlsx: sheet {sheet.title!r}, cell Z99: name of {pid}",
         f"store.sqlite: table chat_messages, column text, row {rowid}: phone of {pid}"])
 
 
-def test_a_name_in_a_file_name_and_any_e_mail_address_are_found(built: Path, run):
-    (built / "report" / "notes for Fatou Dubois.txt").write_text("write to someone@example.net\n", encoding="utf-8")
-    pid = person(built, "Fatou Dubois")
-    result = run("check-privacy", built)
+def test_a_name_in_a_file_name_and_any_e_mail_address_are_found(built_copy: Path, run):
+    notes = built_copy / "report" / "notes for Fatou Dubois.txt"
+    notes.write_text("write to someone@example.net\n", encoding="utf-8")
+    pid = person(built_copy, "Fatou Dubois")
+    result = run("check-privacy", built_copy)
     assert result.exit_code == 1
     assert sorted(result.output.splitlines()[:-1]) == [
         f"report/notes for {pid}.txt: file name: name of {pid}",
         f"report/notes for {pid}.txt: line 1: e-mail address"]
 
 
-def test_private_and_raw_data_are_not_checked(built: Path, run):
-    (built / "data" / "chats" / "extra notes Fatou Dubois.txt").write_text("+1 246 555 0060", encoding="utf-8")
-    assert run("check-privacy", built).exit_code == 0
+def test_private_and_raw_data_are_not_checked(built_copy: Path, run):
+    (built_copy / "data" / "chats" / "extra notes Fatou Dubois.txt").write_text("+1 246 555 0060", encoding="utf-8")
+    assert run("check-privacy", built_copy).exit_code == 0
 
 
-def test_build_refuses_a_leaking_output_and_keeps_the_previous_report(built: Path, run, monkeypatch):
+def test_build_refuses_a_leaking_output_and_keeps_the_previous_report(built_copy: Path, run, monkeypatch):
     from mixedmethods.report import outputs
 
-    before = {p.relative_to(built): p.read_bytes() for p in (built / "report").rglob("*") if p.is_file()}
+    before = {p.relative_to(built_copy): p.read_bytes() for p in (built_copy / "report").rglob("*") if p.is_file()}
     original = outputs.write_results_json
 
     def leaky(path, results):  # a chapter that forgot to pseudonymise
         return original(path, {**results, "note": "thanks to Elodie Lefevre"})
 
     monkeypatch.setattr(outputs, "write_results_json", leaky)
-    result = run("build", built, "--language", "en")
+    result = run("build", built_copy, "--language", "en")
     assert result.exit_code == 2
-    pid = person(built, "Élodie Lefèvre")
+    pid = person(built_copy, "Élodie Lefèvre")
     assert result.output.splitlines() == [
         f"Error: report/results.json: $.note: name of {pid} found, so the report was not published and the previous "
         "report files are left as they were (1 findings; 'mixedmethods check-privacy' lists them)"]
-    after = {p.relative_to(built): p.read_bytes() for p in (built / "report").rglob("*") if p.is_file()}
+    after = {p.relative_to(built_copy): p.read_bytes() for p in (built_copy / "report").rglob("*") if p.is_file()}
     assert after == before  # no staging folder left, no file replaced
 
 
@@ -223,28 +215,28 @@ def test_a_shared_string_is_found_in_the_cell_that_uses_it(tmp_path: Path):
         "report/book.xlsx: sheet 'Quotes', cell B2: name of P-2BOSHDCW"]
 
 
-def test_a_damaged_file_is_a_finding_not_a_traceback(built: Path, run):
-    (built / "report" / "broken.sav").write_bytes(b"$FL2 not really SPSS")
-    result = run("check-privacy", built)
+def test_a_damaged_file_is_a_finding_not_a_traceback(built_copy: Path, run):
+    (built_copy / "report" / "broken.sav").write_bytes(b"$FL2 not really SPSS")
+    result = run("check-privacy", built_copy)
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith("report/broken.sav: could not be read (")
     assert result.output.splitlines()[0].endswith("): not checked")
 
 
-def test_without_the_key_it_is_one_line_and_exit_2(built: Path, run):
-    (built / "private" / "secret.key").unlink()
-    result = run("check-privacy", built)
+def test_without_the_key_it_is_one_line_and_exit_2(built_copy: Path, run):
+    (built_copy / "private" / "secret.key").unlink()
+    result = run("check-privacy", built_copy)
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "secret key not found" in result.output
 
 
-def test_the_builds_store_check_scans_each_distinct_value_once_and_names_its_first_row(built: Path):
+def test_the_builds_store_check_scans_each_distinct_value_once_and_names_its_first_row(built_copy: Path):
     """The build's check (``raw=False``) reads each distinct value of a column once (issue 14): a name planted
     in three rows of two tables is found, named by the first row holding it in each column."""
     from mixedmethods.privacy_check import check_store
     from mixedmethods.study import load_study
 
-    conn = sqlite3.connect(built / "store.sqlite")
+    conn = sqlite3.connect(built_copy / "store.sqlite")
     rows = [r[0] for r in conn.execute("SELECT message_id FROM chat_messages WHERE kind = 'text' ORDER BY "
                                        "message_id LIMIT 3")]
     for rowid in rows[1:]:  # the second and third text rows hold the same leaking text
@@ -252,8 +244,8 @@ def test_the_builds_store_check_scans_each_distinct_value_once_and_names_its_fir
     conn.execute("UPDATE chat_messages SET event = 'ask Fatou Dubois' WHERE message_id = ?", (rows[0],))
     conn.commit()
     conn.close()
-    pid = person(built, "Fatou Dubois")
-    found = check_store(load_study(built), raw=False)
+    pid = person(built_copy, "Fatou Dubois")
+    found = check_store(load_study(built_copy), raw=False)
     assert sorted((f.location, f.kind, f.participant_id) for f in found) == sorted([
         (f"table chat_messages, column event, row {rows[0]}", "name", pid),
         (f"table chat_messages, column text, row {rows[1]}", "name", pid)])

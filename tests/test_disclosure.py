@@ -415,13 +415,10 @@ def test_differencing_attack_recovers_nothing_in_the_demo(built_demo):
     assert (hidden > 0).sum() >= 13
 
 
-def test_participant_files_are_private_by_default_and_stay_private_when_not_k_anonymous(built_demo, tmp_path):
-    import shutil
-
+def test_participant_files_are_private_by_default_and_stay_private_when_not_k_anonymous(built_demo, built_copy):
     assert {p.name for p in (built_demo / "private" / "exports").iterdir()} >= {"participants.csv",
                                                                                    "participants.sav"}
-    root = tmp_path / "study"
-    shutil.copytree(built_demo, root)
+    root = built_copy
     config = root / "study.yaml"
     config.write_text(config.read_text().replace("min_cell_size: 5", "min_cell_size: 5\n  exports: public"))
     result = CliRunner().invoke(cli, ["build", str(root)])

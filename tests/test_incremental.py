@@ -25,14 +25,6 @@ ANALYSES = {"survey": "mixedmethods.survey.analysis.analyse_survey",
 
 
 @pytest.fixture
-def copied(built_demo: Path, tmp_path: Path) -> Path:
-    """A copy of the built demo (copytree keeps every file's modification time, as a backup or a move does)."""
-    root = tmp_path / "study"
-    shutil.copytree(built_demo, root)
-    return root
-
-
-@pytest.fixture
 def spies(monkeypatch) -> list[str]:
     """Record every analysis that runs (and run it)."""
     import importlib
@@ -56,20 +48,20 @@ def published(root: Path) -> dict[str, tuple[int, int]]:
             for p in sorted((root / "report").rglob("*")) if p.is_file()}
 
 
-def test_a_rebuild_with_nothing_changed_runs_no_analysis_and_rewrites_no_file(copied: Path, run, spies):
-    before = published(copied)
-    result = run("build", copied)
+def test_a_rebuild_with_nothing_changed_runs_no_analysis_and_rewrites_no_file(built_copy: Path, run, spies):
+    before = published(built_copy)
+    result = run("build", built_copy)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("nothing changed since the last build; the report in report/ is up to date")
     assert spies == []
-    assert published(copied) == before
+    assert published(built_copy) == before
 
 
-def test_the_no_change_check_imports_no_heavy_library(copied: Path):
+def test_the_no_change_check_imports_no_heavy_library(built_copy: Path):
     import subprocess
 
     code = ("import sys\nfrom click.testing import CliRunner\nfrom mixedmethods.cli import cli\n"
-            f"r = CliRunner().invoke(cli, ['build', {str(copied)!r}])\nassert r.exit_code == 0, r.output\n"
+            f"r = CliRunner().invoke(cli, ['build', {str(built_copy)!r}])\nassert r.exit_code == 0, r.output\n"
             "assert 'up to date' in r.output, r.output\n"
             "print(sorted(m for m in ('pandas', 'pingouin', 'docx', 'matplotlib', 'openpyxl', 'scipy') "
             "if m in sys.modules))")
@@ -78,54 +70,54 @@ def test_the_no_change_check_imports_no_heavy_library(copied: Path):
     assert out.strip() == "[]"
 
 
-def test_a_touched_store_with_the_same_rows_is_still_up_to_date_and_a_missing_file_is_not(copied: Path, run, spies):
+def test_a_touched_store_with_the_same_rows_is_still_up_to_date_and_a_missing_file_is_not(built_copy: Path, run, spies):
     from mixedmethods.report.cache import build_inputs, up_to_date
     from mixedmethods.study import load_study
 
-    store = copied / "store.sqlite"
+    store = built_copy / "store.sqlite"
     os.utime(store, ns=(store.stat().st_atime_ns, store.stat().st_mtime_ns + 10**9))  # e.g. a checkpoint
-    assert "up to date" in run("build", copied).output
-    study = load_study(copied)
+    assert "up to date" in run("build", built_copy).output
+    study = load_study(built_copy)
     inputs = build_inputs(study, None, False, date.today().isoformat())
     assert up_to_date(study, inputs)
     assert not up_to_date(study, {**inputs, "options": {"language": "en", "pdf": False}})
-    (copied / "report" / "figures" / "survey-likert-1.en.png").touch()  # touched, same bytes: still up to date
+    (built_copy / "report" / "figures" / "survey-likert-1.en.png").touch()  # touched, same bytes: still up to date
     assert up_to_date(study, inputs)
-    (copied / "report" / "results.json").write_text("{}", encoding="utf-8")
+    (built_copy / "report" / "results.json").write_text("{}", encoding="utf-8")
     assert not up_to_date(study, inputs)
-    (copied / "report" / "results.json").unlink()
+    (built_copy / "report" / "results.json").unlink()
     assert not up_to_date(study, inputs)
     assert spies == []
 
 
-def test_the_rows_are_hashed_again_only_when_the_store_moved(copied: Path, monkeypatch):
+def test_the_rows_are_hashed_again_only_when_the_store_moved(built_copy: Path, monkeypatch):
     from mixedmethods.report import cache
     from mixedmethods.study import load_study
 
-    study = load_study(copied)
+    study = load_study(built_copy)
     recorded = cache.read_manifest(study)["sources"]
     hashed = []
     original = cache.source_keys
     monkeypatch.setattr(cache, "source_keys", lambda path: (hashed.append(path), original(path))[1])
     assert cache.known_source_keys(study, cache.store_stat(study)) == recorded and hashed == []
-    store = copied / "store.sqlite"
+    store = built_copy / "store.sqlite"
     os.utime(store, ns=(store.stat().st_atime_ns, store.stat().st_mtime_ns + 10**9))
     assert cache.known_source_keys(study, cache.store_stat(study)) == recorded and hashed == [store]
 
 
-def test_one_changed_transcript_recomputes_only_the_interviews_and_the_triangulation(copied: Path, run, spies):
-    transcript = copied / "data" / "interviews" / "interview-09.txt"
+def test_one_changed_transcript_recomputes_only_the_interviews_and_the_triangulation(built_copy: Path, run, spies):
+    transcript = built_copy / "data" / "interviews" / "interview-09.txt"
     text = transcript.read_text(encoding="utf-8")
     assert "Interviewer: Que changeriez-vous ?" in text
     transcript.write_text(text.replace("Interviewer: Que changeriez-vous ?", "Interviewer: Que changeriez-vous ?\n"
                                        "Élodie Lefèvre: [[speed.coordination]]Et tout va plus vite.[[/speed.coordination]]",
                                        1), encoding="utf-8")
-    assert run("import", copied).exit_code == 0
-    before = published(copied)
-    result = run("build", copied, "--language", "en")
+    assert run("import", built_copy).exit_code == 0
+    before = published(built_copy)
+    result = run("build", built_copy, "--language", "en")
     assert result.exit_code == 0, result.output
     assert sorted(spies) == ["interviews", "triangulation"]
-    after = published(copied)
+    after = published(built_copy)
     for name in ("survey.en.docx", "chats.en.docx"):
         assert after[f"report/{name}"] == before[f"report/{name}"], name
     for name in ("interviews.en.docx", "report.docx", "results.json"):
@@ -134,7 +126,7 @@ def test_one_changed_transcript_recomputes_only_the_interviews_and_the_triangula
     assert "analyses reused from the last build (their inputs did not change): survey, chats" in result.output
 
 
-def test_build_force_is_passed_on(copied: Path, run, monkeypatch):
+def test_build_force_is_passed_on(built_copy: Path, run, monkeypatch):
     from mixedmethods.report import build
 
     seen = {}
@@ -144,7 +136,7 @@ def test_build_force_is_passed_on(copied: Path, run, monkeypatch):
         return build.BuildOutcome(up_to_date=False, computed=list(ANALYSES))
 
     monkeypatch.setattr(build, "build_report", fake)
-    assert run("build", copied, "--force").exit_code == 0
+    assert run("build", built_copy, "--force").exit_code == 0
     assert seen == {"force": True}
 
 
