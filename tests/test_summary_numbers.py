@@ -325,3 +325,23 @@ def test_the_summary_and_the_joint_displays_give_each_construct_the_same_meta_in
             assert words[construct] in ("silence", "inconclusive")
         else:
             assert words[construct] == meta
+
+
+def test_the_coverage_limitation_prints_the_shares_of_the_coverage_table(built_demo: Path):
+    """The limitations' coverage shares are in results.json and the report, and add up from the coverage table
+    of tables.xlsx (rows naming a source summed over everyone found): a statistics dict built after them once
+    dropped them, and the sentence with them."""
+    import docx
+
+    from mixedmethods.report.workbook import read_tables
+
+    coverage = read_tables(built_demo / "report" / "tables.xlsx")["triangulation_coverage"]
+    total = coverage["all"].sum()
+    shares = json.loads((built_demo / "report" / "results.json").read_text())["triangulation"][
+        "participants_by_source"]
+    assert shares["participants"] == total
+    text = "\n".join(p.text for p in docx.Document(str(built_demo / "report" / "report.docx")).paragraphs)
+    for source in ("survey", "interviews", "chats"):
+        n = coverage.loc[coverage["sources"].str.contains(source), "all"].sum()
+        assert shares["sources"][source]["n"] == n
+        assert f"{int(n)} ({round(100 * n / total)}%)" in text

@@ -82,7 +82,6 @@ def analyse_triangulation(study: "Study", sources: dict[str, Any] | None = None)
     # Groups of fewer than k participants are hidden; one alone is left out of every pooled number.
     sizes = group_sizes({g: int((frame["group"] == g).sum()) for g in groups}, k)
     results.tables["coverage"] = coverage_table(frame, groups, k, sizes.hidden)
-    results.statistics["participants_by_source"] = coverage_shares(results.tables["coverage"])
     frame = frame[~frame["group"].isin(sizes.left_out)].reset_index(drop=True)
     correlations, comparisons = construct_statistics(frame, constructs, groups, study.report.group_test, k)
     matrix = convergence_matrix(constructs, correlations, comparisons, study.triangulation.smallest_effect)
@@ -112,6 +111,8 @@ def analyse_triangulation(study: "Study", sources: dict[str, Any] | None = None)
                                       for kind in ("r_rb", "g", "epsilon2", "omega2")},
         "verdicts": ({v: int((matrix["verdict"] == v).sum()) for v in matrix["verdict"].unique()}
                      if not matrix.empty else {}),
+        # The limitations' coverage shares (None when a cell of the coverage table is withheld).
+        "participants_by_source": coverage_shares(results.tables["coverage"]),
     }
     if len(groups) < 2:
         results.statistics["comparisons_skipped"] = "one group"
