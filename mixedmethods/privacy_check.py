@@ -218,7 +218,10 @@ def check_file(path: Path, shown: str, finder: LeakFinder, raw: bool = True,
         items = list(_texts(path, finder, distinct))
     except Exception as exc:  # a damaged file of any format: it may hold anything, so it is a finding
         return [Finding(name, f"could not be read ({type(exc).__name__})", "not checked")]
-    findings = [Finding(name, _where(location), kind, pid) for location, kind, pid in finder.scan(items)]
+    located = finder.scan(items)
+    if distinct:
+        located = _first_rows(path, located)
+    findings = [Finding(name, _where(location), kind, pid) for location, kind, pid in located]
     if raw and (path.suffix in (".sqlite", ".db") or path.name.endswith("-wal")):
         seen = {(f.kind, f.participant_id) for f in findings}
         for location, kind, pid in finder.scan(list(_raw_pages(path))):  # deleted rows, old page versions
@@ -264,16 +267,71 @@ def _sqlite_texts(path: Path, distinct: bool = False) -> Iterator[tuple[str, str
         for table in tables:
             columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
             for column in columns:
-                # Text, and numbers long enough to be a phone number; SQLite leaves the rest out.
-                wanted = f'typeof("{column}") IN (\'text\', \'blob\') OR abs("{column}") >= 1000000'
-                query = (f'SELECT MIN(rowid), "{column}" FROM "{table}" WHERE {wanted} GROUP BY "{column}"'
-                         if distinct else f'SELECT rowid, "{column}" FROM "{table}" WHERE {wanted}')
-                for rowid, value in conn.execute(query):
+                # Text, and numbers long enough to be a phone number; SQLite leaves the rest out, and the time
+                # stamps the store writes (a chat's million messages hold nearly as many distinct ones).
+                wanted = (f'(typeof("{column}") IN (\'text\', \'blob\') OR abs("{column}") >= 1000000) '
+                          f'AND NOT {_stored_stamp(column)}')
+                if distinct:  # DISTINCT, not GROUP BY with MIN(rowid): a hash of values, not a sort of rows
+                    rows = ((_Distinct(value), value) for (value,) in
+                            conn.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE {wanted}'))
+                else:
+                    rows = conn.execute(f'SELECT rowid, "{column}" FROM "{table}" WHERE {wanted}')
+                for row, value in rows:
                     text = value if isinstance(value, str) else _value_text(value)
                     if text:
-                        yield (table, column, rowid), text  # put into words only if something is found
+                        yield (table, column, row), text  # put into words only if something is found
     finally:
         conn.close()
+
+
+# The shapes of the time stamps the store writes (``Timestamp.isoformat``: to the second, or the microsecond), as
+# SQLite GLOB patterns that match the whole value. A value of exactly this shape is digits and separators only:
+# no name or e-mail address can be in it, and its digits are a date, not a phone number (the same reason the
+# phone-number check skips :data:`_STAMP`), so SQLite leaves it out without handing it to Python.
+_DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_SECOND = _DAY + "T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+STORED_STAMPS = (_DAY, _SECOND, _SECOND + "." + "[0-9]" * 6)
+
+
+def _stored_stamp(column: str) -> str:
+    """SQL true when ``column``'s value is a whole time stamp of one of :data:`STORED_STAMPS`' shapes."""
+    return "(" + " OR ".join(f"\"{column}\" GLOB '{shape}'" for shape in STORED_STAMPS) + ")"
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A distinct value of a column, standing for the first row that holds it until a finding needs the row."""
+
+    value: object
+
+
+def _first_rows(path: Path, located: list[tuple[object, str, str | None]]) -> list[tuple[object, str, str | None]]:
+    """The findings of a distinct-value scan with each value replaced by the first row holding it: one query
+    per column with findings (there are none in a clean store), so the scan itself never orders rows."""
+    import sqlite3
+
+    wanted: dict[tuple[str, str], set] = {}
+    for location, _, _ in located:
+        if isinstance(location, tuple) and isinstance(location[2], _Distinct):
+            wanted.setdefault(location[:2], set()).add(location[2].value)
+    if not wanted:
+        return located
+    first: dict[tuple[str, str, object], int] = {}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for (table, column), values in wanted.items():
+            values = list(values)
+            for start in range(0, len(values), 500):  # SQLite limits the parameters of one statement
+                chunk = values[start:start + 500]
+                query = (f'SELECT "{column}", MIN(rowid) FROM "{table}" WHERE "{column}" IN '
+                         f'({", ".join("?" * len(chunk))}) GROUP BY "{column}"')
+                for value, rowid in conn.execute(query, chunk):
+                    first[table, column, value] = rowid
+    finally:
+        conn.close()
+    return [((location[0], location[1], first.get((*location[:2], location[2].value)))
+             if isinstance(location, tuple) and isinstance(location[2], _Distinct) else location, kind, pid)
+            for location, kind, pid in located]
 
 
 def _value_text(value: object) -> str:

@@ -249,3 +249,30 @@ def test_the_builds_store_check_scans_each_distinct_value_once_and_names_its_fir
     assert sorted((f.location, f.kind, f.participant_id) for f in found) == sorted([
         (f"table chat_messages, column event, row {rows[0]}", "name", pid),
         (f"table chat_messages, column text, row {rows[1]}", "name", pid)])
+
+
+def test_the_store_check_skips_whole_time_stamps_but_not_a_phone_written_after_one(built_copy: Path):
+    """A value of exactly the shape of a stored time stamp is left to SQLite (no name, e-mail or phone number
+    fits in it); a value that only starts like one is read, and the phone number after the stamp is found,
+    in both the build's check (distinct values) and check-privacy's (every row)."""
+    from mixedmethods.privacy_check import STORED_STAMPS, check_store
+    from mixedmethods.study import load_study
+
+    # The stamp patterns are SQLite GLOBs: check them against what the store writes (Timestamp.isoformat).
+    import pandas as pd
+
+    conn = sqlite3.connect(built_copy / "store.sqlite")
+    for stamp in (pd.Timestamp(2025, 8, 31, 8, 0).isoformat(), pd.Timestamp(2025, 8, 31, 8, 0, 5, 120).isoformat(),
+                  "2025-08-31"):
+        assert any(conn.execute("SELECT ? GLOB ?", (stamp, shape)).fetchone()[0] for shape in STORED_STAMPS)
+    for other in ("2025-08-31T08:00", "2025-08-31 08:00:00", "2025-08-31T08:00:00 +1 246 555 0123"):
+        assert not any(conn.execute("SELECT ? GLOB ?", (other, shape)).fetchone()[0] for shape in STORED_STAMPS)
+    first = conn.execute("SELECT MIN(message_id) FROM chat_messages").fetchone()[0]
+    conn.execute("UPDATE chat_messages SET timestamp = '2025-08-31T08:00:00 call +1 246 555 0123' "
+                 "WHERE message_id = ?", (first,))
+    conn.commit()
+    conn.close()
+    for raw in (False, True):
+        found = [f for f in check_store(load_study(built_copy), raw=raw) if "column timestamp" in f.location]
+        assert [(f.location, f.kind) for f in found] == [
+            (f"table chat_messages, column timestamp, row {first}", "phone number")], raw
