@@ -237,7 +237,11 @@ def rejects(study_dir: Path, kind: str) -> None:
                    "contents filled in (needs LibreOffice and pdftotext).")
 @click.option("--force", is_flag=True,
               help="Compute every analysis again and rewrite every file, even those whose inputs did not change.")
-def build(study_dir: Path, language: str | None, pdf: bool, force: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Run independent steps (the sources' analyses, each language's documents) side by side in N "
+                   "processes (default: the computer's cores, at most 4); 1 runs everything in one process. "
+                   "The files are the same whatever N.")
+def build(study_dir: Path, language: str | None, pdf: bool, force: bool, jobs: int | None) -> None:
     """Write the whole report and its chapters (.docx), tables.xlsx, results.json and participants.csv/.sav.
 
     The whole report is report/report.docx in English and report/rapport.docx
@@ -259,13 +263,14 @@ def build(study_dir: Path, language: str | None, pdf: bool, force: bool) -> None
       mixedmethods build my-study --language fr
       mixedmethods build my-study --pdf     # also report/report.pdf, rapport.pdf and the chapters' PDFs
       mixedmethods build my-study --force   # recompute everything and rewrite every file
+      mixedmethods build my-study --jobs 1  # one process (less memory on a small machine)
     """
     from .report.build import build_report
     from .study import load_study
 
     study = load_study(study_dir)
     outcome = build_report(study, language, progress=lambda items: progress(items, "Analysing"), pdf=pdf,
-                           pdf_progress=lambda items: progress(items, "Rendering PDFs"), force=force)
+                           pdf_progress=lambda items: progress(items, "Rendering PDFs"), force=force, jobs=jobs)
     if outcome.up_to_date:
         click.echo(f"nothing changed since the last build; the report in {study.relative(study.report_dir)}/ is "
                    "up to date (--force rebuilds it)")

@@ -25,21 +25,27 @@ ANALYSES = {"survey": "mixedmethods.survey.analysis.analyse_survey",
 
 
 @pytest.fixture
-def spies(monkeypatch) -> list[str]:
-    """Record every analysis that runs (and run it)."""
+def spies(monkeypatch, tmp_path: Path):
+    """Record every analysis that runs (and run it); calling the fixture's value lists them.
+
+    Recorded in a file: a build runs the sources' analyses in child processes (report/workers.py), whose
+    memory the test does not see.
+    """
     import importlib
 
-    calls: list[str] = []
+    record = tmp_path / "analyses-run.txt"
+    record.touch()
     for name, dotted in ANALYSES.items():
         module, attribute = dotted.rsplit(".", 1)
         original = getattr(importlib.import_module(module), attribute)
 
         def spy(*args, _name=name, _original=original, **kwargs):
-            calls.append(_name)
+            with record.open("a") as handle:
+                handle.write(_name + "\n")
             return _original(*args, **kwargs)
 
         monkeypatch.setattr(f"{module}.{attribute}", spy)
-    return calls
+    return lambda: record.read_text().split()
 
 
 def published(root: Path) -> dict[str, tuple[int, int]]:
@@ -53,7 +59,7 @@ def test_a_rebuild_with_nothing_changed_runs_no_analysis_and_rewrites_no_file(bu
     result = run("build", built_copy)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("nothing changed since the last build; the report in report/ is up to date")
-    assert spies == []
+    assert spies() == []
     assert published(built_copy) == before
 
 
@@ -87,7 +93,7 @@ def test_a_touched_store_with_the_same_rows_is_still_up_to_date_and_a_missing_fi
     assert not up_to_date(study, inputs)
     (built_copy / "report" / "results.json").unlink()
     assert not up_to_date(study, inputs)
-    assert spies == []
+    assert spies() == []
 
 
 def test_the_rows_are_hashed_again_only_when_the_store_moved(built_copy: Path, monkeypatch):
@@ -116,7 +122,7 @@ def test_one_changed_transcript_recomputes_only_the_interviews_and_the_triangula
     before = published(built_copy)
     result = run("build", built_copy, "--language", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(spies) == ["interviews", "triangulation"]
+    assert sorted(spies()) == ["interviews", "triangulation"]
     after = published(built_copy)
     for name in ("survey.en.docx", "chats.en.docx"):
         assert after[f"report/{name}"] == before[f"report/{name}"], name
@@ -131,7 +137,7 @@ def test_build_force_is_passed_on(built_copy: Path, run, monkeypatch):
 
     seen = {}
 
-    def fake(study, language=None, progress=None, pdf=False, pdf_progress=None, force=False):
+    def fake(study, language=None, progress=None, pdf=False, pdf_progress=None, force=False, jobs=None):
         seen["force"] = force
         return build.BuildOutcome(up_to_date=False, computed=list(ANALYSES))
 

@@ -37,11 +37,15 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .. import __version__
 from ..study import Study
+
+if TYPE_CHECKING:
+    from .workers import Workers
 
 WHOLE_NAMES = {"en": "report.docx", "fr": "rapport.docx"}
 
@@ -77,14 +81,15 @@ HAS_DATA: dict[str, Callable[[Any], bool]] = {
 
 def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None, *,
                 keys: dict[str, str] | None = None, force: bool = False,
-                computed: list[str] | None = None) -> dict[str, Any]:
+                computed: list[str] | None = None, workers: "Workers | None" = None) -> dict[str, Any]:
     """Every analysis of the study (language-independent), each run once; sources without data give empty results.
 
     Triangulation runs only when at least two sources have data: with one source there is nothing to
     triangulate; it is given the three sources' results rather than computing them again (compute once).
     With ``keys`` (:func:`.cache.analysis_keys`) a result cached under its key is reused instead of computed,
     unless ``force``; each computed result is cached. The names of the analyses actually run are appended
-    to ``computed``.
+    to ``computed``. With ``workers`` (:mod:`.workers`) the sources' analyses that are not cached run side by
+    side, each in its own process; the triangulation, which needs them all, runs after them in this one.
     """
     from ..chats.analysis import ChatResults, analyse_chats
     from ..interviews.analysis import InterviewResults, analyse_interviews
@@ -101,12 +106,18 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
     steps = [("survey", analyse_survey, SurveyResults), ("interviews", analyse_interviews, InterviewResults),
              ("chats", analyse_chats, ChatResults), ("triangulation", triangulate, TriangulationResults)]
     results: dict[str, Any] = {}
+    cached = {name: load_result(study, name, keys[name], kind) if keys and not force else None
+              for name, _, kind in steps}
+    # The chats first: their cost grows with the messages, and the survey's with the respondents.
+    if workers:
+        workers.preload("pandas", "scipy.stats")
+    started = {name: workers.submit(partial(analyse, study)) for name, analyse, _ in
+               sorted(steps[:-1], key=lambda step: step[0] != "chats") if cached[name] is None} if workers else {}
     for name, analyse, kind in (progress(steps) if progress else steps):
-        cached = load_result(study, name, keys[name], kind) if keys and not force else None
-        if cached is not None:
-            results[name] = cached
+        if cached[name] is not None:
+            results[name] = cached[name]
             continue
-        results[name] = analyse(study)
+        results[name] = workers.result(started[name]) if name in started else analyse(study)
         if computed is not None:
             computed.append(name)
         if keys:
@@ -150,7 +161,8 @@ class BuildOutcome:
 
 def build_report(study: Study, language: str | None = None,
                  progress: Callable[[Iterable], Iterable] | None = None, pdf: bool = False,
-                 pdf_progress: Callable[[Iterable], Iterable] | None = None, force: bool = False) -> BuildOutcome:
+                 pdf_progress: Callable[[Iterable], Iterable] | None = None, force: bool = False,
+                 jobs: int | None = None) -> BuildOutcome:
     """Build the report of ``study`` (all its languages, or ``language``); returns what was written.
 
     Written into a staging folder first and published only when every file is written (module docstring).
@@ -161,6 +173,9 @@ def build_report(study: Study, language: str | None = None,
     build left them, nothing is done (``up_to_date``; no heavy library is imported); otherwise each analysis
     whose inputs did not change comes from the cache, and only the files whose bytes changed are replaced.
     ``force`` recomputes every analysis and rewrites every file.
+
+    ``jobs``: how many steps run at once, each in its own process (:mod:`.workers`; default: the usable
+    cores, at most four). The files are the same bytes whatever the number.
     """
     from ..errors import ConfigError, OutputError
     from . import cache
@@ -181,24 +196,29 @@ def build_report(study: Study, language: str | None = None,
 
     staging = out / f"{STAGING_PREFIX}{os.getpid()}"
     outcome = BuildOutcome()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_staging(out)
-        staging.mkdir()
-        cache.settle_store(study)
-        store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
-        sources = cache.known_source_keys(study, store)
-        keys = cache.analysis_keys(study, sources)
-        written = _build_into(staging, study, language, progress,
-                              lambda: analyse_all(study, progress, keys=keys, force=force,
-                                                  computed=outcome.computed))
-        if pdf:
-            from .pdf import write_pdfs
+    from .workers import Workers, default_jobs
 
-            documents = [p for p in written if p.suffix == ".docx"]
-            whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
-            written += write_pdfs(documents, whole, pdf_progress)
-        _refuse_leaks(study, staging, out)
+    try:
+        with Workers(jobs or default_jobs()) as workers:
+            out.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned_staging(out)
+            staging.mkdir()
+            cache.settle_store(study)
+            store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
+            sources = cache.known_source_keys(study, store)
+            keys = cache.analysis_keys(study, sources)
+            written = _build_into(staging, study, language, progress,
+                                  lambda: analyse_all(study, progress, keys=keys, force=force,
+                                                      computed=outcome.computed, workers=workers), workers)
+            # The store is checked for identities while the documents go to PDF (or at once without --pdf).
+            store_check = workers.submit(partial(_store_findings, study))
+            if pdf:
+                from .pdf import write_pdfs
+
+                documents = [p for p in written if p.suffix == ".docx"]
+                whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
+                written += write_pdfs(documents, whole, pdf_progress)
+            _refuse_leaks(study, staging, out, lambda: workers.result(store_check))
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
         cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
@@ -220,14 +240,20 @@ def build_report(study: Study, language: str | None = None,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _refuse_leaks(study: Study, staging: Path, out: Path) -> None:
+def _store_findings(study: Study) -> list:
+    """The identities found in the store's tables, not its raw bytes: what the report is made from
+    (check-privacy reads the bytes too)."""
+    from ..privacy_check import check_store
+
+    return check_store(study, raw=False)
+
+
+def _refuse_leaks(study: Study, staging: Path, out: Path, store_findings: Callable[[], list]) -> None:
     """``check-privacy`` on the staged files and the store, last: a leaking report is never published."""
     from ..errors import OutputError
-    from ..privacy_check import check_outputs, check_store, leak_finder
+    from ..privacy_check import check_outputs, leak_finder
 
-    finder = leak_finder(study)
-    # The store's tables, not its raw bytes: what the report is made from (check-privacy reads the bytes too).
-    found = check_outputs(study, staging, out, finder) or check_store(study, finder, raw=False)
+    found = check_outputs(study, staging, out, leak_finder(study)) or store_findings()
     if found:
         first = found[0]
         whose = f" of {first.participant_id}" if first.participant_id else ""
@@ -283,49 +309,76 @@ def _publish(staging: Path, out: Path, written: list[Path],
 
 def _build_into(out: Path, study: Study, language: str | None,
                 progress: Callable[[Iterable], Iterable] | None,
-                analyse: Callable[[], dict[str, Any]] | None = None) -> list[Path]:
+                analyse: Callable[[], dict[str, Any]] | None = None,
+                workers: "Workers | None" = None) -> list[Path]:
     """Write every output of the build into ``out`` (the staging folder); returns the files written."""
-    from .document import ReportDocument
-    from .exports import write_participants
-    from .outputs import write_results_json
+    languages = [language] if language else list(study.languages)
+    analyses = analyse() if analyse else analyse_all(study, progress)
+    from .exports import export_plan
+
+    export_plan(study, analyses)  # kept in the results, which the whole report and the exports read
+    # Each language's documents, and the workbooks and exports: side by side with ``workers`` (each step
+    # writes its own files), in this order otherwise; the files are listed in this order either way.
+    steps = [partial(_write_documents, out, study, lang, analyses) for lang in languages]
+    steps.append(partial(_write_tables, out, study, languages, analyses))
+    if workers is None:
+        return [path for step in steps for path in step()]
+    workers.preload("docx", "openpyxl", "mixedmethods.report.document", "mixedmethods.report.figures")
+    if workers.parallel:
+        from .figure_style import pyplot
+
+        pyplot()  # matplotlib with its Agg backend, once for every child
+    started = [workers.submit(step) for step in steps]
+    return [path for step in started for path in workers.result(step)]
+
+
+def _write_documents(out: Path, study: Study, lang: str, analyses: dict[str, Any]) -> list[Path]:
+    """The chapter files and the whole report of one language, with their figures."""
     from .apparatus import add_page_furniture, insert_contents, mark_captions, running_head
+    from .document import ReportDocument
     from .texts import Texts
     from .whole import WholeReport
+
+    figures = out / "figures"
+    written: list[Path] = []
+    texts = Texts(lang, study_root=study.root)
+    writers = _writers(study, texts, figures)
+    present = [name for name, (has_data, _) in writers.items() if has_data(analyses[name])]
+    for name in present:
+        doc = _document(study, lang, texts)
+        chapter = writers[name][1](doc, analyses[name])
+        chapter.write()
+        doc.heading(texts.get("survey.references_heading"), 2)
+        chapter.references()
+        mark_captions(doc)
+        add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
+        written.append(doc.save(out / f"{name}.{lang}.docx"))
+        written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
+    whole_doc = ReportDocument(_template(study), lang)
+    whole = WholeReport(whole_doc, study, texts, figures, analyses, present)
+    anchor = whole.title_page()
+    whole.summary()
+    whole.methods()
+    for name in present:
+        writers[name][1](whole_doc, analyses[name]).write()
+    whole.recommendations_section()
+    whole.references_section(present)
+    insert_contents(whole_doc, anchor, {"contents": texts.get("whole.contents"),
+                                        "tables": texts.get("whole.list_of_tables"),
+                                        "figures": texts.get("whole.list_of_figures")})
+    add_page_furniture(whole_doc, running_head(study.title.get(lang) or next(iter(study.title.values()))),
+                       title_page=True)
+    written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
+    return written
+
+
+def _write_tables(out: Path, study: Study, languages: list[str], analyses: dict[str, Any]) -> list[Path]:
+    """tables.xlsx (and its translations), results.json and the participant-level exports."""
+    from .exports import write_participants
+    from .outputs import write_results_json
     from .workbook import write_workbooks
 
-    languages = [language] if language else list(study.languages)
-    figures = out / "figures"
-    analyses = analyse() if analyse else analyse_all(study, progress)
     written: list[Path] = []
-    for lang in languages:
-        texts = Texts(lang, study_root=study.root)
-        writers = _writers(study, texts, figures)
-        present = [name for name, (has_data, _) in writers.items() if has_data(analyses[name])]
-        for name in present:
-            doc = _document(study, lang, texts)
-            chapter = writers[name][1](doc, analyses[name])
-            chapter.write()
-            doc.heading(texts.get("survey.references_heading"), 2)
-            chapter.references()
-            mark_captions(doc)
-            add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
-            written.append(doc.save(out / f"{name}.{lang}.docx"))
-            written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
-        whole_doc = ReportDocument(_template(study), lang)
-        whole = WholeReport(whole_doc, study, texts, figures, analyses, present)
-        anchor = whole.title_page()
-        whole.summary()
-        whole.methods()
-        for name in present:
-            writers[name][1](whole_doc, analyses[name]).write()
-        whole.recommendations_section()
-        whole.references_section(present)
-        insert_contents(whole_doc, anchor, {"contents": texts.get("whole.contents"),
-                                            "tables": texts.get("whole.list_of_tables"),
-                                            "figures": texts.get("whole.list_of_figures")})
-        add_page_furniture(whole_doc, running_head(study.title.get(lang) or next(iter(study.title.values()))),
-                           title_page=True)
-        written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
     tables = {f"{name}_{key}": table for name, result in analyses.items() for key, table in result.tables.items()}
     written.extend(write_workbooks(out, tables, study, languages, __version__))  # tables.xlsx, tableaux.xlsx
     written.append(write_results_json(out / "results.json", {

@@ -1,0 +1,190 @@
+"""Run a build's independent steps side by side, each in a forked copy of the build's process.
+
+Why (issue 14): a build is CPU-bound Python (pandas, matplotlib, python-docx), which one process runs on
+one core; the machines researchers use have several. The steps that do not depend on each other run at
+the same time: the three sources' analyses; then each language's documents and the workbooks and
+exports; and the check of the store for identities, from the start of the build.
+
+How: each step runs in a child made by ``os.fork``, which starts with a copy of the build's memory (the
+study, the analyses' results), so nothing has to be sent to it; the child sends back only the step's
+return value (or its exception), pickled through a pipe, and leaves with ``os._exit`` so that none of the
+parent's clean-up runs twice. At most ``jobs`` children run at once. Where there is no ``fork`` (Windows)
+or with one job, every step runs in the build's own process, one after the other, as before: the files
+written are the same bytes either way (``tests/test_workers.py`` builds both ways and compares them).
+
+The steps must not print (a child's output would interleave with the progress bar) and must not write the
+same file as another step.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import traceback
+from typing import Any, Callable
+
+MAX_JOBS = 4  # beyond four, the steps of one build do not keep more processes busy
+
+
+def usable_cores() -> int:
+    """The number of cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """How many steps a build runs at once by default: the usable cores, at most :data:`MAX_JOBS`."""
+    return min(usable_cores(), MAX_JOBS)
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+class WorkerError(RuntimeError):
+    """A step failed in a child with an exception that could not be sent back as it was."""
+
+
+class _Step:
+    """One step: run in a child (after :meth:`start`) or in this process (:meth:`run_here`)."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self.work = work
+        self.pid: int | None = None
+        self.pipe: int | None = None
+        self.outcome: tuple[bool, Any] | None = None
+
+    def start(self) -> None:
+        sys.stdout.flush()  # what is buffered would otherwise be written by the child too
+        sys.stderr.flush()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run the step, send its outcome, leave without unwinding the parent's stack
+            code = 0
+            try:
+                os.close(read)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child at once; the parent reports
+                try:
+                    outcome = (True, self.work())
+                except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+                    from ..errors import UserError
+
+                    if not isinstance(exc, UserError):  # a bug: keep where it happened (a traceback is not pickled)
+                        exc.add_note("".join(traceback.format_exception(exc)).rstrip())
+                    outcome = (False, exc)
+                try:
+                    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.loads(payload)  # an exception that pickles but cannot be rebuilt is sent as text
+                except Exception:  # noqa: BLE001
+                    text = "".join(traceback.format_exception(outcome[1])) if not outcome[0] else "unpicklable result"
+                    payload = pickle.dumps((False, WorkerError(text)))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+
+    def run_here(self) -> None:
+        try:
+            self.outcome = (True, self.work())
+        except Exception as exc:  # noqa: BLE001 - raised again by result(), in the order of the steps
+            self.outcome = (False, exc)
+
+    def finish(self) -> None:
+        """Read the child's outcome (until it closes the pipe) and reap it."""
+        with os.fdopen(self.pipe, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if payload:
+            self.outcome = pickle.loads(payload)
+        else:  # killed, or out of memory: nothing was sent
+            self.outcome = (False, WorkerError(f"a build step stopped without a result "
+                                               f"(exit status {os.waitstatus_to_exitcode(status)})"))
+
+    def stop(self) -> None:
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+            os.close(self.pipe)
+            self.pid = None
+
+    def result(self) -> Any:
+        ok, value = self.outcome
+        if not ok:
+            raise value
+        return value
+
+
+class Workers:
+    """Steps submitted in order, at most ``jobs`` running at once; :meth:`result` waits for one.
+
+    With ``jobs`` <= 1 or no ``fork``, a step runs in this process when its result is asked for.
+    Use as a context manager: children still running when the build fails are stopped.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.parallel = jobs > 1 and can_fork()
+        self.jobs = jobs
+        self.waiting: list[_Step] = []
+        self.running: list[_Step] = []
+
+    def preload(self, *modules: str) -> None:
+        """Import ``modules`` here before steps that all need them start: each child then shares this
+        process's copy instead of importing its own (pandas, matplotlib and python-docx take a second or two)."""
+        if self.parallel:
+            import importlib
+
+            for module in modules:
+                importlib.import_module(module)
+
+    def submit(self, work: Callable[[], Any]) -> _Step:
+        step = _Step(work)
+        self.waiting.append(step)
+        self._fill()
+        return step
+
+    def _fill(self) -> None:
+        while self.parallel and self.waiting and len(self.running) < self.jobs:
+            step = self.waiting.pop(0)
+            step.start()
+            self.running.append(step)
+
+    def result(self, step: _Step) -> Any:
+        """The step's return value (its exception is raised here)."""
+        if step.outcome is None:
+            if not self.parallel:
+                self.waiting.remove(step)
+                step.run_here()
+            else:
+                while step.outcome is None:
+                    # Wait for this step, or (not started yet) for whichever running step ends first.
+                    ready = [step] if step in self.running else self._ended()
+                    for done in ready:
+                        done.finish()
+                        self.running.remove(done)
+                    self._fill()
+        return step.result()
+
+    def _ended(self) -> list[_Step]:
+        """The running steps whose child has written its outcome (or died): the pipe is readable."""
+        import select
+
+        readable, _, _ = select.select([s.pipe for s in self.running], [], [])
+        return [s for s in self.running if s.pipe in readable]
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for step in self.running:
+            step.stop()
+        self.running.clear()
+        self.waiting.clear()

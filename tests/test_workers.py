@@ -1,0 +1,107 @@
+"""report/workers.py: a build's independent steps run side by side in forked processes (issue 14).
+
+What is checked: results come back in the order the steps were submitted, from other processes when there are
+several jobs and from this one with one job; a user's error and a bug in a step reach the caller as the same
+exceptions (the bug with the step's own traceback); a step that dies or returns what cannot be sent back is a
+WorkerError; never more than ``jobs`` steps run at once. Whole builds with one and two jobs are compared byte by
+byte in tests/test_outputs.py.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from mixedmethods.errors import InputFileError
+from mixedmethods.report.workers import WorkerError, Workers, can_fork
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="no os.fork on this system: steps run one after the other")
+
+
+@needs_fork
+def test_results_come_back_in_order_from_other_processes():
+    with Workers(2) as workers:
+        steps = [workers.submit(lambda n=n: (n * n, os.getpid())) for n in range(5)]
+        results = [workers.result(step) for step in steps]
+    assert [value for value, _ in results] == [0, 1, 4, 9, 16]
+    assert all(pid != os.getpid() for _, pid in results)
+
+
+def test_with_one_job_every_step_runs_here_when_its_result_is_asked():
+    ran: list[int] = []
+    with Workers(1) as workers:
+        first = workers.submit(lambda: (ran.append(1), os.getpid())[1])
+        second = workers.submit(lambda: (ran.append(2), os.getpid())[1])
+        assert ran == []  # nothing runs before its result is wanted
+        assert workers.result(second) == os.getpid() and workers.result(first) == os.getpid()
+    assert ran == [2, 1]
+
+
+def _bad_file():
+    raise InputFileError("expected a date, got 'soon'", file="data/survey.csv", row=4, column="date")
+
+
+def _bug():
+    return {}["no such key"]
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_users_error_in_a_step_is_raised_as_it_was(jobs: int):
+    with Workers(jobs) as workers:
+        step = workers.submit(_bad_file)
+        with pytest.raises(InputFileError) as raised:
+            workers.result(step)
+    assert str(raised.value) == "data/survey.csv, row 4, column 'date': expected a date, got 'soon'"
+
+
+@needs_fork
+def test_a_bug_in_a_step_keeps_its_type_and_where_it_happened():
+    with Workers(2) as workers:
+        step = workers.submit(_bug)
+        with pytest.raises(KeyError) as raised:
+            workers.result(step)
+    assert raised.value.args == ("no such key",)
+    assert any("in _bug" in note and "{}[\"no such key\"]" in note for note in raised.value.__notes__)
+
+
+@needs_fork
+def test_a_step_that_dies_or_cannot_send_its_result_is_a_worker_error():
+    with Workers(2) as workers:
+        killed = workers.submit(lambda: os.kill(os.getpid(), signal.SIGKILL))
+        unsendable = workers.submit(lambda: (lambda: None))  # a lambda cannot be pickled
+        fine = workers.submit(lambda: "fine")
+        with pytest.raises(WorkerError, match="stopped without a result"):
+            workers.result(killed)
+        with pytest.raises(WorkerError, match="unpicklable result"):
+            workers.result(unsendable)
+        assert workers.result(fine) == "fine"
+
+
+@needs_fork
+def test_never_more_steps_at_once_than_jobs(tmp_path: Path):
+    def step(n: int) -> tuple[float, float]:
+        start = time.monotonic()
+        time.sleep(0.3)
+        return start, time.monotonic()
+
+    with Workers(2) as workers:
+        spans = [workers.result(s) for s in [workers.submit(lambda n=n: step(n)) for n in range(5)]]
+    for start, _ in spans:  # at each step's start, how many steps were running (itself included)
+        assert sum(1 for s, e in spans if s <= start < e) <= 2
+    assert max(sum(1 for s, e in spans if s <= start < e) for start, _ in spans) == 2  # and they did overlap
+
+
+@needs_fork
+def test_a_failing_build_stops_the_steps_still_running():
+    with pytest.raises(RuntimeError, match="the build failed"):
+        with Workers(2) as workers:
+            slow = workers.submit(lambda: time.sleep(60))
+            pid = slow.pid
+            raise RuntimeError("the build failed")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped: no such child any more
