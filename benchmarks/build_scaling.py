@@ -66,11 +66,18 @@ def best_of(command: list[str], runs: int) -> float:
     return min(measure(command).seconds for _ in range(runs))
 
 
-def build_at(scale: int, work: Path, runs: int) -> tuple[Run, Run]:
-    """Generate + import the demo at ``scale`` (one run), then build it ``runs`` times; return (demo, best build)."""
+def build_at(scale: int, work: Path, runs: int, jobs: str | None = None) -> tuple[Run, Run]:
+    """Generate + import the demo at ``scale`` (one run), then build it ``runs`` times; return (demo, best build).
+
+    Every build is ``--force`` (a second build of an unchanged study would otherwise do nothing); ``jobs`` is
+    passed as ``--jobs`` (None: the build's default, the usable cores up to 4)."""
     root = work / f"scale{scale}"
-    demo = measure([*CLI, "demo", str(root), "--scale", str(scale)])
-    builds = [measure([*CLI, "build", str(root)]) for _ in range(runs)]
+    if not root.exists():
+        demo = measure([*CLI, "demo", str(root), "--scale", str(scale)])
+    else:  # the same study built again with another --jobs
+        demo = Run(float("nan"), float("nan"))
+    options = ["--force", *(["--jobs", jobs] if jobs else [])]
+    builds = [measure([*CLI, "build", str(root), *options]) for _ in range(runs)]
     best = min(builds, key=lambda r: r.seconds)
     return demo, Run(best.seconds, max(r.peak_mb for r in builds))
 
@@ -82,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1, help="builds per scale; the best time is kept")
     parser.add_argument("--keep", type=Path, help="generate the studies here and keep them")
     parser.add_argument("--no-help", action="store_true", help="skip the --help start-up measurement")
+    parser.add_argument("--jobs", default="", help="comma-separated values of build --jobs to time at each scale "
+                        "besides the default (e.g. 1: one process), with the default's speed-up over each")
     args = parser.parse_args(argv)
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
     work = args.keep or Path(tempfile.mkdtemp(prefix="mm-scaling-"))
@@ -93,6 +102,10 @@ def main(argv: list[str] | None = None) -> None:
             results[scale] = build
             print(f"scale {scale:>3} ({scale * 120:>6} respondents): demo+import {demo.seconds:7.1f} s "
                   f"{demo.peak_mb:6.0f} MB; build {build.seconds:7.1f} s {build.peak_mb:6.0f} MB", flush=True)
+            for jobs in [j.strip() for j in args.jobs.split(",") if j.strip()]:
+                _, other = build_at(scale, work, args.runs, jobs)
+                print(f"          build --jobs {jobs}: {other.seconds:7.1f} s {other.peak_mb:6.0f} MB; the default "
+                      f"is {other.seconds / build.seconds:.2f}x as fast", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

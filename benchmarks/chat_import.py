@@ -4,6 +4,7 @@ Issue 14's targets: a 1M-message export imports in under 20 s with under
 600 MB peak resident memory, and ``build`` after that takes under 10 s.
 
     python benchmarks/chat_import.py [--messages 100000 1000000] [--extra-participants 0] [--no-build] [--keep]
+                                      [--jobs 1]
 
 For each size the demo study is written (``mixedmethods demo``'s generator,
 140 participants), its two chat exports are replaced by exports of half the
@@ -82,6 +83,8 @@ def main() -> None:
     parser.add_argument("--extra-participants", type=int, default=0)
     parser.add_argument("--no-build", action="store_true", help="time the import only")
     parser.add_argument("--keep", action="store_true", help="keep the studies (their folder is printed)")
+    parser.add_argument("--jobs", type=int, nargs="*", default=[], help="after the build, build again with "
+                        "--force --jobs N for each N (e.g. 1: one process) and print the default's speed-up")
     parser.add_argument("--study", type=Path, help="time import and build of this study instead (a copy; its "
                         "store is removed first), e.g. one kept by an earlier --keep")
     args = parser.parse_args()
@@ -100,6 +103,10 @@ def main() -> None:
             print(f"{messages:>9,} messages ({lines:,} lines, {args.extra_participants} extra participants): "
                   f"import {imported[0]:6.1f} s ({imported[2]:.1f} s CPU) {imported[1]:6.0f} MB | "
                   f"build {built[0]:6.1f} s ({built[2]:.1f} s CPU) {built[1]:6.0f} MB")
+            for jobs in [] if args.no_build else args.jobs:
+                other = run_cli(["build", ".", "--force", "--jobs", str(jobs)], root)
+                print(f"  build --force --jobs {jobs}: {other[0]:6.1f} s ({other[2]:.1f} s CPU) {other[1]:6.0f} MB; "
+                      f"the default build is {other[0] / built[0]:.2f}x as fast")
             if messages >= 1_000_000:
                 (seconds, megabytes), build_limit = TARGETS["import"], TARGETS["build"][0]
                 print(f"  ratio to targets: import time {imported[0] / seconds:.2f} (< 1 wanted), import memory "
