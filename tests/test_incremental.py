@@ -216,6 +216,36 @@ def test_each_source_key_follows_only_its_own_rows(demo_study: Path, tmp_path: P
     assert [n for n in keys_before if keys_before[n] != keys_after[n]] == ["chats", "triangulation"]
 
 
+def test_the_tables_pages_are_hashed_unless_the_log_holds_changes(demo_study: Path, tmp_path: Path, monkeypatch):
+    """A source's big tables are hashed by their pages in the store file (dbstat); while the write-ahead log
+    holds changes the file's pages are not what a query reads, and the rows are hashed instead."""
+    from mixedmethods.report import cache
+
+    shutil.copytree(demo_study, tmp_path / "study")
+    store = tmp_path / "study" / "store.sqlite"
+
+    def by_rows() -> dict[str, str]:
+        with monkeypatch.context() as patch:
+            patch.setattr(cache, "_hash_pages", lambda *args: False)
+            return cache.source_keys(store)
+
+    by_pages, rows = cache.source_keys(store), by_rows()
+    assert by_pages["chats"] != rows["chats"] and cache.source_keys(store) == by_pages  # pages read, the same twice
+    conn = sqlite3.connect(store)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")  # keep the change in the log while this connection is open
+    with conn:
+        conn.execute("UPDATE chat_messages SET text = upper(text) WHERE message_id = "
+                     "(SELECT MIN(message_id) FROM chat_messages WHERE kind = 'text')")
+    try:
+        assert (store.with_name("store.sqlite-wal")).stat().st_size > 0
+        held = cache.source_keys(store)
+        assert held["chats"] == by_rows()["chats"] != rows["chats"]  # the changed rows, read through SQLite
+        assert held["survey"] == rows["survey"]  # every table by its rows while the log holds changes
+    finally:
+        conn.close()
+    assert cache.source_keys(store)["chats"] not in (by_pages["chats"], held["chats"])  # log moved: pages again
+
+
 def test_publish_replaces_only_the_files_whose_bytes_changed(tmp_path: Path):
     from mixedmethods.report.build import _publish
 
