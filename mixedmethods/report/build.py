@@ -113,6 +113,8 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
         workers.preload("pandas", "scipy.stats")
     started = {name: workers.submit(partial(analyse, study)) for name, analyse, _ in
                sorted(steps[:-1], key=lambda step: step[0] != "chats") if cached[name] is None} if workers else {}
+    if started:
+        _preload_rendering(workers)  # while the analyses run elsewhere: the documents' libraries, once
     for name, analyse, kind in (progress(steps) if progress else steps):
         if cached[name] is not None:
             results[name] = cached[name]
@@ -174,8 +176,8 @@ def build_report(study: Study, language: str | None = None,
     whose inputs did not change comes from the cache, and only the files whose bytes changed are replaced.
     ``force`` recomputes every analysis and rewrites every file.
 
-    ``jobs``: how many steps run at once, each in its own process (:mod:`.workers`; default: the usable
-    cores, at most four). The files are the same bytes whatever the number.
+    ``jobs``: how many steps run at once, each in its own process (:mod:`.workers`; default: one more than
+    the usable cores, at most four). The files are the same bytes whatever the number.
     """
     from ..errors import ConfigError, OutputError
     from . import cache
@@ -323,13 +325,18 @@ def _build_into(out: Path, study: Study, language: str | None,
     steps.append(partial(_write_tables, out, study, languages, analyses))
     if workers is None:
         return [path for step in steps for path in step()]
+    _preload_rendering(workers)
+    started = [workers.submit(step) for step in steps]
+    return [path for step in started for path in workers.result(step)]
+
+
+def _preload_rendering(workers: "Workers") -> None:
+    """Import what every document step needs here, so that each child shares it (:meth:`.Workers.preload`)."""
     workers.preload("docx", "openpyxl", "mixedmethods.report.document", "mixedmethods.report.figures")
     if workers.parallel:
         from .figure_style import pyplot
 
-        pyplot()  # matplotlib with its Agg backend, once for every child
-    started = [workers.submit(step) for step in steps]
-    return [path for step in started for path in workers.result(step)]
+        pyplot()  # matplotlib with its Agg backend
 
 
 def _write_documents(out: Path, study: Study, lang: str, analyses: dict[str, Any]) -> list[Path]:

@@ -37,8 +37,11 @@ def usable_cores() -> int:
 
 
 def default_jobs() -> int:
-    """How many steps a build runs at once by default: the usable cores, at most :data:`MAX_JOBS`."""
-    return min(usable_cores(), MAX_JOBS)
+    """How many steps a build runs at once by default: one more than the usable cores (the steps are of
+    unequal length: when a short one ends, a core is not left idle until the next starts), at most
+    :data:`MAX_JOBS`; one on a single core."""
+    cores = usable_cores()
+    return 1 if cores == 1 else min(cores + 1, MAX_JOBS)
 
 
 def can_fork() -> bool:
