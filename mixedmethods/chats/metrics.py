@@ -121,7 +121,10 @@ def load_messages(conn: sqlite3.Connection) -> "pd.DataFrame":
         "message_id": columns["message_id"][take], "chat_id": chat_ids, "group": pd.array(group, dtype="str"),
         **{c: pd.array(columns[c][take], dtype="str") for c in texts[:3]}, "words": columns["words"][take],
         "language": pd.array(columns["language"][take], dtype="str")}, copy=False)
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    try:
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"])  # the format of the first, as before
+    except ValueError:  # whole seconds and fractions mixed (isoformat writes both): any ISO 8601 text
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
     return frame
 
 
