@@ -313,7 +313,8 @@ def _member_stats(frame: "pd.DataFrame", coded: "CodedMessages") -> "pd.DataFram
     rows = key >= 0  # a grouping by texts drops the rows where either is missing
     parts = pd.DataFrame({"words": frame["words"].to_numpy()[rows], "day": coded.day[rows],
                           "media": coded.media[rows], "night": coded.night[rows], "weekend": coded.weekend[rows],
-                          "reply": frame["reply"].to_numpy()[rows], "latency_min": frame["latency_min"].to_numpy()[rows]})
+                          "reply": frame["reply"].to_numpy()[rows],
+                          "latency_min": frame["latency_min"].to_numpy()[rows]})
     grouped = parts.groupby(key[rows])
     stats = pd.DataFrame({
         "messages": grouped.size(), "words": grouped["words"].sum(), "active_days": grouped["day"].nunique(),
