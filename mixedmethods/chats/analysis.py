@@ -46,10 +46,12 @@ def analyse_chats(study: "Study") -> ChatResults:
     (messages per week), ``language`` (mix of text messages), ``next_speaker``
     and ``mentions`` (links between pseudonyms).
     """
+    import numpy as np
     import pandas as pd
 
-    from .metrics import gini_with_ci, load_memberships, load_mentions, load_messages, lorenz, next_speaker, \
-        per_participant, per_person, sessions_and_replies, top_share
+    from .coded import code_messages
+    from .metrics import gini_with_ci, load_memberships, load_mentions, load_messages, lorenz, membership_table, \
+        next_speaker, per_participant, per_person, sessions_and_replies, top_share
 
     results = ChatResults(list(study.groups), study.report.min_cell_size, study.chats.session_gap_minutes)
     if not study.store_path.exists():
@@ -67,17 +69,23 @@ def analyse_chats(study: "Study") -> ChatResults:
     if messages.empty:
         return results
     frame = sessions_and_replies(messages, study.chats.session_gap_minutes)
-    present = set(frame["group"].unique())  # once, not once per group (a million messages: 1 s each)
+    del messages
+    # Participant and group as integer codes, once: every grouping below is by codes, not by a million texts.
+    coded = code_messages(frame)
+    present = set(coded.groups)
     chat_groups = [g for g in study.groups if g in present]
-    authors = frame[["participant_id", "group"]].drop_duplicates()
+    authors = _first_of_each(frame, coded)
     # One row per (person, chat): a person listed in two groups, or writing in two chats, is a member of both.
     members = pd.concat([memberships[memberships["group"].isin(chat_groups)], authors]).drop_duplicates()
     # A chat of fewer than k members is withheld; one alone is left out of the totals too (disclosure.py).
     sizes = group_sizes({g: int((members["group"] == g).sum()) for g in chat_groups}, study.report.min_cell_size)
-    results.statistics["messages"] = int(frame.loc[~frame["group"].isin(sizes.left_out), "kind"].ne("system").sum())
+    left_out = coded.groups.get_indexer(list(sizes.left_out))
+    results.statistics["messages"] = int((~np.isin(coded.group, left_out[left_out >= 0])).sum())
     results.statistics["groups_left_out"] = sizes.left_out
-    people = per_participant(frame, members, mentions)
-    results.per_person = _authors_over_their_chats(frame, memberships, authors, mentions, per_person)
+    table = membership_table(frame, members, mentions, coded)
+    people = per_participant(frame, members, mentions, table)
+    results.per_person = _authors_over_their_chats(frame, memberships, authors, mentions, per_person, coded,
+                                                   (members, table))
     results.tables["per_participant"] = people
     # People who are members of more than one chat: a count of people, suppressed under k like any other.
     # Only chats of k members or more: a withheld chat's members are not counted anywhere.
@@ -88,26 +96,33 @@ def analyse_chats(study: "Study") -> ChatResults:
     rows, stats, withheld = [], {}, []
     linked = listed.set_index("participant_id")["listed"]
     k = study.report.min_cell_size
+    by_group = np.argsort(coded.group, kind="stable")
+    bounds = np.searchsorted(coded.group[by_group], np.arange(len(coded.groups) + 1))
+    stamps, latency = frame["timestamp"], frame["latency_min"].to_numpy()
+    session, words = frame["session"].to_numpy(), frame["words"].to_numpy()
     for group in chat_groups:
-        own = frame[frame["group"] == group]
+        at = coded.groups.get_loc(group)
+        own = by_group[bounds[at]:bounds[at + 1]]  # this group's rows, in frame order
         counts = people.loc[people["group"] == group, "messages"].to_numpy()
         g, low, high = gini_with_ci(counts)
         if len(counts) >= k:
             results.lorenz[group] = lorenz(counts)
-        hours = own["timestamp"].dt.hour
-        sessions = own.groupby("session")
+        writers = coded.people.take(np.unique(coded.person[own][coded.person[own] >= 0]))
+        conversations = np.unique(session[own], return_counts=True)[1]
+        own_stamps = stamps.iloc[own]
         row = {
             "group": group, "members": len(counts), "active_members": int((counts > 0).sum()),
-            "unlisted_authors": int((linked.reindex(own["participant_id"].unique()) == 0).sum()),
-            "messages": len(own), "words": int(own["words"].sum()),
+            "unlisted_authors": int((linked.reindex(writers) == 0).sum()),
+            "messages": len(own), "words": int(words[own].sum()),
             "median_messages_per_member": float(pd.Series(counts).median()),
             "gini": g, "gini_CI95_low": low, "gini_CI95_high": high, "top10_share": top_share(counts),
-            "media_share": float(own["kind"].eq("media").mean()),
-            "night_share": float(((hours >= 22) | (hours < 6)).mean()),
-            "weekend_share": float((own["timestamp"].dt.day_of_week >= 5).mean()),
-            "sessions": int(sessions.ngroups), "median_session_messages": float(sessions.size().median()),
-            "median_latency_min": float(own["latency_min"].median()),
-            "first": own["timestamp"].min().isoformat(), "last": own["timestamp"].max().isoformat(),
+            # a share of booleans: their count over the rows, the division Series.mean makes
+            "media_share": float(coded.media[own].sum() / len(own)),
+            "night_share": float(coded.night[own].sum() / len(own)),
+            "weekend_share": float(coded.weekend[own].sum() / len(own)),
+            "sessions": len(conversations), "median_session_messages": float(pd.Series(conversations).median()),
+            "median_latency_min": float(pd.Series(latency[own]).median()),
+            "first": own_stamps.min().isoformat(), "last": own_stamps.max().isoformat(),
             "format": "; ".join(formats.loc[formats["group"] == group, "format"]),
         }
         if group in sizes.hidden:
@@ -138,30 +153,87 @@ def analyse_chats(study: "Study") -> ChatResults:
     results.tables["participation"] = participation
     results.statistics["groups"] = stats
     results.statistics["withheld_groups"] = withheld
-    frame = frame[~frame["group"].isin(withheld)]  # nor in the figures and language shares
-    weekday = frame["timestamp"].dt.day_of_week
-    results.tables["activity"] = (frame.assign(weekday=weekday, hour=frame["timestamp"].dt.hour)
-                                  .groupby(["group", "weekday", "hour"]).size().rename("messages").reset_index())
-    results.tables["volume"] = (frame.assign(week=frame["timestamp"].dt.to_period("W").dt.start_time)
-                                .groupby(["group", "week"]).size().rename("messages").reset_index())
-    texts = frame[frame["language"].notna()]
-    language = texts.groupby(["group", "language"]).size().rename("messages").reset_index()
-    language["pct"] = 100 * language["messages"] / language.groupby("group")["messages"].transform("sum")
+    if withheld:  # nor in the figures and language shares
+        frame = frame[~frame["group"].isin(withheld)]
+        coded = code_messages(frame)
+    results.tables["activity"] = _activity(coded)
+    results.tables["volume"] = _volume(frame["timestamp"], coded)
+    language = _language(frame["language"], coded)
     results.tables["language"] = language
     results.statistics["language"] = {g: {r["language"]: round(r["pct"], 1) for _, r in block.iterrows()}
                                       for g, block in language.groupby("group")}
-    results.tables["next_speaker"] = next_speaker(frame)
-    mentions = mentions[mentions["group"].isin(frame["group"].unique())]  # not of withheld chats either
+    results.tables["next_speaker"] = next_speaker(frame, coded)
+    mentions = mentions[mentions["group"].isin(set(coded.groups))]  # not of withheld chats either
     results.tables["mentions"] = mentions.groupby(["group", "source", "target"]).size().rename("n").reset_index()
     return results
 
 
-def _authors_over_their_chats(frame, memberships, authors, mentions, per_person) -> "pd.DataFrame":
+def _authors_over_their_chats(frame, memberships, authors, mentions, per_person, coded, chapter) -> "pd.DataFrame":
     """The triangulation's chat metrics (mixedmethods.triangulation.linkage), here so the messages are read and
     sessioned once per build: members as in the chapter (listed members of each chat's group and its authors),
-    one row per person over all their chats, for those who wrote; indexed by participant_id."""
+    one row per person over all their chats, for those who wrote; indexed by participant_id. ``chapter``: the
+    chapter's members and their membership table, reused when the members are the same rows."""
     import pandas as pd
 
-    members = pd.concat([memberships[memberships["group"].isin(frame["group"].unique())], authors])
-    people = per_person(frame, members.drop_duplicates(), mentions).set_index("participant_id")
+    members = pd.concat([memberships[memberships["group"].isin(set(coded.groups))], authors]).drop_duplicates()
+    chapter_members, table = chapter
+    same = members.reset_index(drop=True).equals(chapter_members.reset_index(drop=True))
+    people = per_person(frame, members, mentions, table if same else None, coded).set_index("participant_id")
     return people[people.index.isin(authors["participant_id"])]
+
+
+def _first_of_each(frame: "pd.DataFrame", coded) -> "pd.DataFrame":
+    """participant_id, group of each pair's first row: ``drop_duplicates`` of the two columns, by codes."""
+    import numpy as np
+
+    person = np.where(coded.person >= 0, coded.person, len(coded.people))  # a missing value is one more value
+    group = np.where(coded.group >= 0, coded.group, len(coded.groups))
+    first = np.unique(person.astype(np.int64) * (len(coded.groups) + 1) + group, return_index=True)[1]
+    return frame[["participant_id", "group"]].iloc[np.sort(first)]
+
+
+def _activity(coded) -> "pd.DataFrame":
+    """group, weekday, hour, messages (the chapter's activity figure), counted by codes."""
+    import pandas as pd
+
+    keys = pd.DataFrame({"group": coded.group, "weekday": coded.weekday, "hour": coded.hour})
+    counts = keys[keys["group"] >= 0].groupby(["group", "weekday", "hour"]).size().rename("messages").reset_index()
+    counts["group"] = coded.groups.take(counts["group"].to_numpy())
+    return counts
+
+
+def _volume(stamps: "pd.Series", coded) -> "pd.DataFrame":
+    """group, week (the Monday it starts), messages. The week is found once per distinct day, not per message."""
+    import numpy as np
+    import pandas as pd
+
+    rows = (coded.group >= 0) & ~np.isnan(coded.day)
+    if getattr(stamps.dt, "tz", None) is not None:  # rare: the week of each message, as before
+        weeks = stamps.dt.to_period("W").dt.start_time.to_numpy()
+        week_codes, week_values = pd.factorize(weeks[rows], sort=True)
+    else:
+        days, day_of_row = np.unique(coded.day[rows].astype(np.int64), return_inverse=True)
+        starts = pd.Series(days.astype("datetime64[D]").astype(stamps.dtype)).dt.to_period("W").dt.start_time
+        week_values, week_of_day = np.unique(starts.to_numpy(), return_inverse=True)
+        week_codes = week_of_day[day_of_row]
+    keys = pd.DataFrame({"group": coded.group[rows], "week": week_codes})
+    counts = keys.groupby(["group", "week"]).size().rename("messages").reset_index()
+    counts["group"] = coded.groups.take(counts["group"].to_numpy())
+    counts["week"] = np.asarray(week_values)[counts["week"].to_numpy()]
+    return counts
+
+
+def _language(languages: "pd.Series", coded) -> "pd.DataFrame":
+    """group, language, messages, pct of the text messages with a language, per group."""
+    import pandas as pd
+
+    from .coded import codes
+
+    language, values = codes(languages)
+    keys = pd.DataFrame({"group": coded.group, "language": language})
+    counts = keys[(keys["group"] >= 0) & (keys["language"] >= 0)].groupby(["group", "language"]).size()
+    counts = counts.rename("messages").reset_index()
+    counts["group"] = coded.groups.take(counts["group"].to_numpy())
+    counts["language"] = values.take(counts["language"].to_numpy())
+    counts["pct"] = 100 * counts["messages"] / counts.groupby("group")["messages"].transform("sum")
+    return counts

@@ -58,20 +58,94 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from .coded import CodedMessages
+
 MESSAGE_KINDS = ("text", "media", "deleted", "edited", "poll", "location")
 BOOTSTRAP_RESAMPLES = 2000
 
 
+# Text columns come out of SQLite joined by a separator and NULL by a marker that chat text cannot hold
+# (the importer replaces control characters); a value holding one is found by the count and read row by row.
+_SEPARATOR, _NULL = "\x1f", "\x1e"
+
+
 def load_messages(conn: sqlite3.Connection) -> "pd.DataFrame":
-    """message_id, chat_id, group, timestamp, participant_id, kind, event, words, language."""
+    """message_id, chat_id, group, timestamp, participant_id, kind, words, language: the columns metrics use.
+
+    Rows in the order chat, timestamp, message id. Each column is read by SQLite as one joined string
+    (``group_concat``) and split in C, and the group set from the chats table: ``pandas.read_sql_query`` over
+    a join spent seconds at a million messages building a Python tuple per row and inferring the types of
+    columns the schema already gives. System events' ``event`` and the text are not read: no metric uses them.
+    """
+    import numpy as np
     import pandas as pd
 
-    frame = pd.read_sql_query(
-        'SELECT m.message_id, m.chat_id, c.grp AS "group", m.timestamp, m.participant_id, m.kind, m.event, m.words, '
-        "m.language FROM chat_messages m JOIN chats c USING (chat_id) ORDER BY m.chat_id, m.timestamp, m.message_id",
-        conn)
-    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    chats = dict(conn.execute("SELECT chat_id, grp FROM chats").fetchall())
+    numbers, texts = ("message_id", "chat_id", "words"), ("timestamp", "participant_id", "kind", "language")
+    # One scan, so every column lists the rows in the same (rowid) order.
+    joined = conn.execute(
+        "SELECT COUNT(*), " + ", ".join(f"group_concat({c}, ',')" for c in numbers) + ", " +
+        ", ".join(f"group_concat(IFNULL({c}, char(30)), char(31))" for c in texts) + " FROM chat_messages").fetchone()
+    count, values = joined[0], dict(zip(numbers + texts, joined[1:]))
+    columns = {c: np.fromstring(values[c], dtype=np.int64, sep=",") if count else np.zeros(0, np.int64)
+               for c in numbers}
+    for column in texts:
+        parts = values[column].split(_SEPARATOR) if count else []
+        if len(parts) != count:  # a separator inside a value: this column row by row, in rowid order
+            parts = [_NULL if v is None else v for (v,) in conn.execute(
+                f"SELECT {column} FROM chat_messages ORDER BY message_id")]
+        array = np.array(parts, dtype=object)
+        array[array == _NULL] = np.nan
+        columns[column] = array
+    del values, joined
+    # The chat, timestamp, message id order, read from the index (message_id is the rowid, so the scan above
+    # listed rows by ascending message_id); messages of a chat missing from chats are dropped, as a join would.
+    ids = columns["message_id"]
+    if (ids[1:] <= ids[:-1]).any():  # not in rowid order after all: put every column in it
+        by_id = np.argsort(ids, kind="stable")
+        columns = {c: v[by_id] for c, v in columns.items()}
+        ids = columns["message_id"]
+    order = "SELECT message_id FROM chat_messages ORDER BY chat_id, timestamp, message_id"
+    ordered = conn.execute(f"SELECT group_concat(message_id, ',') FROM ({order})").fetchone()[0]
+    ordered = np.fromstring(ordered, dtype=np.int64, sep=",") if count else np.zeros(0, np.int64)
+    if not _in_order(columns, ordered):  # SQLite does not promise group_concat keeps the subquery's order
+        ordered = np.array([m for (m,) in conn.execute(order)], np.int64)
+    take = np.searchsorted(ids, ordered)
+    # Messages of a chat missing from the chats table are dropped, as the join did.
+    take = take[np.isin(columns["chat_id"][take], np.fromiter(chats, dtype=np.int64, count=len(chats)))]
+    chat_ids = columns["chat_id"][take]
+    known = sorted(chats)
+    group = np.array([chats[c] for c in known], dtype=object)[np.searchsorted(np.array(known, np.int64), chat_ids)] \
+        if len(take) else np.zeros(0, dtype=object)
+    frame = pd.DataFrame({
+        "message_id": columns["message_id"][take], "chat_id": chat_ids, "group": pd.array(group, dtype="str"),
+        **{c: pd.array(columns[c][take], dtype="str") for c in texts[:3]}, "words": columns["words"][take],
+        "language": pd.array(columns["language"][take], dtype="str")}, copy=False)
+    try:
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"])  # the format of the first, as before
+    except ValueError:  # whole seconds and fractions mixed (isoformat writes both): any ISO 8601 text
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], format="ISO8601")
     return frame
+
+
+def _in_order(columns: dict, ordered: "np.ndarray") -> bool:
+    """Whether ``ordered`` lists every message id once, by chat, then timestamp text, then message id."""
+    import numpy as np
+
+    ids = columns["message_id"]
+    if len(ordered) != len(ids):
+        return False
+    take = np.searchsorted(ids, ordered).clip(0, max(len(ids) - 1, 0))
+    if len(ids) and not (ids[take] == ordered).all():  # ids distinct (rowids), so this is a permutation
+        return False
+    chat, stamp, message = columns["chat_id"][take], columns["timestamp"][take], columns["message_id"][take]
+    if (chat[1:] < chat[:-1]).any():
+        return False
+    same_chat = chat[1:] == chat[:-1]
+    # str comparison: code point order, which is the byte order SQLite sorts UTF-8 text by
+    now, before = stamp[1:][same_chat], stamp[:-1][same_chat]
+    later, tie = now > before, now == before
+    return bool((later | (tie & (message[1:][same_chat] > message[:-1][same_chat]))).all())
 
 
 def load_mentions(conn: sqlite3.Connection) -> "pd.DataFrame":
@@ -161,17 +235,44 @@ def top_share(counts: "np.ndarray", fraction: float = 0.10) -> float:
 
 def sessions_and_replies(messages: "pd.DataFrame", gap_minutes: int) -> "pd.DataFrame":
     """Messages (system events dropped) with ``session``, ``reply`` and ``latency_min`` columns added."""
+    import numpy as np
     import pandas as pd
 
-    frame = messages[messages["kind"].isin(MESSAGE_KINDS)].sort_values(["chat_id", "timestamp", "message_id"]).copy()
+    frame = messages[messages["kind"].isin(MESSAGE_KINDS)]
+    if not _sorted(frame):  # load_messages reads them in this order already: sorting again cost a second at 1M
+        frame = frame.sort_values(["chat_id", "timestamp", "message_id"])
+    frame = frame.copy()
     same_chat = frame["chat_id"].eq(frame["chat_id"].shift())
     gap = frame["timestamp"].diff()
     new_session = ~same_chat | (gap > pd.Timedelta(minutes=gap_minutes))
     frame["session"] = new_session.cumsum()
-    previous_author = frame["participant_id"].shift()
-    frame["reply"] = ~new_session & frame["participant_id"].ne(previous_author)
+    # A change of author, compared on integer codes (a missing author differs from everyone, itself included)
+    codes = pd.factorize(frame["participant_id"])[0]
+    changed = np.ones(len(codes), dtype=bool)
+    changed[1:] = (codes[1:] != codes[:-1]) | (codes[1:] < 0) | (codes[:-1] < 0)
+    frame["reply"] = ~new_session & changed
     frame["latency_min"] = (gap.dt.total_seconds() / 60).where(frame["reply"])
     return frame
+
+
+def _sorted(frame: "pd.DataFrame") -> bool:
+    """Whether the rows are already by chat, timestamp and message id (a stable sort would leave them)."""
+    import numpy as np
+
+    if frame["timestamp"].hasnans or frame["chat_id"].hasnans or frame["message_id"].hasnans:
+        return False
+    chat = frame["chat_id"].to_numpy()
+    stamp = frame["timestamp"].to_numpy()
+    message = frame["message_id"].to_numpy()
+    if len(chat) < 2:
+        return True
+    try:
+        step_chat, same_chat = chat[1:] > chat[:-1], chat[1:] == chat[:-1]
+        step_time, same_time = stamp[1:] > stamp[:-1], stamp[1:] == stamp[:-1]
+        ordered = step_chat | (same_chat & (step_time | (same_time & (message[1:] >= message[:-1]))))
+    except TypeError:  # values numpy cannot compare: let pandas sort
+        return False
+    return bool(np.all(ordered))
 
 
 def first_responders(frame: "pd.DataFrame") -> "pd.Series":
@@ -203,26 +304,64 @@ RELATIVE_INDICATORS = {"share": "relative_share", "first_responder_share": "rela
 _KEYS = ["participant_id", "group"]
 
 
-def _flagged(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Messages with ``media``, ``night`` (22:00-05:59), ``weekend`` and ``day`` columns."""
-    hours = frame["timestamp"].dt.hour
-    return frame.assign(media=frame["kind"].eq("media"), night=(hours >= 22) | (hours < 6),
-                        weekend=frame["timestamp"].dt.day_of_week >= 5, day=frame["timestamp"].dt.date)
-
-
-def _per_membership(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
-    """The per-member table of :func:`per_participant`, indexed by (participant_id, group), with the chat's
-    ``members``, ``chat_messages``, ``chat_sessions`` (conversations with a reply) and ``first_responses``."""
+def _member_stats(frame: "pd.DataFrame", coded: "CodedMessages") -> "pd.DataFrame":
+    """Per (participant_id, group) who wrote: messages, words, active_days, media/night/weekend shares,
+    replies, median_latency_min; grouped by integer codes (the same groups, in the same order, as by texts)."""
     import pandas as pd
 
-    flags = _flagged(frame)
-    grouped = flags.groupby(_KEYS)
+    key = coded.member_key()
+    rows = key >= 0  # a grouping by texts drops the rows where either is missing
+    parts = pd.DataFrame({"words": frame["words"].to_numpy()[rows], "day": coded.day[rows],
+                          "media": coded.media[rows], "night": coded.night[rows], "weekend": coded.weekend[rows],
+                          "reply": frame["reply"].to_numpy()[rows],
+                          "latency_min": frame["latency_min"].to_numpy()[rows]})
+    grouped = parts.groupby(key[rows])
     stats = pd.DataFrame({
         "messages": grouped.size(), "words": grouped["words"].sum(), "active_days": grouped["day"].nunique(),
         "media_share": grouped["media"].mean(), "night_share": grouped["night"].mean(),
         "weekend_share": grouped["weekend"].mean(), "replies": grouped["reply"].sum(),
         "median_latency_min": grouped["latency_min"].median(),
     })
+    stats.index = coded.member_index(stats.index.to_numpy())
+    return stats
+
+
+def _first_responses(frame: "pd.DataFrame", coded: "CodedMessages") -> tuple["pd.Series", "pd.Series"]:
+    """First responses per (participant_id, group) and conversations with a reply per group.
+
+    A session's first responder is its first reply's author (skipping a missing author, as
+    :func:`first_responders` does) and its group that of its first message.
+    """
+    import numpy as np
+    import pandas as pd
+
+    session = frame["session"].to_numpy()
+    reply = frame["reply"].to_numpy(dtype=bool)
+    person = np.where(coded.person >= 0, coded.person, np.nan)
+    responder = pd.Series(person[reply]).groupby(session[reply]).first()
+    group = pd.Series(np.where(coded.group >= 0, coded.group, np.nan)).groupby(session).first()
+    group = group.reindex(responder.index).to_numpy()
+    counted = ~np.isnan(group)
+    sessions = pd.Series(np.bincount(group[counted].astype(np.int64), minlength=len(coded.groups)),
+                         index=coded.groups)
+    sessions = sessions[sessions > 0]
+    both = counted & responder.notna().to_numpy()
+    keys = responder.to_numpy()[both].astype(np.int64) * len(coded.groups) + group[both].astype(np.int64)
+    found, first = np.unique(keys, return_counts=True)
+    return pd.Series(first, index=coded.member_index(found)), sessions
+
+
+def membership_table(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame",
+                     coded: "CodedMessages | None" = None) -> "pd.DataFrame":
+    """The per-member table of :func:`per_participant`, indexed by (participant_id, group), with the chat's
+    ``members``, ``chat_messages``, ``chat_sessions`` (conversations with a reply) and ``first_responses``.
+
+    ``coded``: :func:`mixedmethods.chats.coded.code_messages` of ``frame``, when the caller has it already.
+    """
+    from .coded import code_messages
+
+    coded = code_messages(frame) if coded is None else coded
+    stats = _member_stats(frame, coded)
     # A member is a (person, chat) pair: someone in two chats is counted in each, with that chat's messages.
     table = members[_KEYS].drop_duplicates().set_index(_KEYS).join(stats, how="left")
     counts = ["messages", "words", "active_days", "replies"]
@@ -230,12 +369,9 @@ def _per_membership(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "p
     group = table.index.get_level_values("group")
     table["members"] = table.groupby(level="group").size().reindex(group).to_numpy()
     table["chat_messages"] = table.groupby(level="group")["messages"].transform("sum")
-    responders = first_responders(frame)
-    session_group = frame.groupby("session")["group"].first().reindex(responders.index)
-    first = pd.Series(1, index=pd.MultiIndex.from_arrays([responders.to_numpy(), session_group.to_numpy()],
-                                                         names=_KEYS)).groupby(level=_KEYS).sum()
+    first, sessions = _first_responses(frame, coded)
     table["first_responses"] = first.reindex(table.index).fillna(0).astype(int)
-    table["chat_sessions"] = session_group.value_counts().reindex(group).fillna(0).astype(int).to_numpy()
+    table["chat_sessions"] = sessions.reindex(group).fillna(0).astype(int).to_numpy()
     # A chat without messages (or without a reply) has no shares: NaN, not 0 and not a division by zero.
     table["share"] = table["messages"] / table["chat_messages"].where(table["chat_messages"] > 0)
     table["first_responder_share"] = table["first_responses"] / table["chat_sessions"].where(
@@ -248,15 +384,17 @@ def _per_membership(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "p
     return table
 
 
-def per_participant(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
+def per_participant(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame",
+                    table: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """One row per member of each chat (participant_id, group): messages, words, share, relative_share,
     active_days, media_share, night_share, weekend_share, replies, median_latency_min, first_responder_share,
     relative_first_responder_share, mentions_sent, mentions_received.
 
     ``members``: participant_id, group, one row per membership (a person in two chats has two rows);
     ``mentions``: group, source, target. A person who writes in two chats has one row in each.
+    ``table``: :func:`membership_table` of the same arguments, when the caller has it already.
     """
-    table = _per_membership(frame, members, mentions)
+    table = membership_table(frame, members, mentions) if table is None else table
     return table[list(PER_MEMBER_COLUMNS)].reset_index()
 
 
@@ -265,7 +403,8 @@ PER_MEMBER_COLUMNS = ("messages", "words", "share", "relative_share", "active_da
                       "relative_first_responder_share", "mentions_sent", "mentions_received")
 
 
-def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame") -> "pd.DataFrame":
+def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.DataFrame",
+               table: "pd.DataFrame | None" = None, coded: "CodedMessages | None" = None) -> "pd.DataFrame":
     """One row per person over all the chats they are a member of (the participant-level frame).
 
     Columns: participant_id, chats (how many chats they are a member of) and those of
@@ -273,27 +412,39 @@ def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.Dat
     weekend shares and the median latency over all their messages; ``share`` = their messages / the
     messages of their chats; ``relative_share`` = their messages / sum over their chats of (chat messages /
     members), the equal share's expectation, so 1 is still an equal share; the first-responder shares
-    likewise over their chats' conversations with a reply.
+    likewise over their chats' conversations with a reply. ``table`` (:func:`membership_table` of the same
+    arguments) and ``coded`` (:func:`mixedmethods.chats.coded.code_messages` of ``frame``): when the caller
+    has them already.
     """
     import pandas as pd
 
-    table = _per_membership(frame, members, mentions)
+    from .coded import code_messages
+
+    coded = code_messages(frame) if coded is None else coded
+    table = membership_table(frame, members, mentions, coded) if table is None else table.copy()
     table["expected_messages"] = table["chat_messages"] / table["members"]
     table["expected_first"] = table["chat_sessions"] / table["members"]
     by = table.groupby(level="participant_id")
     summed = by[["messages", "words", "replies", "mentions_sent", "mentions_received", "chat_messages",
                  "first_responses", "chat_sessions", "expected_messages", "expected_first"]].sum()
     person = pd.DataFrame({"chats": by.size()})
-    flags = _flagged(frame)
-    pooled = flags.groupby("participant_id")
+    rows = coded.person >= 0
+    pooled = pd.DataFrame({"day": coded.day[rows], "media": coded.media[rows], "night": coded.night[rows],
+                           "weekend": coded.weekend[rows], "latency_min": frame["latency_min"].to_numpy()[rows]},
+                          ).groupby(coded.person[rows])
+    people = coded.people
+
+    def by_person(values: "pd.Series") -> "pd.Series":
+        return values.set_axis(people.take(values.index.to_numpy())).reindex(person.index)
+
     person["messages"], person["words"] = summed["messages"], summed["words"]
     person["share"] = summed["messages"] / summed["chat_messages"].where(summed["chat_messages"] > 0)
     person["relative_share"] = summed["messages"] / summed["expected_messages"].where(summed["expected_messages"] > 0)
-    person["active_days"] = pooled["day"].nunique().reindex(person.index).fillna(0).astype(int)
+    person["active_days"] = by_person(pooled["day"].nunique()).fillna(0).astype(int)
     for column in ("media", "night", "weekend"):
-        person[f"{column}_share"] = pooled[column].mean().reindex(person.index)
+        person[f"{column}_share"] = by_person(pooled[column].mean())
     person["replies"] = summed["replies"]
-    person["median_latency_min"] = pooled["latency_min"].median().reindex(person.index)
+    person["median_latency_min"] = by_person(pooled["latency_min"].median())
     person["first_responder_share"] = summed["first_responses"] / summed["chat_sessions"].where(
         summed["chat_sessions"] > 0)
     person["relative_first_responder_share"] = summed["first_responses"] / summed["expected_first"].where(
@@ -302,9 +453,21 @@ def per_person(frame: "pd.DataFrame", members: "pd.DataFrame", mentions: "pd.Dat
     return person.reset_index()
 
 
-def next_speaker(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Who writes next after whom, within sessions and between different people: from, to, n."""
-    previous = frame["participant_id"].shift()
-    moves = frame[frame["reply"]].assign(source=previous[frame["reply"]])
-    return (moves.groupby(["group", "source", "participant_id"]).size().rename("n").reset_index()
-            .rename(columns={"participant_id": "target"}))
+def next_speaker(frame: "pd.DataFrame", coded: "CodedMessages | None" = None) -> "pd.DataFrame":
+    """Who writes next after whom, within sessions and between different people: group, source, target, n."""
+    import numpy as np
+    import pandas as pd
+
+    from .coded import code_messages
+
+    coded = code_messages(frame) if coded is None else coded
+    people = len(coded.people)
+    previous = np.concatenate([[-1], coded.person[:-1]])
+    rows = frame["reply"].to_numpy(dtype=bool) & (coded.group >= 0) & (previous >= 0) & (coded.person >= 0)
+    # (group, source, target) as one integer, in the order of the three texts sorted
+    found, n = np.unique((coded.group[rows].astype(np.int64) * people + previous[rows]) * people +
+                         coded.person[rows], return_counts=True)
+    group, pair = np.divmod(found, people * people)
+    source, target = np.divmod(pair, people)
+    return pd.DataFrame({"group": coded.groups.take(group), "source": coded.people.take(source),
+                         "target": coded.people.take(target), "n": n.astype(np.int64)})
