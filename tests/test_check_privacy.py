@@ -112,6 +112,24 @@ def test_build_refuses_a_leaking_output_and_keeps_the_previous_report(built_copy
     assert after == before  # no staging folder left, no file replaced
 
 
+def test_build_refuses_a_store_holding_a_name(built_copy: Path, run):
+    """The store is checked beside the analyses, in its own process (report/workers.py): its finding still
+    stops the build, and nothing is published."""
+    before = {p.relative_to(built_copy): p.read_bytes() for p in (built_copy / "report").rglob("*") if p.is_file()}
+    conn = sqlite3.connect(built_copy / "store.sqlite")
+    with conn:
+        row = conn.execute("SELECT MIN(message_id) FROM chat_messages WHERE kind = 'text'").fetchone()[0]
+        conn.execute("UPDATE chat_messages SET text = 'merci Élodie Lefèvre' WHERE message_id = ?", (row,))
+    conn.close()
+    result = run("build", built_copy, "--language", "en")
+    assert result.exit_code == 2
+    pid = person(built_copy, "Élodie Lefèvre")
+    assert result.output.startswith(f"Error: store.sqlite: table chat_messages, column text, row {row}: name of {pid} "
+                                    "found, so the report was not published"), result.output
+    after = {p.relative_to(built_copy): p.read_bytes() for p in (built_copy / "report").rglob("*") if p.is_file()}
+    assert after == before
+
+
 # --- file names in the store ----------------------------------------------------------------------------------
 
 

@@ -81,7 +81,8 @@ HAS_DATA: dict[str, Callable[[Any], bool]] = {
 
 def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None, *,
                 keys: dict[str, str] | None = None, force: bool = False,
-                computed: list[str] | None = None, workers: "Workers | None" = None) -> dict[str, Any]:
+                computed: list[str] | None = None, workers: "Workers | None" = None,
+                meanwhile: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Every analysis of the study (language-independent), each run once; sources without data give empty results.
 
     Triangulation runs only when at least two sources have data: with one source there is nothing to
@@ -90,6 +91,8 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
     unless ``force``; each computed result is cached. The names of the analyses actually run are appended
     to ``computed``. With ``workers`` (:mod:`.workers`) the sources' analyses that are not cached run side by
     side, each in its own process; the triangulation, which needs them all, runs after them in this one.
+    ``meanwhile`` is called once they are started (the build submits its check of the store there, to run
+    beside the analyses).
     """
     from ..chats.analysis import ChatResults, analyse_chats
     from ..interviews.analysis import InterviewResults, analyse_interviews
@@ -113,6 +116,8 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
         workers.preload("pandas", "scipy.stats")
     started = {name: workers.submit(partial(analyse, study)) for name, analyse, _ in
                sorted(steps[:-1], key=lambda step: step[0] != "chats") if cached[name] is None} if workers else {}
+    if meanwhile is not None:
+        meanwhile()
     if started:
         _preload_rendering(workers)  # while the analyses run elsewhere: the documents' libraries, once
     for name, analyse, kind in (progress(steps) if progress else steps):
@@ -209,18 +214,26 @@ def build_report(study: Study, language: str | None = None,
             store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
             sources = cache.known_source_keys(study, store)
             keys = cache.analysis_keys(study, sources)
-            written = _build_into(staging, study, language, progress,
-                                  lambda: analyse_all(study, progress, keys=keys, force=force,
-                                                      computed=outcome.computed, workers=workers), workers)
-            # The store is checked for identities while the documents go to PDF (or at once without --pdf).
-            store_check = workers.submit(partial(_store_findings, study))
+            # The store is checked for identities beside the analyses (it does not change during the build).
+            store_check: list = []
+
+            def check_store() -> None:
+                store_check.append(workers.submit(partial(_store_findings, study)))
+
+            def analyse() -> dict[str, Any]:
+                return analyse_all(study, progress, keys=keys, force=force, computed=outcome.computed,
+                                   workers=workers, meanwhile=check_store)
+
+            written = _build_into(staging, study, language, progress, analyse, workers)
+            if not store_check:  # the analyses were not run (a test gave the build its own)
+                check_store()
             if pdf:
                 from .pdf import write_pdfs
 
                 documents = [p for p in written if p.suffix == ".docx"]
                 whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
                 written += write_pdfs(documents, whole, pdf_progress)
-            _refuse_leaks(study, staging, out, lambda: workers.result(store_check))
+            _refuse_leaks(study, staging, out, lambda: workers.result(store_check[0]))
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
         cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
