@@ -136,12 +136,17 @@ def check_study(study) -> list[Finding]:
     return _unique(findings)
 
 
-def check_outputs(study, folder: Path, shown_as: Path, finder: LeakFinder | None = None) -> list[Finding]:
-    """Findings in the files under ``folder`` (a build's staging folder), named as if under ``shown_as``."""
+def check_outputs(study, folder: Path, shown_as: Path, finder: LeakFinder | None = None,
+                  files: list[Path] | None = None, names: bool = True) -> list[Finding]:
+    """Findings in the files under ``folder`` (a build's staging folder), named as if under ``shown_as``.
+
+    ``files``: only these files' contents (a build checks its files in parts side by side); ``names``: also
+    every file name under ``folder``. Findings come in the order of the names, then of the sorted files.
+    """
     finder = finder or leak_finder(study)
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    findings = _check_names(folder, files, finder, study.root, shown_as)
-    for path in files:
+    every = sorted(p for p in folder.rglob("*") if p.is_file())
+    findings = _check_names(folder, every, finder, study.root, shown_as) if names else []
+    for path in every if files is None else sorted(files):
         findings.extend(check_file(path, study.relative(shown_as / path.relative_to(folder)), finder))
     return _unique(findings)
 

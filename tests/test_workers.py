@@ -105,3 +105,19 @@ def test_a_failing_build_stops_the_steps_still_running():
             raise RuntimeError("the build failed")
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # stopped and reaped: no such child any more
+
+
+def test_staged_files_are_cut_in_runs_of_about_equal_size(tmp_path: Path):
+    """The build checks its staged files for identities in parts side by side: consecutive runs of the sorted
+    files (so the findings keep their order), each about the total size over the number of parts."""
+    from mixedmethods.report.build import _parts_by_size
+
+    files = []
+    for name, size in [("a", 9), ("b", 1), ("c", 1), ("d", 7), ("e", 2)]:
+        (tmp_path / name).write_bytes(b"x" * size)
+        files.append(tmp_path / name)
+    # sizes + 1 each: 10, 2, 2, 8, 3 (total 25): the first part closes at 12.5 or more, after "c" (14)
+    assert [[p.name for p in part] for part in _parts_by_size(files, 2)] == [["a", "b", "c"], ["d", "e"]]
+    assert [[p.name for p in part] for part in _parts_by_size(files, 1)] == [["a", "b", "c", "d", "e"]]
+    assert [[p.name for p in part] for part in _parts_by_size(files[:1], 3)] == [["a"]]
+    assert _parts_by_size([], 2) == [[]]

@@ -233,7 +233,7 @@ def build_report(study: Study, language: str | None = None,
                 documents = [p for p in written if p.suffix == ".docx"]
                 whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
                 written += write_pdfs(documents, whole, pdf_progress)
-            _refuse_leaks(study, staging, out, lambda: workers.result(store_check[0]))
+            _refuse_leaks(study, staging, out, workers, store_check[0])
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
         cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
@@ -263,12 +263,19 @@ def _store_findings(study: Study) -> list:
     return check_store(study, raw=False)
 
 
-def _refuse_leaks(study: Study, staging: Path, out: Path, store_findings: Callable[[], list]) -> None:
-    """``check-privacy`` on the staged files and the store, last: a leaking report is never published."""
-    from ..errors import OutputError
-    from ..privacy_check import check_outputs, leak_finder
+def _refuse_leaks(study: Study, staging: Path, out: Path, workers: "Workers", store_check: Any) -> None:
+    """``check-privacy`` on the staged files and the store, last: a leaking report is never published.
 
-    found = check_outputs(study, staging, out, leak_finder(study)) or store_findings()
+    The staged files are checked in ``workers.jobs`` parts of about equal size side by side (in sorted order,
+    so the findings come in the order one check gives); ``store_check`` is the step checking the store."""
+    from ..errors import OutputError
+    from ..privacy_check import check_outputs
+
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    parts = _parts_by_size(files, workers.jobs if workers.parallel else 1)
+    checks = [workers.submit(partial(check_outputs, study, staging, out, None, part, index == 0))
+              for index, part in enumerate(parts)]
+    found = [finding for check in checks for finding in workers.result(check)] or workers.result(store_check)
     if found:
         first = found[0]
         whose = f" of {first.participant_id}" if first.participant_id else ""
@@ -277,6 +284,19 @@ def _refuse_leaks(study: Study, staging: Path, out: Path, store_findings: Callab
         raise OutputError(f"{first.location}: {first.kind}{whose} found, so the report was not published and the "
                           f"previous report files are left as they were ({len(found)} findings; 'mixedmethods "
                           f"check-privacy' lists them{hint})", file=first.file)
+
+
+def _parts_by_size(files: list[Path], count: int) -> list[list[Path]]:
+    """``files`` cut in at most ``count`` runs of consecutive files of about equal total size (never empty)."""
+    sizes = [p.stat().st_size + 1 for p in files]
+    total, parts, current, filled = sum(sizes), [], [], 0
+    for path, size in zip(files, sizes):
+        current.append(path)
+        filled += size
+        if filled >= total * (len(parts) + 1) / count and len(parts) < count - 1:
+            parts.append(current)
+            current = []
+    return [part for part in [*parts, current] if part] or [[]]
 
 
 def _remove_abandoned_staging(out: Path) -> None:
