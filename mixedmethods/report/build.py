@@ -118,8 +118,10 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
                sorted(steps[:-1], key=lambda step: step[0] != "chats") if cached[name] is None} if workers else {}
     if meanwhile is not None:
         meanwhile()
-    if started:
-        _preload_rendering(workers)  # while the analyses run elsewhere: the documents' libraries, once
+    if started:  # while the analyses run elsewhere: the libraries of the steps that follow here, once
+        if cached["triangulation"] is None:
+            workers.preload("pingouin")  # the triangulation's tests
+        _preload_rendering(workers)
     for name, analyse, kind in (progress(steps) if progress else steps):
         if cached[name] is not None:
             results[name] = cached[name]
