@@ -49,7 +49,6 @@ import gc
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
@@ -58,7 +57,8 @@ from ..safeinput import CONTROL, describe_controls, replace_controls
 from .headers import (ANDROID_SPLIT, BARE_SPLIT, GROUPS, HALF, IOS_SPLIT, IOS_TIME_FIRST_SPLIT, ROWS, missed_header,
                       narrow_rows)
 from .overview import event_details, summary  # noqa: F401  (where chats inspect finds them)
-from .patterns import ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, kind_candidates, message_kind, system_event
+from .kinds import kind_candidates
+from .patterns import ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, message_kind, system_event
 
 if TYPE_CHECKING:
     import numpy as np
@@ -399,15 +399,24 @@ def _cut(text: str, split: "re.Pattern[str]", narrow: "re.Pattern[str] | None"
         if "\n" in parts[3::_STRIDE]:
             break  # a header ends its line: the general pattern, below
         bodies = parts[_STRIDE::_STRIDE]
-        breaks = np.fromiter(map(str.count, bodies, repeat("\n", len(bodies))), dtype=np.int64, count=len(bodies))
-        if pattern is fast or not missed_header(fast, bodies, np.flatnonzero(breaks).tolist()):
+        breaks, several = _line_breaks(bodies)
+        if pattern is fast or not missed_header(fast, bodies, several):
             return parts, prefix, breaks, breaks + 1
         del parts, bodies, breaks
     parts = general.split(text)
-    bodies = parts[_STRIDE::_STRIDE]
-    breaks = np.fromiter(map(str.count, bodies, repeat("\n", len(bodies))), dtype=np.int64, count=len(bodies))
+    breaks, _ = _line_breaks(parts[_STRIDE::_STRIDE])
     ended = np.array([trailer == "\n" for trailer in parts[3::_STRIDE]], dtype=np.int64)  # such a header counts it
     return parts, parts[0], breaks, breaks + ended
+
+
+def _line_breaks(bodies: list[str]) -> tuple["np.ndarray", list[int]]:
+    """The line breaks in each body, and the bodies that have some (counted for those only: most have none)."""
+    import numpy as np
+
+    several = [i for i, body in enumerate(bodies) if "\n" in body]
+    breaks = np.zeros(len(bodies), dtype=np.int64)
+    breaks[several] = [bodies[i].count("\n") for i in several]
+    return breaks, several
 
 
 class _Stamps(NamedTuple):
