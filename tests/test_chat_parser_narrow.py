@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from mixedmethods.chats.headers import ANDROID_SPLIT, BARE_SPLIT, IOS_SPLIT, ROWS, narrow_rows
-from mixedmethods.chats.parser import _date_codes, _no_controls, parse_chat, parse_export
+from mixedmethods.chats.parser import _no_controls, parse_chat, parse_export
+from mixedmethods.chats.stamps import _date_codes
 
 
 def rows(text: str, **options) -> list[tuple]:
@@ -92,3 +93,14 @@ def test_date_codes_as_pandas_factorize_gives_them():
 def test_general_and_fast_row_patterns_have_the_same_groups():
     for fast, general in ROWS.values():
         assert fast.groups == general.groups == 5
+
+
+def test_kind_candidates_are_the_rows_the_marker_rule_gives():
+    from mixedmethods.chats import kinds, patterns
+
+    texts = ["hello", "<Media omitted>", "image omitted", "This message was deleted", "Ce message a été supprimé",
+             "ok ", "done\t", "POLL:", "see http://x", "(aside)", "", "x", "Mensagem apagada", "plain text.", "end)",
+             "Diese Nachricht wurde gelöscht", "Omitted", "absent", "weggelassen"]
+    # The peer: the marker rule itself, tried on every text.
+    assert kinds.kind_candidates(texts) == patterns.kind_candidates(texts) == [
+        1, 2, 3, 4, 5, 6, 7, 9, 12, 14, 15, 16, 17, 18]  # by hand: a marker at the start or end, a trailing space
