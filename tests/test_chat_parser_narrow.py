@@ -104,3 +104,14 @@ def test_kind_candidates_are_the_rows_the_marker_rule_gives():
     # The peer: the marker rule itself, tried on every text.
     assert kinds.kind_candidates(texts) == patterns.kind_candidates(texts) == [
         1, 2, 3, 4, 5, 6, 7, 9, 12, 14, 15, 16, 17, 18]  # by hand: a marker at the start or end, a trailing space
+
+
+def test_first_row_codes_name_the_same_groups_as_pandas_factorize():
+    from mixedmethods.chats.stamps import first_row_codes
+
+    names = ["Ana", "Bo", "Ana", None, "Cy", "Bo", None, "Ana"]
+    rows_, distinct, first = first_row_codes(names)
+    assert rows_.tolist() == [0, 1, 0, 3, 4, 1, 3, 0]  # by hand: the first row holding the same name
+    codes, uniques = pd.factorize(pd.Series(names), sort=False)  # the peer library (None is its -1)
+    assert [d for d in distinct if d is not None] == list(uniques) and first == [0, 1, 3, 4]
+    assert [distinct[first.index(r)] for r in rows_.tolist()] == [uniques[c] if c >= 0 else None for c in codes]

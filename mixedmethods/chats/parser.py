@@ -58,7 +58,7 @@ from .headers import (ANDROID_SPLIT, BARE_SPLIT, GROUPS, IOS_SPLIT, IOS_TIME_FIR
 from .kinds import kind_candidates
 from .overview import event_details, summary  # noqa: F401  (where chats inspect finds them)
 from .patterns import ENCRYPTION, colon_system, message_kind, system_event
-from .stamps import _clock_seconds, _time_stamps  # noqa: F401  (tests read _clock_seconds here)
+from .stamps import _clock_seconds, _time_stamps, first_row_codes  # noqa: F401  (tests read _clock_seconds)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -232,18 +232,22 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     del dates, clocks
     marked_ios = platform == "ios"
     colon_names = _colon_names(known_authors)
-    # Names are looked at once each (a chat has a few hundred) and mapped back through integer codes.
-    name_codes, distinct_names = pd.factorize(np.array(names, dtype=object), sort=False)  # no name: -1
+    # Names are looked at once each (a chat has a few hundred) and mapped back through the first row of each.
+    name_rows, distinct_names, first_rows = first_row_codes(names)
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
-    cleaned, odd = [], []
-    for code, name in enumerate(distinct_names):
+    by_first_row = np.empty(count, dtype=object)  # each distinct name's cleaned form, at its first row
+    odd = []  # first rows of names that make their rows unusual: none (a system line), or see below
+    for row, name in zip(first_rows, distinct_names):
+        if name is None:
+            odd.append(row)
+            continue
         known = seen[name] = (colon_system(name), _author(name))
-        cleaned.append(known[1])
+        by_first_row[row] = known[1]
         if known[0] or (marked_ios and _SYSTEM_MARK in name):  # a system line whose text holds ': ', or marks
-            odd.append(code)
-    authors = np.array(cleaned + [None], dtype=object)[name_codes]
-    unusual = (name_codes == -1) | np.isin(name_codes, odd)
-    del name_codes
+            odd.append(row)
+    authors = by_first_row[name_rows]
+    unusual = np.isin(name_rows, odd)
+    del name_rows, by_first_row
     unusual[:3] = True  # the encryption notice after a group's name is looked for in the first rows only
     if marked_ios:
         unusual[[i for i, b in enumerate(bodies) if _SYSTEM_MARK in b]] = True

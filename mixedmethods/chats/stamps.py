@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import count
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import InputFileError
@@ -115,22 +116,24 @@ def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_
     """Time stamps of the rows from their date and clock strings, each distinct string read once (a chat repeats
     them a lot) and mapped back through integer codes. Errors name the first row with the wrong string."""
     import numpy as np
-    import pandas as pd
 
-    clock_codes, distinct_clocks = pd.factorize(np.array(clocks, dtype=object), sort=False)
-    seconds, twelve = _clock_seconds(distinct_clocks.tolist())
+    clock_rows, distinct_clocks, clock_first = first_row_codes(clocks)
+    seconds, twelve = _clock_seconds(distinct_clocks)
     wrong = np.flatnonzero(seconds < 0)
     if len(wrong):
         raise InputFileError(f"{distinct_clocks[wrong[0]]!r} is not a time of day (hours up to 23, or 12 with AM/PM; "
-                             "minutes and seconds up to 59)", file=shown, line=int(lines[clocks.index(
-                                 distinct_clocks[wrong[0]])]))
+                             "minutes and seconds up to 59)", file=shown, line=int(lines[clock_first[wrong[0]]]))
     clock = "12h" if twelve else "24h"
+    by_first_row = np.zeros(len(clocks), dtype=np.int64)
+    by_first_row[clock_first] = seconds
+    row_seconds = by_first_row[clock_rows]
+    del by_first_row, clock_rows
     date_codes, distinct_dates, first_at = _date_codes(dates)
     triples = [_date_numbers(d) for d in distinct_dates]
     if date_order:
         order = date_order
     else:
-        first_times = [divmod(int(seconds[clock_codes[row]]), 3600) for row in first_at]
+        first_times = [divmod(int(row_seconds[row]), 3600) for row in first_at]
         order = _decide_order(triples, [(h, m // 60, m % 60) for h, m in first_times], shown)
     days = []
     for row, (a, b, c) in zip(first_at, triples):
@@ -140,8 +143,19 @@ def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_
         except ValueError:
             raise InputFileError(f"not a valid date under the {order} date order", file=shown,
                                  line=int(lines[row])) from None
-    stamps = np.array(days, dtype=np.int64)[date_codes] * 86400 + seconds[clock_codes]
+    stamps = np.array(days, dtype=np.int64)[date_codes] * 86400 + row_seconds
     return _Stamps(stamps, order, clock)
+
+
+def first_row_codes(values: list) -> tuple["np.ndarray", list, list[int]]:
+    """Per row, the first row holding the same value (a code for it, as pandas.factorize gives but without
+    hashing into a table of its own: one dict lookup per row, in C through map), the distinct values in order of
+    first appearance, and the first row of each."""
+    import numpy as np
+
+    index: dict = {}
+    codes = np.fromiter(map(index.setdefault, values, count()), dtype=np.int64, count=len(values))
+    return codes, list(index), list(index.values())
 
 
 def _date_codes(dates: list[str]) -> tuple["np.ndarray", list[str], list[int]]:
