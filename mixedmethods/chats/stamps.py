@@ -117,17 +117,16 @@ def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_
     them a lot) and mapped back through integer codes. Errors name the first row with the wrong string."""
     import numpy as np
 
-    clock_rows, distinct_clocks, clock_first = first_row_codes(clocks)
+    clock_codes, distinct_clocks = _clock_codes(clocks)
     seconds, twelve = _clock_seconds(distinct_clocks)
     wrong = np.flatnonzero(seconds < 0)
     if len(wrong):
         raise InputFileError(f"{distinct_clocks[wrong[0]]!r} is not a time of day (hours up to 23, or 12 with AM/PM; "
-                             "minutes and seconds up to 59)", file=shown, line=int(lines[clock_first[wrong[0]]]))
+                             "minutes and seconds up to 59)", file=shown, line=int(lines[clocks.index(
+                                 distinct_clocks[wrong[0]])]))
     clock = "12h" if twelve else "24h"
-    by_first_row = np.zeros(len(clocks), dtype=np.int64)
-    by_first_row[clock_first] = seconds
-    row_seconds = by_first_row[clock_rows]
-    del by_first_row, clock_rows
+    row_seconds = seconds[clock_codes]
+    del clock_codes
     date_codes, distinct_dates, first_at = _date_codes(dates)
     triples = [_date_numbers(d) for d in distinct_dates]
     if date_order:
@@ -145,6 +144,23 @@ def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_
                                  line=int(lines[row])) from None
     stamps = np.array(days, dtype=np.int64)[date_codes] * 86400 + row_seconds
     return _Stamps(stamps, order, clock)
+
+
+def _clock_codes(clocks: list[str]) -> tuple["np.ndarray", list[str]]:
+    """Integer codes of the clock times (0, 1, ... in order of first appearance) and the distinct clock times.
+    Clocks without seconds repeat a lot (at most 1,440 a day): a dict lookup per row; with seconds most are
+    distinct (a million iOS rows: 86,000), where pandas' hash table is faster. Decided on the first rows."""
+    import numpy as np
+    import pandas as pd
+
+    sample = clocks[:10_000]
+    if len(set(sample)) > len(sample) // 2:
+        codes, distinct = pd.factorize(np.array(clocks, dtype=object), sort=False)
+        return codes, distinct.tolist()
+    rows, distinct, first = first_row_codes(clocks)
+    dense = np.empty(len(clocks), dtype=np.int64)
+    dense[first] = np.arange(len(first))
+    return dense[rows], distinct
 
 
 def first_row_codes(values: list) -> tuple["np.ndarray", list, list[int]]:
