@@ -267,8 +267,13 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     del bodies, spaces, breaks
     kinds = np.full(count, "text", dtype=object)
     events = np.full(count, None, dtype=object)
+    decided: dict[str, tuple[str, str]] = {}  # the same marker texts ("<Media omitted>") come back many times
     for i in kind_candidates(texts):
-        kinds[i], texts[i] = message_kind(texts[i])
+        found = decided.get(texts[i])
+        if found is None:
+            found = decided[texts[i]] = message_kind(texts[i])
+        kinds[i], texts[i] = found
+    del decided
     unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
     for i in unusual_rows:
         authors[i], texts[i], kinds[i], events[i], unknown = _read_row(i, whole.pop(i), marked_ios, colon_names, seen)
