@@ -144,11 +144,13 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     from "Name: text" by the text alone; when a line starts with such a listed
     name followed by ``:``, the name is the author and the rest the message.
 
-    Written for speed, with no Python work per row for the common message:
+    Written for speed, with little Python work per row for the common message:
     one ``re.split`` on the header pattern of the export's shape (which also
-    takes a ``Name:`` that ends on the first line) cuts the whole text into
-    dates, clock times, names and bodies in C; dates, clock times and names are
-    read once per distinct string and mapped back with integer codes (numpy);
+    takes a ``Name:`` that ends on the first line, and the space after it)
+    cuts the whole text into dates, clock times, names and bodies in C, with
+    the pattern narrowed to the export's own headers when the general one
+    finds no header it missed (:mod:`.headers`); dates, clock times and names
+    are read once per distinct string and mapped back with integer codes;
     a message is looked at again only when it may be special (its first or
     last characters are those of a media, deleted, edited, poll or location
     marker) or its row is unusual (no name on its first line, a system mark,
