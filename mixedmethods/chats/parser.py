@@ -48,57 +48,27 @@ from __future__ import annotations
 import gc
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputFileError
 from ..safeinput import CONTROL, describe_controls, replace_controls
-from .patterns import (ENCRYPTION, ERA_OFFSET, HALF_DAY, colon_system, encryption_locale, kind_candidates,
-                       message_kind, system_event)
+from .headers import (ANDROID_SPLIT, BARE_SPLIT, GROUPS, IOS_SPLIT, IOS_TIME_FIRST_SPLIT, ROWS, missed_header,
+                      narrow_rows)
+from .kinds import kind_candidates
+from .overview import event_details, summary  # noqa: F401  (where chats inspect finds them)
+from .patterns import ENCRYPTION, colon_system, message_kind, system_event
+from .stamps import _clock_seconds, _time_stamps, first_row_codes  # noqa: F401  (tests read _clock_seconds)
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-# For re.split: the whole header, its date and its time (three groups); numbers are read per distinct string.
-# Dates: d/m/y in any order with "/", "." or "-", optionally "13. 6. 2018." (spaces after dots); between date and
-# time ", ", " ", Arabic "، " or Finnish " klo ". Times: "21:25", "21.25.15", 12-hour markers from HALF_DAY.
-_DATE_SPLIT = r"(\d{1,4}[./-] ?\d{1,2}[./-] ?[RHS]?\d{1,4}\.?(?: BE)?)"  # ERA_OFFSET: "2565 BE", "R4"
-# "p. m.", "p.m.", "PM", "ÖS": letters of a HALF_DAY key, each optionally followed by a dot and a space.
-_HALF = "(?i:" + "|".join(r"\.?\s?".join(map(re.escape, key)) + r"\.?" for key in HALF_DAY) + ")"
-_TIME_SPLIT = rf"(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?(?:\s?(?=[aApPöÖصم])(?:{_HALF}))?)"
-_BETWEEN = r"(?:[,،]?\s|\sklo\s)"
-# Each header without the space that ends it.
-_IOS_HEADER = rf"\[{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\]"
-# iOS in Vietnamese writes the time first: "[14:56:01, 3/18/22] Name: text".
-_IOS_TIME_FIRST_HEADER = rf"\[{_TIME_SPLIT},\s{_DATE_SPLIT}\]"
-_ANDROID_HEADER = rf"{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}\s[-–]"
-# Headers with neither brackets nor " - ", as some older phones wrote them: "13.06.18 21.25.15: Name: text",
-# "13. 6. 2018. 21:25:15 Name: text". Tried last: in a file of another shape such a line is message text.
-_BARE_HEADER = rf"{_DATE_SPLIT}{_BETWEEN}{_TIME_SPLIT}:?"
-IOS_SPLIT = re.compile(rf"^({_IOS_HEADER}\s)", re.MULTILINE)
-IOS_TIME_FIRST_SPLIT = re.compile(rf"^({_IOS_TIME_FIRST_HEADER}\s)", re.MULTILINE)
-ANDROID_SPLIT = re.compile(rf"^({_ANDROID_HEADER}\s)", re.MULTILINE)
-BARE_SPLIT = re.compile(rf"^({_BARE_HEADER}\s)", re.MULTILINE)
-# The same headers with the "Name:" that follows on the header's own line (the first ':' within 101 characters,
-# followed by a space, a line break or the end), so that one re.split gives date, time, the header's last space,
-# name and body per row in C; the name is None when there is none (a system line, or a row _read_row decides).
-# Bounded repetitions only, so the split stays linear on hostile text. Two patterns per shape, which find the
-# headers where the patterns above do: "fast" starts with the line break before the header (the regex engine
-# then jumps from line break to line break instead of trying every character), on the text after a "\n"; it
-# misses a header right after a header that ends the line ("[...]\n[...] Name: text"), so when a header's last
-# space is a line break the file is cut again with "general" (the line break stays in the body above).
-_NAME = r"(?:([^:\n]{1,101}):(?=[ \n]|$))?"
-_ROWS = {split: (re.compile(rf"\n{header}(\s){_NAME}", re.MULTILINE),
-                 re.compile(rf"^{header}(\s)(?:(?<!\n){_NAME})?", re.MULTILINE)) for split, header in (
-    (IOS_SPLIT, _IOS_HEADER), (IOS_TIME_FIRST_SPLIT, _IOS_TIME_FIRST_HEADER), (ANDROID_SPLIT, _ANDROID_HEADER),
-    (BARE_SPLIT, _BARE_HEADER))}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
+_ROWS = ROWS  # the row patterns under their former name
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
@@ -147,96 +117,6 @@ def _decode(data: bytes, shown: str) -> str:
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
 
 
-def _date_numbers(text: str) -> tuple[int, int, int]:
-    """The three numbers of a date as written, a year of a non-Gregorian calendar made Gregorian."""
-    a, b, c = (int(x) for x in re.findall(r"\d+", text))
-    era = re.search(r"BE|[RHS]", text)
-    if era:
-        c += ERA_OFFSET[era.group()]
-    return a, b, c
-
-
-def _year(value: int) -> int:
-    return value + 2000 if value < 100 else value
-
-
-def _decide_order(triples: list[tuple[int, int, int]], times: list[tuple[int, int, int]], shown: str) -> str:
-    if any(a > 31 for a, _, _ in triples):
-        return "ymd"
-    day_first = any(a > 12 for a, _, _ in triples)
-    month_first = any(b > 12 for _, b, _ in triples)
-    if day_first and not month_first:
-        return "dmy"
-    if month_first and not day_first:
-        return "mdy"
-    if not day_first and not month_first:
-        # The order under which the time stamps never go back; if both do, the one with the shorter span
-        # (05/12 ... 09/12 one day apart each is December, not five months).
-        spans = {order: _forward_span(triples, times, order) for order in ("dmy", "mdy")}
-        forward = sorted((span, order) for order, span in spans.items() if span is not None)
-        if len(forward) == 1 or (len(forward) == 2 and forward[0][0] < forward[1][0]):
-            return forward[0][1]
-    raise InputFileError("cannot tell whether dates are day/month or month/day; pass --date-order dmy or mdy",
-                         file=shown)
-
-
-def _forward_span(triples: list[tuple[int, int, int]], times: list[tuple[int, int, int]], order: str
-                  ) -> float | None:
-    """Seconds from the first to the last date when the dates (in file order) never go back under ``order``,
-    else None."""
-    first = previous = None
-    for (a, b, c), (h, m, s) in zip(triples, times):
-        day, month = (a, b) if order == "dmy" else (b, a)
-        try:
-            stamp = datetime(_year(c), month, day, h, m, s)
-        except ValueError:
-            return None
-        if previous is not None and stamp < previous:
-            return None
-        first = first or stamp
-        previous = stamp
-    return (previous - first).total_seconds() if first else None
-
-
-_CLOCK_NUMBERS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?([^\0]*)")
-_HALF_AFTER = re.compile(rf"\s?({_HALF})")
-
-
-def _half(tail: str) -> str | None:
-    """The 12-hour marker ("PM", "p. m.") that follows a clock's numbers, or None."""
-    found = _HALF_AFTER.match(tail) if tail else None
-    return found.group(1) if found else None
-
-
-def _clock_seconds(clocks: list[str]) -> tuple["np.ndarray", bool]:
-    """Seconds after midnight of clock times such as ``9:05``, ``21:05:09`` or ``9:05 p. m.`` (-1 for one that is no
-    time of day, ``25:61``), read together as numbers; and whether any has a 12-hour marker."""
-    import numpy as np
-    import pandas as pd
-
-    if not clocks:
-        return np.zeros(0, dtype=np.int64), False
-    # One findall over all of them, in C (no clock holds a NUL: control characters were replaced), each clock one
-    # match; the 12-hour marker after the numbers is read once per distinct spelling.
-    found = _CLOCK_NUMBERS.findall("\0".join(clocks))
-    if len(found) != len(clocks):  # never expected; the rule itself, one clock at a time
-        found = [_CLOCK_NUMBERS.match(c).groups() for c in clocks]
-    hours, minutes, seconds, tails = zip(*found)
-    count = len(clocks)
-    # int() reads any script's digits, as \d matches them
-    hour = np.fromiter(map(int, hours), dtype=np.int64, count=count)
-    minute = np.fromiter(map(int, minutes), dtype=np.int64, count=count)
-    second = np.fromiter((int(s) if s else 0 for s in seconds), dtype=np.int64, count=count)
-    tail_codes, distinct_tails = pd.factorize(np.array(tails, dtype=object), sort=False)
-    halves = [_half(tail) for tail in distinct_tails]
-    marked = np.array([half is not None for half in halves], dtype=bool)[tail_codes]
-    late = np.array([half is not None and HALF_DAY[re.sub(r"[\s.]", "", half).lower()] for half in halves],
-                    dtype=bool)[tail_codes]
-    valid = (hour <= np.where(marked, 12, 23)) & (minute <= 59) & (second <= 59)
-    hour = np.where(marked, hour % 12 + 12 * late, hour)
-    return np.where(valid, hour * 3600 + minute * 60 + second, -1), bool(marked.any())
-
-
 def _clean(text: str | list[str]) -> str:
     """Marks removed, special spaces made plain, CRLF and lone CR made LF (str.replace per character is fastest
     here). A list holding the text is emptied, so that each copy is freed as soon as the next is made."""
@@ -248,6 +128,8 @@ def _clean(text: str | list[str]) -> str:
     for space in "\u202f\u00a0\u2009":
         if space in text:
             text = text.replace(space, " ")
+    if "\r" not in text:  # one scan, instead of a CRLF search that copies nothing
+        return text
     text = text.replace("\r\n", "\n")
     # Old Mac and some converters end lines with CR alone: without this every message would merge into one.
     return text.replace("\r", "\n") if "\r" in text else text
@@ -262,11 +144,13 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     from "Name: text" by the text alone; when a line starts with such a listed
     name followed by ``:``, the name is the author and the rest the message.
 
-    Written for speed, with no Python work per row for the common message:
+    Written for speed, with little Python work per row for the common message:
     one ``re.split`` on the header pattern of the export's shape (which also
-    takes a ``Name:`` that ends on the first line) cuts the whole text into
-    dates, clock times, names and bodies in C; dates, clock times and names are
-    read once per distinct string and mapped back with integer codes (numpy);
+    takes a ``Name:`` that ends on the first line, and the space after it)
+    cuts the whole text into dates, clock times, names and bodies in C, with
+    the pattern narrowed to the export's own headers when the general one
+    finds no header it missed (:mod:`.headers`); dates, clock times and names
+    are read once per distinct string and mapped back with integer codes;
     a message is looked at again only when it may be special (its first or
     last characters are those of a media, deleted, edited, poll or location
     marker) or its row is unusual (no name on its first line, a system mark,
@@ -276,14 +160,16 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     return _parse(_prepare([text], shown, date_order), shown, date_order, media_files, known_authors)
 
 
-def _prepare(handed: list[str], shown: str, date_order: str | None) -> list:
-    """``[cleaned text, its header pattern (one of the *_SPLIT), its platform, the control characters replaced]``
-    (a list, which :func:`_parse_rows` empties). ``handed``: a list holding the export's text, emptied here."""
+def _prepare(handed: list[str], shown: str, date_order: str | None, no_controls: bool = False) -> list:
+    """``[cleaned text, its header pattern (one of the *_SPLIT), its platform, the control characters replaced,
+    the narrow row pattern of its headers or None]`` (a list, which :func:`_parse_rows` empties). ``handed``: a
+    list holding the export's text, emptied here; ``no_controls``: the bytes it was decoded from were checked
+    and hold no character that :data:`CONTROL` matches."""
     text = handed.pop()
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
     controls = None
-    first = CONTROL.search(text)
+    first = None if no_controls else CONTROL.search(text)
     if first is not None:  # a NUL or U+000B would stop the report (XML cannot hold it): replaced, and noted
         which = describe_controls(text)
         line = text.count("\n", 0, first.start()) + 1
@@ -299,7 +185,7 @@ def _prepare(handed: list[str], shown: str, date_order: str | None) -> list:
         text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
     handed.append(text)
     del text
-    return [_clean(handed), split, platform, controls]
+    return [_clean(handed), split, platform, controls, narrow_rows(split, start)]
 
 
 def _parse(prepared: list, shown: str, date_order: str | None, media_files: int, known_authors: Iterable[str]
@@ -321,32 +207,15 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     import numpy as np
     import pandas as pd
 
-    text, split, platform, controls = prepared
+    text, split, platform, controls, narrow = prepared
     prepared.clear()  # the text is freed once cut into rows
 
-    fast, general = _ROWS[split]
-    parts = fast.split(text)
-    # Fast: each row's line break before the next header went with that header; general: it ends the body. Fast
-    # cannot see a header on the first line (no line break before it): "general" reads that first piece.
-    first = parts[0] + "\n" if len(parts) > 1 else parts[0]
-    head = general.split(first)
-    if len(head) > 1:
-        if len(parts) > 1:
-            head[-1] = head[-1][:-1]  # the line break went with the next header
-        parts[0:1] = head
-        prefix = ""
-    else:
-        prefix = first
-    separated = "\n" not in parts[3::5]
-    ended = None
-    if not separated:
-        parts = general.split(text)
-        prefix = parts[0]
-        ended = [trailer == "\n" for trailer in parts[3::5]]  # headers that end their line count it
-    del text, head, first
+    parts, prefix, breaks, newlines = _cut(text, split, narrow)
+    del text
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
-    dates, clocks = (parts[2::5], parts[1::5]) if split is IOS_TIME_FIRST_SPLIT else (parts[1::5], parts[2::5])
-    names, bodies = parts[4::5], parts[5::5]
+    dates, clocks = (parts[2::_STRIDE], parts[1::_STRIDE]) if split is IOS_TIME_FIRST_SPLIT else \
+        (parts[1::_STRIDE], parts[2::_STRIDE])
+    names, spaces, bodies = parts[4::_STRIDE], parts[5::_STRIDE], parts[6::_STRIDE]
     del parts
     if not bodies:
         raise InputFileError("no WhatsApp message header found (expected lines like '12/03/2024, 10:15 - Name: "
@@ -356,48 +225,57 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
         raise InputFileError("this line is not part of any message (it comes before the first message header)",
                              file=shown, line=prefix.count("\n", 0, offset) + 1)
     count = len(bodies)
-    newlines = np.fromiter(map(str.count, bodies, repeat("\n", count)), dtype=np.int64, count=count) + separated
-    if ended is not None:
-        newlines += np.array(ended, dtype=np.int64)
     lines = np.empty(count, dtype=np.int64)
     lines[0] = 1 + prefix.count("\n")
     np.cumsum(newlines[:-1], out=lines[1:])
     lines[1:] += lines[0]
+    del newlines
     stamps = _time_stamps(dates, clocks, lines, date_order, shown)
     del dates, clocks
     marked_ios = platform == "ios"
     colon_names = _colon_names(known_authors)
-    # Names are looked at once each (a chat has a few hundred) and mapped back through integer codes.
-    name_codes, distinct_names = pd.factorize(np.array(names, dtype=object), sort=False)  # no name: -1
+    # Names are looked at once each (a chat has a few hundred) and mapped back through the first row of each.
+    name_rows, distinct_names, first_rows = first_row_codes(names)
     seen: dict[str, tuple[bool, str]] = {}  # author text -> (is a system line, cleaned name); authors repeat
-    cleaned, odd = [], []
-    for code, name in enumerate(distinct_names):
+    by_first_row = np.empty(count, dtype=object)  # each distinct name's cleaned form, at its first row
+    odd = []  # first rows of names that make their rows unusual: none (a system line), or see below
+    for row, name in zip(first_rows, distinct_names):
+        if name is None:
+            odd.append(row)
+            continue
         known = seen[name] = (colon_system(name), _author(name))
-        cleaned.append(known[1])
+        by_first_row[row] = known[1]
         if known[0] or (marked_ios and _SYSTEM_MARK in name):  # a system line whose text holds ': ', or marks
-            odd.append(code)
-    authors = np.array(cleaned + [None], dtype=object)[name_codes]
-    unusual = (name_codes == -1) | np.isin(name_codes, odd)
-    del name_codes
+            odd.append(row)
+    authors = by_first_row[name_rows]
+    unusual = np.isin(name_rows, odd)
+    del name_rows, by_first_row
     unusual[:3] = True  # the encryption notice after a group's name is looked for in the first rows only
     if marked_ios:
         unusual[[i for i, b in enumerate(bodies) if _SYSTEM_MARK in b]] = True
     if colon_names is not None:  # a listed name that holds ':' may start the row
-        unusual[[i for i, (n, b) in enumerate(zip(names, bodies)) if n is not None and colon_names.match(n + ":" + b)]
-                ] = True
+        unusual[[i for i, (n, s, b) in enumerate(zip(names, spaces, bodies))
+                 if n is not None and colon_names.match(n + ":" + s + b)]] = True
     unusual_rows = np.flatnonzero(unusual).tolist()
-    whole = {i: (bodies[i] if names[i] is None else names[i] + ":" + bodies[i]).rstrip("\n") for i in unusual_rows}
+    whole = {i: (bodies[i] if names[i] is None else names[i] + ":" + spaces[i] + bodies[i]).rstrip("\n")
+             for i in unusual_rows}
     del names
-    # The body after "Name:" starts with the space or line break that follows the colon: dropped, as are the
-    # line breaks before the next header. In place, a slice at a time, so bodies and texts are not both held.
+    # The space after "Name:" went with the name, so a one-line body is its text. A body with line breaks: the
+    # line break after "Name:" (when the text starts on the next line) and those before the next header are
+    # dropped. In place, so bodies and texts are not both held. (Rows without a name get their text from _read_row.)
     texts = bodies
-    for start in range(0, count, 65_536):
-        texts[start:start + 65_536] = [b.rstrip("\n")[1:] for b in texts[start:start + 65_536]]
-    del bodies
+    for i in np.flatnonzero(breaks).tolist():
+        texts[i] = ((spaces[i] or "") + texts[i]).rstrip("\n")[1:]
+    del bodies, spaces, breaks
     kinds = np.full(count, "text", dtype=object)
     events = np.full(count, None, dtype=object)
+    decided: dict[str, tuple[str, str]] = {}  # the same marker texts ("<Media omitted>") come back many times
     for i in kind_candidates(texts):
-        kinds[i], texts[i] = message_kind(texts[i])
+        found = decided.get(texts[i])
+        if found is None:
+            found = decided[texts[i]] = message_kind(texts[i])
+        kinds[i], texts[i] = found
+    del decided
     unknown_marked: list[int] = []  # rows of iOS texts after the mark that no table names
     for i in unusual_rows:
         authors[i], texts[i], kinds[i], events[i], unknown = _read_row(i, whole.pop(i), marked_ios, colon_names, seen)
@@ -409,45 +287,57 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     return frame, ChatFormat(platform, stamps.order, stamps.clock, media_files, controls)
 
 
-class _Stamps(NamedTuple):
-    seconds: "np.ndarray"  # seconds since 1970 per row
-    order: str  # dmy, mdy or ymd
-    clock: str  # 12h or 24h
+_STRIDE = GROUPS + 1  # re.split gives the text before the first header, then per row GROUPS parts and the body
 
 
-def _time_stamps(dates: list[str], clocks: list[str], lines: "np.ndarray", date_order: str | None, shown: str
-                 ) -> _Stamps:
-    """Time stamps of the rows from their date and clock strings, each distinct string read once (a chat repeats
-    them a lot) and mapped back through integer codes. Errors name the first row with the wrong string."""
+def _cut(text: str, split: "re.Pattern[str]", narrow: "re.Pattern[str] | None"
+         ) -> tuple[list, str, "np.ndarray", "np.ndarray"]:
+    """The parts of the text cut at its headers by re.split (the text before the first header, then per
+    row :data:`GROUPS` parts and its body), the text before the first header, the line breaks in each row's body and the
+    line breaks each row spans (the header's line included).
+
+    The narrow pattern of the export's headers is tried first; its cut is kept when the general pattern finds
+    no header it missed (none among the first rows, none in a body with a line break), so that both cut alike.
+    Fast patterns: each row's line break before the next header goes with that header. They cannot see a
+    header on the first line (no line break before it): "general" reads that first piece."""
     import numpy as np
-    import pandas as pd
 
-    clock_codes, distinct_clocks = pd.factorize(np.array(clocks, dtype=object), sort=False)
-    seconds, twelve = _clock_seconds(distinct_clocks.tolist())
-    wrong = np.flatnonzero(seconds < 0)
-    if len(wrong):
-        raise InputFileError(f"{distinct_clocks[wrong[0]]!r} is not a time of day (hours up to 23, or 12 with AM/PM; "
-                             "minutes and seconds up to 59)", file=shown, line=int(lines[clocks.index(
-                                 distinct_clocks[wrong[0]])]))
-    clock = "12h" if twelve else "24h"
-    date_codes, distinct_dates = pd.factorize(np.array(dates, dtype=object), sort=False)
-    _, first_at = np.unique(date_codes, return_index=True)  # the first row of each distinct date
-    triples = [_date_numbers(d) for d in distinct_dates]
-    if date_order:
-        order = date_order
-    else:
-        first_times = [divmod(int(seconds[clock_codes[row]]), 3600) for row in first_at]
-        order = _decide_order(triples, [(h, m // 60, m % 60) for h, m in first_times], shown)
-    days = []
-    for row, (a, b, c) in zip(first_at, triples):
-        year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
-        try:
-            days.append((datetime(_year(year), month, day) - datetime(1970, 1, 1)).days)
-        except ValueError:
-            raise InputFileError(f"not a valid date under the {order} date order", file=shown,
-                                 line=int(lines[row])) from None
-    stamps = np.array(days, dtype=np.int64)[date_codes] * 86400 + seconds[clock_codes]
-    return _Stamps(stamps, order, clock)
+    fast, general = ROWS[split]
+    for pattern in (fast,) if narrow is None else (narrow, fast):
+        parts = pattern.split(text)
+        first = parts[0] + "\n" if len(parts) > 1 else parts[0]
+        head = general.split(first)
+        if pattern is narrow and len(head) > 1 + _STRIDE:
+            continue  # two headers before the first the narrow pattern found: it missed one
+        if len(head) > 1:
+            if len(parts) > 1:
+                head[-1] = head[-1][:-1]  # the line break went with the next header
+            parts[0:1] = head
+            prefix = ""
+        else:
+            prefix = first
+        del head, first
+        if "\n" in parts[3::_STRIDE]:
+            break  # a header ends its line: the general pattern, below
+        bodies = parts[_STRIDE::_STRIDE]
+        breaks, several = _line_breaks(bodies)
+        if pattern is fast or not missed_header(fast, bodies, several):
+            return parts, prefix, breaks, breaks + 1
+        del parts, bodies, breaks
+    parts = general.split(text)
+    breaks, _ = _line_breaks(parts[_STRIDE::_STRIDE])
+    ended = np.array([trailer == "\n" for trailer in parts[3::_STRIDE]], dtype=np.int64)  # such a header counts it
+    return parts, parts[0], breaks, breaks + ended
+
+
+def _line_breaks(bodies: list[str]) -> tuple["np.ndarray", list[int]]:
+    """The line breaks in each body, and the bodies that have some (counted for those only: most have none)."""
+    import numpy as np
+
+    several = [i for i, body in enumerate(bodies) if "\n" in body]
+    breaks = np.zeros(len(bodies), dtype=np.int64)
+    breaks[several] = [bodies[i].count("\n") for i in several]
+    return breaks, several
 
 
 def _read_row(index: int, body: str, marked_ios: bool, colon_names: "re.Pattern[str] | None",
@@ -525,33 +415,29 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
                  known_authors: Iterable[str] = ()) -> tuple["pd.DataFrame", ChatFormat]:
     """Read and parse a .txt or .zip WhatsApp export (``known_authors``: see :func:`parse_chat`)."""
     label = shown or str(path)
+    data, media = _export_bytes(path, label)
+    no_controls = _no_controls(data)
     # The text is handed over in a list that _prepare empties, so that it is freed once cleaned (a variable here
     # would keep it alive while its cleaned copies are made: 170 MB for a million iOS messages).
-    handed = list(read_export(path, label))
-    media = handed.pop()
-    return _parse(_prepare(handed, label, date_order), label, date_order, media, known_authors)
+    handed = [_decode(data, label)]
+    del data
+    return _parse(_prepare(handed, label, date_order, no_controls), label, date_order, media, known_authors)
 
 
-def summary(frame: "pd.DataFrame", chat_format: ChatFormat) -> dict[str, object]:
-    """What ``chats inspect`` prints: format and counts, no names."""
-    # Column by column, without a copy of the frame's message rows (a million rows: hundreds of MB).
-    message = (frame["kind"] != "system").to_numpy()
-    kinds = frame["kind"][message]
-    return {"reader": chat_format.name, "format": chat_format.describe(), "messages": int(message.sum()),
-            "by_kind": {k: int(v) for k, v in kinds.value_counts().sort_index().items()},
-            "authors": int(frame["author"][message].nunique()), "system_events": int(len(frame) - message.sum()),
-            "media_files": chat_format.media_files,
-            "first": frame["timestamp"].min().isoformat() if len(frame) else None,
-            "last": frame["timestamp"].max().isoformat() if len(frame) else None}
+def _no_controls(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds none of the characters :data:`CONTROL` matches, checked on the bytes with
+    numpy (a fifth of the time of the regex on the decoded text): as many bytes below 32 as tabs and line ends,
+    and no U+FFFE or U+FFFF (bytes EF BF BE/BF, looked for only when some EF byte is there; surrogates are not
+    valid UTF-8, so decoding refuses them anyway). A slice at a time, so the comparisons stay small."""
+    import numpy as np
 
-
-
-
-def event_details(frame: "pd.DataFrame") -> dict[str, object]:
-    """What ``chats inspect --json`` adds: ``by_event`` (system events per kind) and ``locale`` (the language of
-    the encryption notice, None when the export has none or its language is not in the table)."""
-    system = (frame["kind"] == "system").to_numpy()
-    events = frame["event"][system]
-    notices = frame["text"][system][(events == "encryption").to_numpy()]
-    return {"by_event": {str(k): int(v) for k, v in events.value_counts().sort_index().items()},
-            "locale": encryption_locale(notices.iloc[0]) if len(notices) else None}
+    codes = np.frombuffer(data, dtype=np.uint8)
+    below = allowed = leads = 0
+    for start in range(0, len(codes), 1 << 22):
+        piece = codes[start:start + (1 << 22)]
+        below += int(np.count_nonzero(piece < 32))
+        allowed += sum(int(np.count_nonzero(piece == byte)) for byte in (9, 10, 13))
+        leads += int(np.count_nonzero(piece == 0xEF))
+    if below != allowed:
+        return False
+    return not leads or (b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
