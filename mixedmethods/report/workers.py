@@ -155,6 +155,10 @@ class Workers:
         return step
 
     def _fill(self) -> None:
+        if self.parallel and self.waiting and len(self.running) >= self.jobs:
+            for done in self._ended(wait=False):  # a finished step whose result nobody asked for yet
+                done.finish()
+                self.running.remove(done)
         while self.parallel and self.waiting and len(self.running) < self.jobs:
             step = self.waiting.pop(0)
             step.start()
@@ -168,19 +172,19 @@ class Workers:
                 step.run_here()
             else:
                 while step.outcome is None:
-                    # Wait for this step, or (not started yet) for whichever running step ends first.
-                    ready = [step] if step in self.running else self._ended()
-                    for done in ready:
+                    # Whichever running step ends first frees its place for a waiting one at once.
+                    self._fill()
+                    for done in self._ended():
                         done.finish()
                         self.running.remove(done)
-                    self._fill()
         return step.result()
 
-    def _ended(self) -> list[_Step]:
-        """The running steps whose child has written its outcome (or died): the pipe is readable."""
+    def _ended(self, wait: bool = True) -> list[_Step]:
+        """The running steps whose child has written its outcome (or died): the pipe is readable. Waits for
+        one unless ``wait`` is false."""
         import select
 
-        readable, _, _ = select.select([s.pipe for s in self.running], [], [])
+        readable, _, _ = select.select([s.pipe for s in self.running], [], [], None if wait else 0)
         return [s for s in self.running if s.pipe in readable]
 
     def __enter__(self) -> "Workers":
