@@ -33,25 +33,64 @@ class TableSpec:
     spanners: list[tuple[str, int, int]] = field(default_factory=list)  # (label, first column, columns) above
 
 
-def add_marked_text(paragraph, text: str, bold: bool = False) -> None:
-    """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts."""
-    text = typeset(text, language_of(paragraph))  # French spaces and guillemets (typography.py)
+def add_marked_text(paragraph, text: str, bold: bool = False, language: str | None = None) -> None:
+    """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts.
+
+    ``language``: the document's language tag, when the caller knows it (else read from the document's
+    properties, :func:`.typography.language_of`).
+    """
+    text = typeset(text, language or language_of(paragraph))  # French spaces and guillemets (typography.py)
+    p = paragraph._p
     position = 0
     for match in _MARKUP.finditer(text):
         if match.start() > position:
-            run = paragraph.add_run(text[position:match.start()])
-            run.bold = bold or None
+            _append_run(p, text[position:match.start()], bold=bold)
         if match.group(1) is not None:
-            run = paragraph.add_run(match.group(1))
-            run.italic = True
+            _append_run(p, match.group(1), bold=bold, italic=True)
         else:
-            run = paragraph.add_run(match.group(2))
-            run.font.subscript = True
-        run.bold = bold or None
+            _append_run(p, match.group(2), bold=bold, subscript=True)
         position = match.end()
     if position < len(text):
-        run = paragraph.add_run(text[position:])
-        run.bold = bold or None
+        _append_run(p, text[position:], bold=bold)
+
+
+_RUN_BREAKS = re.compile(r"[\t\r\n]")
+
+
+def _append_run(p, text: str, bold: bool = False, italic: bool = False, subscript: bool = False,
+                properties: bool = True) -> None:
+    """Append to the ``w:p`` element ``p`` the run python-docx writes for ``paragraph.add_run(text)`` followed by
+    ``run.italic = True`` (``italic``), ``run.font.subscript = True`` (``subscript``) and ``run.bold = bold or
+    None``: the same XML (a ``w:rPr``, empty when no property is set; none without ``properties``, as
+    ``add_run(text)`` alone), built without python-docx's generic
+    element machinery, which was a third of the time of writing the documents (every ``w:t`` one character at
+    a time, every child placed by searching its successors). Text with a tab or a line break goes through
+    python-docx, which turns them into ``w:tab`` and ``w:br``.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r = OxmlElement("w:r")
+    if properties:
+        rpr = OxmlElement("w:rPr")  # children in the schema's order: b, i, vertAlign
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if italic:
+            rpr.append(OxmlElement("w:i"))
+        if subscript:
+            rpr.append(OxmlElement("w:vertAlign", {qn("w:val"): "subscript"}))
+        r.append(rpr)
+    p.append(r)
+    if not text:
+        return
+    if _RUN_BREAKS.search(text):
+        r.text = text  # python-docx's CT_R.text: w:t, w:tab and w:br
+        return
+    t = OxmlElement("w:t")
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+    r.append(t)
 
 
 def _rule(cell, edge: str) -> None:
@@ -220,19 +259,42 @@ class ReportDocument:
         for lang in styles.iter(qn("w:lang")):
             lang.set(qn("w:val"), tag)
         self.doc.core_properties.language = tag
+        self._tag = tag  # what typography.language_of reads back from the properties, for add_marked_text
 
     def title(self, text: str) -> None:
         self._portrait()
-        self.doc.add_paragraph(typeset(text, self.language), style="Title")
+        self.add_paragraph(typeset(text, self.language), style="Title")
 
     def heading(self, text: str, level: int = 1) -> None:
         self._portrait()
-        self.doc.add_paragraph(typeset(text, self.language), style=f"Heading {level}")
+        self.add_paragraph(typeset(text, self.language), style=f"Heading {level}")
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         self._portrait()
-        paragraph = self.doc.add_paragraph(style=style)
-        add_marked_text(paragraph, text)
+        paragraph = self.add_paragraph(style=style)
+        add_marked_text(paragraph, text, language=self._tag)
+
+    def add_paragraph(self, text: str = "", style: str | None = None):
+        """``self.doc.add_paragraph(text, style)``: the same XML, the style's id looked up once per document."""
+        paragraph = self.doc.add_paragraph()
+        if text:
+            _append_run(paragraph._p, text, properties=False)  # add_run(text) alone writes no w:rPr
+        if style is not None:
+            paragraph._p.style = self.paragraph_style_id(style)
+        return paragraph
+
+    def paragraph_style_id(self, name: str) -> str | None:
+        """The id python-docx writes for the paragraph style ``name`` (None for the default style).
+
+        Looked up once per document: python-docx scans every style, and then looks for the default style among
+        all of them, each time a paragraph's style is set (a third of the time of writing the documents).
+        """
+        from docx.enum.style import WD_STYLE_TYPE
+
+        cache = self.__dict__.setdefault("_paragraph_style_ids", {})
+        if name not in cache:
+            cache[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return cache[name]
 
     def table(self, spec: TableSpec, label: str = "Table", key: str | None = None) -> int:
         """Add an APA table; returns its number, also kept in ``table_keys`` under ``key`` (or the title)."""
@@ -246,14 +308,14 @@ class ReportDocument:
         wide = len(spec.header) >= WIDE_TABLE_COLUMNS and sum(self._needs(spec)[1:]) > self._text_width() * 0.75
         if wide != self.landscape:
             self._orient(landscape=wide)
-        caption = self.doc.add_paragraph(style="Caption")
-        caption.add_run(f"{label} {self.tables}").bold = True
-        title = self.doc.add_paragraph(style="Caption")
-        add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title)
+        caption = self.add_paragraph(style="Caption")
+        _append_run(caption._p, f"{label} {self.tables}", bold=True)
+        title = self.add_paragraph(style="Caption")
+        add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title, language=self._tag)
         columns = len(spec.header)
         top = 1 if spec.spanners else 0
         table = self.doc.add_table(rows=top + 1 + len(spec.rows), cols=columns)
-        table.style = self.doc.styles["APA Table"]
+        table._tbl.tblStyle_val = self._table_style_id("APA Table")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         align = spec.align or ["l"] + ["r"] * (columns - 1)
         if spec.spanners:  # APA column spanners: a label over several columns, ruled below
@@ -261,8 +323,8 @@ class ReportDocument:
                 cell = table.cell(0, first).merge(table.cell(0, first + span - 1)) if span > 1 \
                     else table.cell(0, first)
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["Table Text"]
-                add_marked_text(paragraph, label)
+                paragraph._p.style = self.paragraph_style_id("Table Text")
+                add_marked_text(paragraph, label, language=self._tag)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _rule(cell, "bottom")
         # python-docx rebuilds row.cells on every access: take every row's cells once.
@@ -275,7 +337,7 @@ class ReportDocument:
                 paragraph = cell.paragraphs[0]
                 paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
                 bold = row_index - 1 in spec.bold_rows
-                add_marked_text(paragraph, str(text), bold=bold)
+                add_marked_text(paragraph, str(text), bold=bold, language=self._tag)
                 if row_index == 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if col else WD_ALIGN_PARAGRAPH.LEFT
                     _rule(cell, "bottom")
@@ -285,11 +347,11 @@ class ReportDocument:
         self._widths(table, spec, grid)
         self._flow(table, grid, header_rows=top + 1)
         if spec.note:
-            note = self.doc.add_paragraph(style="Table Note")
-            note.add_run("Note.").italic = True  # the same word in English and French
-            add_marked_text(note, " " + spec.note)
+            note = self.add_paragraph(style="Table Note")
+            _append_run(note._p, "Note.", italic=True)  # the same word in English and French
+            add_marked_text(note, " " + spec.note, language=self._tag)
         else:
-            self.doc.add_paragraph(style="Table Note")
+            self.add_paragraph(style="Table Note")
         return self.tables
 
     def _portrait(self) -> None:
@@ -347,6 +409,15 @@ class ReportDocument:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = keep or None
 
+    def _table_style_id(self, name: str) -> str | None:
+        """The id python-docx writes for the table style ``name``, looked up once per document."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        cache = self.__dict__.setdefault("_table_style_ids", {})
+        if name not in cache:
+            cache[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.TABLE)
+        return cache[name]
+
     def _style_id(self, name: str) -> str:
         """The style id of a style name, looked up once per document (python-docx scans all styles each time)."""
         cache = self.__dict__.setdefault("_style_ids", {})
@@ -381,10 +452,10 @@ class ReportDocument:
 
         self._portrait()
         self.figures += 1
-        caption = self.doc.add_paragraph(style="Caption")
-        caption.add_run(f"{label} {self.figures}").bold = True
-        heading = self.doc.add_paragraph(style="Caption")
-        add_marked_text(heading, f"*{title}*")
+        caption = self.add_paragraph(style="Caption")
+        _append_run(caption._p, f"{label} {self.figures}", bold=True)
+        heading = self.add_paragraph(style="Caption")
+        add_marked_text(heading, f"*{title}*", language=self._tag)
         picture = self.doc.add_paragraph()
         picture.paragraph_format.keep_with_next = True
         shape = picture.add_run().add_picture(str(image), width=Cm(width_cm))
@@ -394,9 +465,9 @@ class ReportDocument:
         doc_pr.set("descr", description)
         doc_pr.set("title", plain_title)
         if note:
-            paragraph = self.doc.add_paragraph(style="Table Note")
-            paragraph.add_run("Note.").italic = True
-            add_marked_text(paragraph, " " + note)
+            paragraph = self.add_paragraph(style="Table Note")
+            _append_run(paragraph._p, "Note.", italic=True)
+            add_marked_text(paragraph, " " + note, language=self._tag)
         return self.figures
 
     def page_break(self) -> None:

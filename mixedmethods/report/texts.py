@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import apa
 from ..resources import templates_dir
-from ..yamlio import load_yaml
+from ..yamlio import load_yaml_once
 
 
 # French elision and contraction before a vowel, for names filled into sentences ("dans le {group}" with the
@@ -91,10 +91,10 @@ class Texts:
         if not path.is_file():
             raise ConfigError(f"no report texts for language {language!r}", file=path)
         self.language = language
-        self.data: dict[str, Any] = load_yaml(path, error=ConfigError)
+        self.data: dict[str, Any] = load_yaml_once(path, error=ConfigError)
         own = study_root / "templates" / "text" / f"{language}.yaml" if study_root is not None else None
         if own is not None and own.is_file():
-            data = load_yaml(own, error=ConfigError, display=f"templates/text/{language}.yaml")
+            data = load_yaml_once(own, error=ConfigError, display=f"templates/text/{language}.yaml")
             if not isinstance(data, dict):
                 raise ConfigError("expected a mapping of sections to sentences, as in the bundled texts",
                                   file=f"templates/text/{language}.yaml")
