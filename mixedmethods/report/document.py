@@ -44,20 +44,20 @@ def add_marked_text(paragraph, text: str, bold: bool = False, language: str | No
     position = 0
     for match in _MARKUP.finditer(text):
         if match.start() > position:
-            _append_run(p, text[position:match.start()], bold=bold)
+            append_run(p, text[position:match.start()], bold=bold)
         if match.group(1) is not None:
-            _append_run(p, match.group(1), bold=bold, italic=True)
+            append_run(p, match.group(1), bold=bold, italic=True)
         else:
-            _append_run(p, match.group(2), bold=bold, subscript=True)
+            append_run(p, match.group(2), bold=bold, subscript=True)
         position = match.end()
     if position < len(text):
-        _append_run(p, text[position:], bold=bold)
+        append_run(p, text[position:], bold=bold)
 
 
 _RUN_BREAKS = re.compile(r"[\t\r\n]")
 
 
-def _append_run(p, text: str, bold: bool = False, italic: bool = False, subscript: bool = False,
+def append_run(p, text: str, bold: bool = False, italic: bool = False, subscript: bool = False,
                 properties: bool = True) -> None:
     """Append to the ``w:p`` element ``p`` the run python-docx writes for ``paragraph.add_run(text)`` followed by
     ``run.italic = True`` (``italic``), ``run.font.subscript = True`` (``subscript``) and ``run.bold = bold or
@@ -91,6 +91,28 @@ def _append_run(p, text: str, bold: bool = False, italic: bool = False, subscrip
     if len(text.strip()) < len(text):
         t.set(qn("xml:space"), "preserve")
     r.append(t)
+
+
+def style_name_reader(document):
+    """A function giving, for a ``w:p`` element of the python-docx ``document``, the name of its style as
+    ``Paragraph(p).style.name`` gives it (None when there is no style, or it has no name).
+
+    Each style id is looked up once: python-docx scans every style, and looks for the default style among
+    all of them, for every paragraph it is asked about.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    part = document.part
+    names: dict[str | None, str | None] = {}
+
+    def name_of(p) -> str | None:
+        style_id = p.style  # w:pPr/w:pStyle/@w:val
+        if style_id not in names:
+            style = part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+            names[style_id] = style.name if style is not None else None
+        return names[style_id]
+
+    return name_of
 
 
 def _rule(cell, edge: str) -> None:
@@ -201,6 +223,25 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
     return widths
 
 
+def _kept(index: int, header_rows: int, rows: int) -> bool:
+    """Is row ``index`` of a table kept on the page of the next row (:meth:`ReportDocument._flow`)?"""
+    return index < header_rows + KEPT_BODY_ROWS - 1 and index < rows - 1
+
+
+def _paragraph_properties(style_id: str, keep: bool, jc: str):
+    """The ``w:pPr`` python-docx writes for a paragraph given the style ``style_id``, an alignment (``jc``) and
+    keep-with-next (when ``keep``), made in one piece rather than child by child."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = OxmlElement("w:pPr")  # children in the schema's order: pStyle, keepNext, jc
+    properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
+    if keep:
+        properties.append(OxmlElement("w:keepNext"))
+    properties.append(OxmlElement("w:jc", {qn("w:val"): jc}))
+    return properties
+
+
 WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
 
 
@@ -278,7 +319,7 @@ class ReportDocument:
         """``self.doc.add_paragraph(text, style)``: the same XML, the style's id looked up once per document."""
         paragraph = self.doc.add_paragraph()
         if text:
-            _append_run(paragraph._p, text, properties=False)  # add_run(text) alone writes no w:rPr
+            append_run(paragraph._p, text, properties=False)  # add_run(text) alone writes no w:rPr
         if style is not None:
             paragraph._p.style = self.paragraph_style_id(style)
         return paragraph
@@ -309,7 +350,7 @@ class ReportDocument:
         if wide != self.landscape:
             self._orient(landscape=wide)
         caption = self.add_paragraph(style="Caption")
-        _append_run(caption._p, f"{label} {self.tables}", bold=True)
+        append_run(caption._p, f"{label} {self.tables}", bold=True)
         title = self.add_paragraph(style="Caption")
         add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title, language=self._tag)
         columns = len(spec.header)
@@ -330,25 +371,33 @@ class ReportDocument:
         # python-docx rebuilds row.cells on every access: take every row's cells once.
         grid = [row.cells for row in table.rows]
         text_style = self._style_id("Table Text")
+        done = set()  # the cells' paragraphs given their properties here, keep-with-next included (_flow)
         for row_index, cells in enumerate([spec.header, *spec.rows]):
             row_cells = grid[top + row_index]
+            keep = _kept(top + row_index, top + 1, len(grid))
             for col, text in enumerate(cells):
                 cell = row_cells[col]
                 paragraph = cell.paragraphs[0]
-                paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
+                if row_index == 0:
+                    jc = "center" if col else "left"
+                else:
+                    jc = "right" if align[col] == "r" else "left"
+                if paragraph._p.pPr is None:  # a new cell: its w:pPr in one piece
+                    paragraph._p.insert(0, _paragraph_properties(text_style, keep, jc))
+                    done.add(paragraph._p)
+                else:
+                    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
+                    paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                                           "right": WD_ALIGN_PARAGRAPH.RIGHT}[jc]
                 bold = row_index - 1 in spec.bold_rows
                 add_marked_text(paragraph, str(text), bold=bold, language=self._tag)
                 if row_index == 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if col else WD_ALIGN_PARAGRAPH.LEFT
                     _rule(cell, "bottom")
-                else:
-                    paragraph.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if align[col] == "r"
-                                           else WD_ALIGN_PARAGRAPH.LEFT)
         self._widths(table, spec, grid)
-        self._flow(table, grid, header_rows=top + 1)
+        self._flow(table, grid, header_rows=top + 1, done=done)
         if spec.note:
             note = self.add_paragraph(style="Table Note")
-            _append_run(note._p, "Note.", italic=True)  # the same word in English and French
+            append_run(note._p, "Note.", italic=True)  # the same word in English and French
             add_marked_text(note, " " + spec.note, language=self._tag)
         else:
             self.add_paragraph(style="Table Note")
@@ -388,13 +437,14 @@ class ReportDocument:
                 for index, (_, longest) in enumerate(_column_text(spec))]
 
     @staticmethod
-    def _flow(table, grid: list, header_rows: int) -> None:
+    def _flow(table, grid: list, header_rows: int, done: set | None = None) -> None:
         """How a table breaks across pages: the header rows repeat, only the top of the table stays together.
 
         The header rows (spanners included) are marked ``w:tblHeader`` so Word and LibreOffice repeat them on
         every page; keep-with-next ties the caption to the header and the header to the first
         :data:`KEPT_BODY_ROWS` body rows, so a table never starts at the foot of a page with its header alone,
         but a long table is no longer pushed whole to the next page. A row is not split across pages.
+        Paragraphs in ``done`` already have their keep-with-next (:func:`_paragraph_properties`).
         """
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -404,10 +454,11 @@ class ReportDocument:
             properties.append(OxmlElement("w:cantSplit"))
             if index < header_rows:
                 properties.append(OxmlElement("w:tblHeader"))
-            keep = index < header_rows + KEPT_BODY_ROWS - 1 and index < len(grid) - 1
+            keep = _kept(index, header_rows, len(grid))
             for cell in row_cells:
                 for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = keep or None
+                    if done is None or paragraph._p not in done:
+                        paragraph.paragraph_format.keep_with_next = keep or None
 
     def _table_style_id(self, name: str) -> str | None:
         """The id python-docx writes for the table style ``name``, looked up once per document."""
@@ -427,6 +478,7 @@ class ReportDocument:
 
     def _widths(self, table, spec: TableSpec, grid: list) -> None:
         """Column widths from their content (:func:`column_widths`) over the width between the margins."""
+        from docx.oxml.ns import qn
         from docx.shared import Cm
 
         section = self.doc.sections[-1]
@@ -435,9 +487,20 @@ class ReportDocument:
         table.autofit = False
         for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads
             column.width = Cm(width)
-        for row_cells in grid:  # the cells, which Word reads
+        # The cells, which Word reads: python-docx sets the first cell of each column (w:type, then w:w); the
+        # others get the same attribute values directly (python-docx looks up w:tcPr and w:tcW at each cell).
+        written: dict[int, tuple[str, str]] = {}
+        for row_cells in grid:
             for index, width in enumerate(widths):
-                row_cells[index].width = Cm(width)
+                tc = row_cells[index]._tc
+                found = tc.tcPr.tcW if tc.tcPr is not None else None
+                if found is None or index not in written:
+                    row_cells[index].width = Cm(width)
+                    done = tc.tcPr.tcW
+                    written[index] = (done.get(qn("w:type")), done.get(qn("w:w")))
+                else:
+                    found.set(qn("w:type"), written[index][0])
+                    found.set(qn("w:w"), written[index][1])
 
     def figure(self, image: Path, title: str, note: str | None = None, width_cm: float = 16.0,
                label: str = "Figure", alt_text: str | None = None) -> int:
@@ -453,7 +516,7 @@ class ReportDocument:
         self._portrait()
         self.figures += 1
         caption = self.add_paragraph(style="Caption")
-        _append_run(caption._p, f"{label} {self.figures}", bold=True)
+        append_run(caption._p, f"{label} {self.figures}", bold=True)
         heading = self.add_paragraph(style="Caption")
         add_marked_text(heading, f"*{title}*", language=self._tag)
         picture = self.doc.add_paragraph()
@@ -466,7 +529,7 @@ class ReportDocument:
         doc_pr.set("title", plain_title)
         if note:
             paragraph = self.add_paragraph(style="Table Note")
-            _append_run(paragraph._p, "Note.", italic=True)
+            append_run(paragraph._p, "Note.", italic=True)
             add_marked_text(paragraph, " " + note, language=self._tag)
         return self.figures
 

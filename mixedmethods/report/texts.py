@@ -91,7 +91,8 @@ class Texts:
         if not path.is_file():
             raise ConfigError(f"no report texts for language {language!r}", file=path)
         self.language = language
-        self.data: dict[str, Any] = load_yaml_once(path, error=ConfigError)
+        # The bundled sentences are read with libyaml; a folder given by the caller may be anyone's.
+        self.data: dict[str, Any] = load_yaml_once(path, error=ConfigError, bundled=folder is None)
         own = study_root / "templates" / "text" / f"{language}.yaml" if study_root is not None else None
         if own is not None and own.is_file():
             data = load_yaml_once(own, error=ConfigError, display=f"templates/text/{language}.yaml")
