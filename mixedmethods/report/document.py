@@ -360,9 +360,10 @@ class ReportDocument:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         align = spec.align or ["l"] + ["r"] * (columns - 1)
         if spec.spanners:  # APA column spanners: a label over several columns, ruled below
+            spanner_row = table.rows[0]  # its cells as table.cell(0, i) gives them, without the whole grid
             for label, first, span in spec.spanners:
-                cell = table.cell(0, first).merge(table.cell(0, first + span - 1)) if span > 1 \
-                    else table.cell(0, first)
+                cells = spanner_row.cells
+                cell = cells[first].merge(cells[first + span - 1]) if span > 1 else cells[first]
                 paragraph = cell.paragraphs[0]
                 paragraph._p.style = self.paragraph_style_id("Table Text")
                 add_marked_text(paragraph, label, language=self._tag)
