@@ -23,8 +23,9 @@ from lxml import etree
 
 from mixedmethods.errors import ConfigError
 from mixedmethods.report.citations import document_texts, reference_entries
+from mixedmethods.report.apparatus import field
 from mixedmethods.report.document import (ReportDocument, TableSpec, _paragraph_properties, append_run,
-                                          column_widths, style_name_reader)
+                                          column_widths, paragraph_text, style_name_reader)
 from mixedmethods.report.workbook import _cell
 from mixedmethods.yamlio import _BundledLoader, _LineLoader, load_yaml, load_yaml_once
 
@@ -126,6 +127,24 @@ def test_python_docx_setters_change_nothing_in_a_table(rows):
                 else:  # the header centred, the body as TableSpec.align's default (first left, rest right)
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if index == 1 else WD_ALIGN_PARAGRAPH.RIGHT
     assert _xml(copy.deepcopy(table._tbl)) == before
+
+
+def test_paragraph_text_is_python_docx_s(document):
+    paragraphs = [document.doc.add_paragraph() for _ in range(7)]
+    add = [lambda p: None,  # empty
+           lambda p: append_run(p._p, "plain and *marked*", bold=True),
+           lambda p: (append_run(p._p, "a"), append_run(p._p, "tab\there and\nbreak")),
+           lambda p: field(p, "PAGE", "12"),  # fldChar and instrText runs
+           lambda p: (p.add_run("x").add_break(), p.add_run("y")),
+           lambda p: p._p.append(etree.fromstring(
+               '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+               '<w:r><w:t>linked</w:t></w:r></w:hyperlink>')),
+           lambda p: (append_run(p._p, "before "), p._p.append(OxmlElement("w:bookmarkStart")),
+                      append_run(p._p, " after"))]
+    for paragraph, fill in zip(paragraphs, add):
+        fill(paragraph)
+    assert [paragraph_text(p._p) for p in paragraphs] == [p.text for p in paragraphs]
+    assert [paragraph_text(p._p) for p in paragraphs][:3] == ["", "plain and *marked*", "atab\there and\nbreak"]
 
 
 def _reference_style_name(document, p) -> str | None:

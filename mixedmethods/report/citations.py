@@ -179,10 +179,10 @@ def document_texts(document) -> list[str]:
     Cells come row by row as python-docx's ``row.cells`` gives them (a cell spanning columns once per column),
     read from the XML: ``row.cells`` rebuilds the table's grid at each call.
     """
-    from .document import style_name_reader
+    from .document import paragraph_text, style_name_reader
 
     style_name = style_name_reader(document)
-    texts = [p.text for p in document.element.body.p_lst if style_name(p) != REFERENCE_STYLE]
+    texts = [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) != REFERENCE_STYLE]
     for table in document.tables:
         for tr in table._tbl.tr_lst:
             tcs = tr.tc_lst
@@ -192,13 +192,13 @@ def document_texts(document) -> list[str]:
                 texts += [cell.text for cell in _Row(tr, table).cells]
                 continue
             for tc in tcs:
-                texts += ["\n".join(p.text for p in tc.p_lst)] * tc.grid_span
+                texts += ["\n".join(paragraph_text(p) for p in tc.p_lst)] * tc.grid_span
     return texts
 
 
 def reference_entries(document) -> list[str]:
     """The reference entries of a python-docx document (paragraphs in the reference style)."""
-    from .document import style_name_reader
+    from .document import paragraph_text, style_name_reader
 
     style_name = style_name_reader(document)
-    return [p.text for p in document.element.body.p_lst if style_name(p) == REFERENCE_STYLE]
+    return [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) == REFERENCE_STYLE]
