@@ -15,17 +15,15 @@ from pathlib import Path
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm
-from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from mixedmethods.errors import ConfigError
 from mixedmethods.report.citations import document_texts, reference_entries
 from mixedmethods.report.apparatus import field
-from mixedmethods.report.document import (ReportDocument, TableSpec, _paragraph_properties, append_run,
-                                          column_widths, paragraph_text, style_name_reader)
+from mixedmethods.report.document import ReportDocument, TableSpec, column_widths
+from mixedmethods.report.wordxml import append_run, paragraph_properties, paragraph_text, style_name_reader
 from mixedmethods.report.workbook import _cell
 from mixedmethods.yamlio import _BundledLoader, _LineLoader, load_yaml, load_yaml_once
 
@@ -87,7 +85,7 @@ def test_the_default_style_is_written_as_no_style_id(document):
 def test_cell_paragraph_properties_are_python_docx_s(document, keep, jc, alignment):
     style_id = document._style_id("Table Text")
     ours, theirs = OxmlElement("w:p"), OxmlElement("w:p")
-    ours.insert(0, _paragraph_properties(style_id, keep, jc))
+    ours.insert(0, paragraph_properties(style_id, keep, jc))
     paragraph = Paragraph(theirs, None)
     theirs.get_or_add_pPr().get_or_add_pStyle().val = style_id  # the order ReportDocument.table used
     paragraph.alignment = alignment

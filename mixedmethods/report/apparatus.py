@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import ReportDocument, append_run, style_name_reader
+from .document import ReportDocument
+from .wordxml import append_run, style_name_reader
 from .typography import typeset
 
 # Word's built-in styles of contents entries (Word itself uses them when it refreshes the fields).

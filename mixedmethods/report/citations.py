@@ -179,7 +179,7 @@ def document_texts(document) -> list[str]:
     Cells come row by row as python-docx's ``row.cells`` gives them (a cell spanning columns once per column),
     read from the XML: ``row.cells`` rebuilds the table's grid at each call.
     """
-    from .document import paragraph_text, style_name_reader
+    from .wordxml import paragraph_text, style_name_reader
 
     style_name = style_name_reader(document)
     texts = [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) != REFERENCE_STYLE]
@@ -198,7 +198,7 @@ def document_texts(document) -> list[str]:
 
 def reference_entries(document) -> list[str]:
     """The reference entries of a python-docx document (paragraphs in the reference style)."""
-    from .document import paragraph_text, style_name_reader
+    from .wordxml import paragraph_text, style_name_reader
 
     style_name = style_name_reader(document)
     return [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) == REFERENCE_STYLE]

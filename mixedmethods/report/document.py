@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..resources import templates_dir
 from .typography import language_of, typeset
+from .wordxml import append_run, paragraph_properties
 
 # *italic* and _[subscript]; a subscript after an italic symbol stays upright, as in APA (r_rb).
 _MARKUP = re.compile(r"\*([^*]+)\*|_\[([^\]]+)\]")
@@ -53,90 +54,6 @@ def add_marked_text(paragraph, text: str, bold: bool = False, language: str | No
         position = match.end()
     if position < len(text):
         append_run(p, text[position:], bold=bold)
-
-
-_RUN_BREAKS = re.compile(r"[\t\r\n]")
-
-
-def append_run(p, text: str, bold: bool = False, italic: bool = False, subscript: bool = False,
-                properties: bool = True) -> None:
-    """Append to the ``w:p`` element ``p`` the run python-docx writes for ``paragraph.add_run(text)`` followed by
-    ``run.italic = True`` (``italic``), ``run.font.subscript = True`` (``subscript``) and ``run.bold = bold or
-    None``: the same XML (a ``w:rPr``, empty when no property is set; none without ``properties``, as
-    ``add_run(text)`` alone), built without python-docx's generic
-    element machinery, which was a third of the time of writing the documents (every ``w:t`` one character at
-    a time, every child placed by searching its successors). Text with a tab or a line break goes through
-    python-docx, which turns them into ``w:tab`` and ``w:br``.
-    """
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r = OxmlElement("w:r")
-    if properties:
-        rpr = OxmlElement("w:rPr")  # children in the schema's order: b, i, vertAlign
-        if bold:
-            rpr.append(OxmlElement("w:b"))
-        if italic:
-            rpr.append(OxmlElement("w:i"))
-        if subscript:
-            rpr.append(OxmlElement("w:vertAlign", {qn("w:val"): "subscript"}))
-        r.append(rpr)
-    p.append(r)
-    if not text:
-        return
-    if _RUN_BREAKS.search(text):
-        r.text = text  # python-docx's CT_R.text: w:t, w:tab and w:br
-        return
-    t = OxmlElement("w:t")
-    t.text = text
-    if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
-    r.append(t)
-
-
-def style_name_reader(document):
-    """A function giving, for a ``w:p`` element of the python-docx ``document``, the name of its style as
-    ``Paragraph(p).style.name`` gives it (None when there is no style, or it has no name).
-
-    Each style id is looked up once: python-docx scans every style, and looks for the default style among
-    all of them, for every paragraph it is asked about.
-    """
-    from docx.enum.style import WD_STYLE_TYPE
-
-    part = document.part
-    names: dict[str | None, str | None] = {}
-
-    def name_of(p) -> str | None:
-        style_id = p.style  # w:pPr/w:pStyle/@w:val
-        if style_id not in names:
-            style = part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
-            names[style_id] = style.name if style is not None else None
-        return names[style_id]
-
-    return name_of
-
-
-def paragraph_text(p) -> str:
-    """The text of a ``w:p`` element as python-docx's ``Paragraph.text`` gives it.
-
-    Read from the runs' ``w:t`` directly when the runs hold nothing else (the paragraphs ReportDocument writes);
-    a run with a tab, break, field or drawing, or a hyperlink, is read by python-docx (its XPath queries, per
-    run, were a tenth of the time of writing the documents when the citations were gathered).
-    """
-    from docx.oxml.ns import qn
-
-    run, text, properties, link = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:hyperlink")
-    parts = []
-    for child in p:
-        if child.tag == run:
-            for inner in child:
-                if inner.tag == text:
-                    parts.append(inner.text or "")
-                elif inner.tag != properties:
-                    return p.text
-        elif child.tag == link:
-            return p.text
-    return "".join(parts)
 
 
 def _rule(cell, edge: str) -> None:
@@ -251,20 +168,6 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
 def _kept(index: int, header_rows: int, rows: int) -> bool:
     """Is row ``index`` of a table kept on the page of the next row (:meth:`ReportDocument._flow`)?"""
     return index < header_rows + KEPT_BODY_ROWS - 1 and index < rows - 1
-
-
-def _paragraph_properties(style_id: str, keep: bool, jc: str):
-    """The ``w:pPr`` python-docx writes for a paragraph given the style ``style_id``, an alignment (``jc``) and
-    keep-with-next (when ``keep``), made in one piece rather than child by child."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = OxmlElement("w:pPr")  # children in the schema's order: pStyle, keepNext, jc
-    properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
-    if keep:
-        properties.append(OxmlElement("w:keepNext"))
-    properties.append(OxmlElement("w:jc", {qn("w:val"): jc}))
-    return properties
 
 
 WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
@@ -409,7 +312,7 @@ class ReportDocument:
                 else:
                     jc = "right" if align[col] == "r" else "left"
                 if paragraph._p.pPr is None:  # a new cell: its w:pPr in one piece
-                    paragraph._p.insert(0, _paragraph_properties(text_style, keep, jc))
+                    paragraph._p.insert(0, paragraph_properties(text_style, keep, jc))
                     done.add(paragraph._p)
                 else:
                     paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
@@ -470,10 +373,9 @@ class ReportDocument:
         every page; keep-with-next ties the caption to the header and the header to the first
         :data:`KEPT_BODY_ROWS` body rows, so a table never starts at the foot of a page with its header alone,
         but a long table is no longer pushed whole to the next page. A row is not split across pages.
-        Paragraphs in ``done`` already have their keep-with-next (:func:`_paragraph_properties`).
+        Paragraphs in ``done`` already have their keep-with-next (:func:`.wordxml.paragraph_properties`).
         """
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
         for index, (row, row_cells) in enumerate(zip(table.rows, grid)):
             properties = row._tr.get_or_add_trPr()

@@ -80,7 +80,9 @@ class Texts:
     """Look up ``section.key`` and fill its ``{placeholders}``.
 
     ``study_root``: a study folder whose ``templates/text/<language>.yaml``, if
-    present, overrides the bundled sentences.
+    present, overrides the bundled sentences. Each file is parsed once per
+    process (:func:`~mixedmethods.yamlio.load_yaml_once`; a build makes a
+    Texts for every document and workbook of each language).
 
     >>> Texts("en").get("survey.differ")
     'differed significantly'
