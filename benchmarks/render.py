@@ -15,6 +15,11 @@ Makes one demo study, then for the code at ``--before`` (another checkout of the
 Prints each figure and the ratios after/before, measured in this one run::
 
     PYTHONPATH=. python benchmarks/render.py --before /path/to/main [--scale 1] [--runs 3] [--keep DIR]
+        [--study DIR]
+
+``--before`` is a second checkout, e.g. ``git worktree add /tmp/before main`` or ``git archive main | tar -x -C
+/tmp/before``. ``--study`` copies an imported study (a three-group study of tests/studygen.py, say) instead of
+making the demo.
 """
 
 from __future__ import annotations
@@ -116,10 +121,12 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the studies in this folder")
+    parser.add_argument("--study", type=Path, help="an imported study to copy instead of the demo (e.g. one of "
+                                                   "tests/studygen.py's shapes)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="render-"))
     work.mkdir(parents=True, exist_ok=True)
-    study = work / "study"
+    study = args.study.resolve() if args.study else work / "study"
     if not study.exists():
         _run(args.after, _cli("demo", str(study), "--scale", str(args.scale)), work)
     versions = {"before": args.before.resolve(), "after": args.after.resolve()}
