@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .document import ReportDocument
+from .wordxml import append_run, style_name_reader
 from .typography import typeset
 
 # Word's built-in styles of contents entries (Word itself uses them when it refreshes the fields).
@@ -60,7 +61,10 @@ def field(paragraph, instruction: str, result: str | None = None, bold: bool | N
     _instruction(paragraph, instruction)
     if result is not None:
         _field_char(paragraph, "separate")
-        paragraph.add_run(result).bold = bold
+        if bold is None or bold is True:
+            append_run(paragraph._p, result, bold=bool(bold))  # as add_run(result).bold = bold, faster
+        else:
+            paragraph.add_run(result).bold = bold
     _field_char(paragraph, "end")
 
 
@@ -166,7 +170,8 @@ def _entry_paragraph(doc: ReportDocument, entry: Entry, tab_cm: float):
     from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Cm
 
-    paragraph = doc.doc.add_paragraph(style=_entry_style(doc, entry.level))
+    _entry_style(doc, entry.level)
+    paragraph = doc.add_paragraph(style=ENTRY_STYLES[entry.level])
     layout = paragraph.paragraph_format
     layout.space_after = 0
     if entry.level == 2:
@@ -203,8 +208,8 @@ def _add_field_block(doc: ReportDocument, instruction: str, entries: list[Entry]
             _field_char(paragraph, "begin")
             _instruction(paragraph, instruction)
             _field_char(paragraph, "separate")
-        paragraph.add_run(typeset(entry.text, doc.language)).bold = entry.level == 1 or None
-        paragraph.add_run("\t" + PAGE_PLACEHOLDER)
+        append_run(paragraph._p, typeset(entry.text, doc.language), bold=entry.level == 1)
+        append_run(paragraph._p, "\t" + PAGE_PLACEHOLDER, properties=False)
         paragraphs.append(paragraph)
     _field_char(paragraphs[-1], "end")
     return paragraphs
@@ -222,8 +227,12 @@ def insert_contents(doc: ReportDocument, anchor, titles: dict[str, str]) -> None
 
     section = doc.doc.sections[0]
     tab_cm = (section.page_width - section.left_margin - section.right_margin) / 360000 - 0.05
-    headings = [Entry(" ".join(p.text.split()), 1 if p.style.name == "Heading 1" else 2, " ".join(p.text.split()))
-                for p in doc.doc.paragraphs if p.style.name in ("Heading 1", "Heading 2") and p.text.strip()]
+    style_name = style_name_reader(doc.doc)
+    headings = []
+    for p in doc.doc.element.body.p_lst:
+        level = {"Heading 1": 1, "Heading 2": 2}.get(style_name(p))
+        if level is not None and p.text.strip():
+            headings.append(Entry(" ".join(p.text.split()), level, " ".join(p.text.split())))
     captions = mark_captions(doc)
     blocks = [(titles["contents"], 'TOC \\o "1-2" \\h \\z \\u', headings)]
     for kind, key in (("table", "tables"), ("figure", "figures")):
@@ -233,7 +242,7 @@ def insert_contents(doc: ReportDocument, anchor, titles: dict[str, str]) -> None
     for title, instruction, entries in blocks:
         if not entries:
             continue
-        heading = doc.doc.add_paragraph(title, style="Title")
+        heading = doc.add_paragraph(title, style="Title")
         if new:  # the lists follow the contents on the same page, set apart
             from docx.shared import Pt
 

@@ -174,14 +174,31 @@ def cited_references(entries: Iterable[str], texts: Iterable[str]) -> list[str]:
 
 
 def document_texts(document) -> list[str]:
-    """The reader text of a python-docx document: paragraphs (reference entries excluded) and table cells."""
-    texts = [p.text for p in document.paragraphs if p.style is None or p.style.name != REFERENCE_STYLE]
+    """The reader text of a python-docx document: paragraphs (reference entries excluded) and table cells.
+
+    Cells come row by row as python-docx's ``row.cells`` gives them (a cell spanning columns once per column),
+    read from the XML: ``row.cells`` rebuilds the table's grid at each call.
+    """
+    from .wordxml import paragraph_text, style_name_reader
+
+    style_name = style_name_reader(document)
+    texts = [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) != REFERENCE_STYLE]
     for table in document.tables:
-        for row in table.rows:
-            texts += [cell.text for cell in row.cells]
+        for tr in table._tbl.tr_lst:
+            tcs = tr.tc_lst
+            if any(tc.vMerge == "continue" for tc in tcs):  # a vertical merge: its text is the cell above's
+                from docx.table import _Row
+
+                texts += [cell.text for cell in _Row(tr, table).cells]
+                continue
+            for tc in tcs:
+                texts += ["\n".join(paragraph_text(p) for p in tc.p_lst)] * tc.grid_span
     return texts
 
 
 def reference_entries(document) -> list[str]:
     """The reference entries of a python-docx document (paragraphs in the reference style)."""
-    return [p.text for p in document.paragraphs if p.style is not None and p.style.name == REFERENCE_STYLE]
+    from .wordxml import paragraph_text, style_name_reader
+
+    style_name = style_name_reader(document)
+    return [paragraph_text(p) for p in document.element.body.p_lst if style_name(p) == REFERENCE_STYLE]

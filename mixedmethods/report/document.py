@@ -9,12 +9,14 @@ notes below. Figures likewise: number and title above, note below.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..resources import templates_dir
 from .typography import language_of, typeset
+from .wordxml import append_run, paragraph_properties
 
 # *italic* and _[subscript]; a subscript after an italic symbol stays upright, as in APA (r_rb).
 _MARKUP = re.compile(r"\*([^*]+)\*|_\[([^\]]+)\]")
@@ -33,25 +35,25 @@ class TableSpec:
     spanners: list[tuple[str, int, int]] = field(default_factory=list)  # (label, first column, columns) above
 
 
-def add_marked_text(paragraph, text: str, bold: bool = False) -> None:
-    """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts."""
-    text = typeset(text, language_of(paragraph))  # French spaces and guillemets (typography.py)
+def add_marked_text(paragraph, text: str, bold: bool = False, language: str | None = None) -> None:
+    """Append ``text`` to ``paragraph``: ``*spans*`` in italics, ``_[spans]`` as subscripts.
+
+    ``language``: the document's language tag, when the caller knows it (else read from the document's
+    properties, :func:`.typography.language_of`).
+    """
+    text = typeset(text, language or language_of(paragraph))  # French spaces and guillemets (typography.py)
+    p = paragraph._p
     position = 0
     for match in _MARKUP.finditer(text):
         if match.start() > position:
-            run = paragraph.add_run(text[position:match.start()])
-            run.bold = bold or None
+            append_run(p, text[position:match.start()], bold=bold)
         if match.group(1) is not None:
-            run = paragraph.add_run(match.group(1))
-            run.italic = True
+            append_run(p, match.group(1), bold=bold, italic=True)
         else:
-            run = paragraph.add_run(match.group(2))
-            run.font.subscript = True
-        run.bold = bold or None
+            append_run(p, match.group(2), bold=bold, subscript=True)
         position = match.end()
     if position < len(text):
-        run = paragraph.add_run(text[position:])
-        run.bold = bold or None
+        append_run(p, text[position:], bold=bold)
 
 
 def _rule(cell, edge: str) -> None:
@@ -84,6 +86,7 @@ KEPT_BODY_ROWS = 3  # body rows kept on the page of the table's header (a table 
 _WIDE_CHAR, _NARROW_CHAR, _CELL_PADDING = 0.25, 0.185, 0.45
 
 
+@functools.lru_cache(maxsize=8192)  # a table's cells are measured twice (_needs, column_widths); numbers repeat
 def _printed_width(text: str) -> float:
     """The printed width of ``text`` on one line, in cm (an estimate from character classes)."""
     return sum(_WIDE_CHAR if c.isupper() or c.isdigit() else _NARROW_CHAR for c in text)
@@ -162,6 +165,11 @@ def column_widths(spec: TableSpec, total: float) -> list[float]:
     return widths
 
 
+def _kept(index: int, header_rows: int, rows: int) -> bool:
+    """Is row ``index`` of a table kept on the page of the next row (:meth:`ReportDocument._flow`)?"""
+    return index < header_rows + KEPT_BODY_ROWS - 1 and index < rows - 1
+
+
 WIDE_TABLE_COLUMNS = 8  # from this many columns, a table squeezed on a portrait page is set in landscape
 
 
@@ -220,19 +228,42 @@ class ReportDocument:
         for lang in styles.iter(qn("w:lang")):
             lang.set(qn("w:val"), tag)
         self.doc.core_properties.language = tag
+        self._tag = tag  # what typography.language_of reads back from the properties, for add_marked_text
 
     def title(self, text: str) -> None:
         self._portrait()
-        self.doc.add_paragraph(typeset(text, self.language), style="Title")
+        self.add_paragraph(typeset(text, self.language), style="Title")
 
     def heading(self, text: str, level: int = 1) -> None:
         self._portrait()
-        self.doc.add_paragraph(typeset(text, self.language), style=f"Heading {level}")
+        self.add_paragraph(typeset(text, self.language), style=f"Heading {level}")
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         self._portrait()
-        paragraph = self.doc.add_paragraph(style=style)
-        add_marked_text(paragraph, text)
+        paragraph = self.add_paragraph(style=style)
+        add_marked_text(paragraph, text, language=self._tag)
+
+    def add_paragraph(self, text: str = "", style: str | None = None):
+        """``self.doc.add_paragraph(text, style)``: the same XML, the style's id looked up once per document."""
+        paragraph = self.doc.add_paragraph()
+        if text:
+            append_run(paragraph._p, text, properties=False)  # add_run(text) alone writes no w:rPr
+        if style is not None:
+            paragraph._p.style = self.paragraph_style_id(style)
+        return paragraph
+
+    def paragraph_style_id(self, name: str) -> str | None:
+        """The id python-docx writes for the paragraph style ``name`` (None for the default style).
+
+        Looked up once per document: python-docx scans every style, and then looks for the default style among
+        all of them, each time a paragraph's style is set (a third of the time of writing the documents).
+        """
+        from docx.enum.style import WD_STYLE_TYPE
+
+        cache = self.__dict__.setdefault("_paragraph_style_ids", {})
+        if name not in cache:
+            cache[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+        return cache[name]
 
     def table(self, spec: TableSpec, label: str = "Table", key: str | None = None) -> int:
         """Add an APA table; returns its number, also kept in ``table_keys`` under ``key`` (or the title)."""
@@ -246,50 +277,59 @@ class ReportDocument:
         wide = len(spec.header) >= WIDE_TABLE_COLUMNS and sum(self._needs(spec)[1:]) > self._text_width() * 0.75
         if wide != self.landscape:
             self._orient(landscape=wide)
-        caption = self.doc.add_paragraph(style="Caption")
-        caption.add_run(f"{label} {self.tables}").bold = True
-        title = self.doc.add_paragraph(style="Caption")
-        add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title)
+        caption = self.add_paragraph(style="Caption")
+        append_run(caption._p, f"{label} {self.tables}", bold=True)
+        title = self.add_paragraph(style="Caption")
+        add_marked_text(title, f"*{spec.title}*" if "*" not in spec.title else spec.title, language=self._tag)
         columns = len(spec.header)
         top = 1 if spec.spanners else 0
         table = self.doc.add_table(rows=top + 1 + len(spec.rows), cols=columns)
-        table.style = self.doc.styles["APA Table"]
+        table._tbl.tblStyle_val = self._table_style_id("APA Table")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         align = spec.align or ["l"] + ["r"] * (columns - 1)
         if spec.spanners:  # APA column spanners: a label over several columns, ruled below
+            spanner_row = table.rows[0]  # its cells as table.cell(0, i) gives them, without the whole grid
             for label, first, span in spec.spanners:
-                cell = table.cell(0, first).merge(table.cell(0, first + span - 1)) if span > 1 \
-                    else table.cell(0, first)
+                cells = spanner_row.cells
+                cell = cells[first].merge(cells[first + span - 1]) if span > 1 else cells[first]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["Table Text"]
-                add_marked_text(paragraph, label)
+                paragraph._p.style = self.paragraph_style_id("Table Text")
+                add_marked_text(paragraph, label, language=self._tag)
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _rule(cell, "bottom")
         # python-docx rebuilds row.cells on every access: take every row's cells once.
         grid = [row.cells for row in table.rows]
         text_style = self._style_id("Table Text")
+        done = set()  # the cells' paragraphs given their properties here, keep-with-next included (_flow)
         for row_index, cells in enumerate([spec.header, *spec.rows]):
             row_cells = grid[top + row_index]
+            keep = _kept(top + row_index, top + 1, len(grid))
             for col, text in enumerate(cells):
                 cell = row_cells[col]
                 paragraph = cell.paragraphs[0]
-                paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
-                bold = row_index - 1 in spec.bold_rows
-                add_marked_text(paragraph, str(text), bold=bold)
                 if row_index == 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if col else WD_ALIGN_PARAGRAPH.LEFT
-                    _rule(cell, "bottom")
+                    jc = "center" if col else "left"
                 else:
-                    paragraph.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if align[col] == "r"
-                                           else WD_ALIGN_PARAGRAPH.LEFT)
+                    jc = "right" if align[col] == "r" else "left"
+                if paragraph._p.pPr is None:  # a new cell: its w:pPr in one piece
+                    paragraph._p.insert(0, paragraph_properties(text_style, keep, jc))
+                    done.add(paragraph._p)
+                else:
+                    paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = text_style
+                    paragraph.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                                           "right": WD_ALIGN_PARAGRAPH.RIGHT}[jc]
+                bold = row_index - 1 in spec.bold_rows
+                add_marked_text(paragraph, str(text), bold=bold, language=self._tag)
+                if row_index == 0:
+                    _rule(cell, "bottom")
         self._widths(table, spec, grid)
-        self._flow(table, grid, header_rows=top + 1)
+        self._flow(table, grid, header_rows=top + 1, done=done)
         if spec.note:
-            note = self.doc.add_paragraph(style="Table Note")
-            note.add_run("Note.").italic = True  # the same word in English and French
-            add_marked_text(note, " " + spec.note)
+            note = self.add_paragraph(style="Table Note")
+            append_run(note._p, "Note.", italic=True)  # the same word in English and French
+            add_marked_text(note, " " + spec.note, language=self._tag)
         else:
-            self.doc.add_paragraph(style="Table Note")
+            self.add_paragraph(style="Table Note")
         return self.tables
 
     def _portrait(self) -> None:
@@ -326,26 +366,36 @@ class ReportDocument:
                 for index, (_, longest) in enumerate(_column_text(spec))]
 
     @staticmethod
-    def _flow(table, grid: list, header_rows: int) -> None:
+    def _flow(table, grid: list, header_rows: int, done: set | None = None) -> None:
         """How a table breaks across pages: the header rows repeat, only the top of the table stays together.
 
         The header rows (spanners included) are marked ``w:tblHeader`` so Word and LibreOffice repeat them on
         every page; keep-with-next ties the caption to the header and the header to the first
         :data:`KEPT_BODY_ROWS` body rows, so a table never starts at the foot of a page with its header alone,
         but a long table is no longer pushed whole to the next page. A row is not split across pages.
+        Paragraphs in ``done`` already have their keep-with-next (:func:`.wordxml.paragraph_properties`).
         """
         from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
 
         for index, (row, row_cells) in enumerate(zip(table.rows, grid)):
             properties = row._tr.get_or_add_trPr()
             properties.append(OxmlElement("w:cantSplit"))
             if index < header_rows:
                 properties.append(OxmlElement("w:tblHeader"))
-            keep = index < header_rows + KEPT_BODY_ROWS - 1 and index < len(grid) - 1
+            keep = _kept(index, header_rows, len(grid))
             for cell in row_cells:
                 for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = keep or None
+                    if done is None or paragraph._p not in done:
+                        paragraph.paragraph_format.keep_with_next = keep or None
+
+    def _table_style_id(self, name: str) -> str | None:
+        """The id python-docx writes for the table style ``name``, looked up once per document."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        cache = self.__dict__.setdefault("_table_style_ids", {})
+        if name not in cache:
+            cache[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.TABLE)
+        return cache[name]
 
     def _style_id(self, name: str) -> str:
         """The style id of a style name, looked up once per document (python-docx scans all styles each time)."""
@@ -356,6 +406,7 @@ class ReportDocument:
 
     def _widths(self, table, spec: TableSpec, grid: list) -> None:
         """Column widths from their content (:func:`column_widths`) over the width between the margins."""
+        from docx.oxml.ns import qn
         from docx.shared import Cm
 
         section = self.doc.sections[-1]
@@ -364,9 +415,20 @@ class ReportDocument:
         table.autofit = False
         for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads
             column.width = Cm(width)
-        for row_cells in grid:  # the cells, which Word reads
+        # The cells, which Word reads: python-docx sets the first cell of each column (w:type, then w:w); the
+        # others get the same attribute values directly (python-docx looks up w:tcPr and w:tcW at each cell).
+        written: dict[int, tuple[str, str]] = {}
+        for row_cells in grid:
             for index, width in enumerate(widths):
-                row_cells[index].width = Cm(width)
+                tc = row_cells[index]._tc
+                found = tc.tcPr.tcW if tc.tcPr is not None else None
+                if found is None or index not in written:
+                    row_cells[index].width = Cm(width)
+                    done = tc.tcPr.tcW
+                    written[index] = (done.get(qn("w:type")), done.get(qn("w:w")))
+                else:
+                    found.set(qn("w:type"), written[index][0])
+                    found.set(qn("w:w"), written[index][1])
 
     def figure(self, image: Path, title: str, note: str | None = None, width_cm: float = 16.0,
                label: str = "Figure", alt_text: str | None = None) -> int:
@@ -381,10 +443,10 @@ class ReportDocument:
 
         self._portrait()
         self.figures += 1
-        caption = self.doc.add_paragraph(style="Caption")
-        caption.add_run(f"{label} {self.figures}").bold = True
-        heading = self.doc.add_paragraph(style="Caption")
-        add_marked_text(heading, f"*{title}*")
+        caption = self.add_paragraph(style="Caption")
+        append_run(caption._p, f"{label} {self.figures}", bold=True)
+        heading = self.add_paragraph(style="Caption")
+        add_marked_text(heading, f"*{title}*", language=self._tag)
         picture = self.doc.add_paragraph()
         picture.paragraph_format.keep_with_next = True
         shape = picture.add_run().add_picture(str(image), width=Cm(width_cm))
@@ -394,9 +456,9 @@ class ReportDocument:
         doc_pr.set("descr", description)
         doc_pr.set("title", plain_title)
         if note:
-            paragraph = self.doc.add_paragraph(style="Table Note")
-            paragraph.add_run("Note.").italic = True
-            add_marked_text(paragraph, " " + note)
+            paragraph = self.add_paragraph(style="Table Note")
+            append_run(paragraph._p, "Note.", italic=True)
+            add_marked_text(paragraph, " " + note, language=self._tag)
         return self.figures
 
     def page_break(self) -> None:

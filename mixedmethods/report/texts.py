@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import ConfigError
 from . import apa
 from ..resources import templates_dir
-from ..yamlio import load_yaml
+from ..yamlio import load_yaml_once
 
 
 # French elision and contraction before a vowel, for names filled into sentences ("dans le {group}" with the
@@ -80,7 +80,9 @@ class Texts:
     """Look up ``section.key`` and fill its ``{placeholders}``.
 
     ``study_root``: a study folder whose ``templates/text/<language>.yaml``, if
-    present, overrides the bundled sentences.
+    present, overrides the bundled sentences. Each file is parsed once per
+    process (:func:`~mixedmethods.yamlio.load_yaml_once`; a build makes a
+    Texts for every document and workbook of each language).
 
     >>> Texts("en").get("survey.differ")
     'differed significantly'
@@ -91,10 +93,11 @@ class Texts:
         if not path.is_file():
             raise ConfigError(f"no report texts for language {language!r}", file=path)
         self.language = language
-        self.data: dict[str, Any] = load_yaml(path, error=ConfigError)
+        # The bundled sentences are read with libyaml; a folder given by the caller may be anyone's.
+        self.data: dict[str, Any] = load_yaml_once(path, error=ConfigError, bundled=folder is None)
         own = study_root / "templates" / "text" / f"{language}.yaml" if study_root is not None else None
         if own is not None and own.is_file():
-            data = load_yaml(own, error=ConfigError, display=f"templates/text/{language}.yaml")
+            data = load_yaml_once(own, error=ConfigError, display=f"templates/text/{language}.yaml")
             if not isinstance(data, dict):
                 raise ConfigError("expected a mapping of sections to sentences, as in the bundled texts",
                                   file=f"templates/text/{language}.yaml")

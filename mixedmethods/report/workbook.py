@@ -204,6 +204,11 @@ def _cell(value: Any, divisor: float) -> Any:
     """A frame's value as an openpyxl cell value: NaN/NA empty, numpy scalars plain, text formula-safe."""
     from .outputs import safe_cell
 
+    kind = type(value)  # the common plain values first (a tenth of the time of writing the workbooks)
+    if kind is str:
+        return safe_cell(value)
+    if kind is float or kind is int:
+        return None if value != value else value / divisor if divisor != 1.0 else value
     if value is None or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
