@@ -121,3 +121,21 @@ def test_staged_files_are_cut_in_runs_of_about_equal_size(tmp_path: Path):
     assert [[p.name for p in part] for part in _parts_by_size(files, 1)] == [["a", "b", "c", "d", "e"]]
     assert [[p.name for p in part] for part in _parts_by_size(files[:1], 3)] == [["a"]]
     assert _parts_by_size([], 2) == [[]]
+
+
+@needs_fork
+def test_a_finished_step_frees_its_place_before_its_result_is_asked():
+    """The build collects its store check last: once that step has ended, its place goes to a waiting step
+    while the build waits for another (here T starts while E still runs, not after it)."""
+    def spanning(seconds: float) -> tuple[float, float]:
+        start = time.monotonic()
+        time.sleep(seconds)
+        return start, time.monotonic()
+
+    with Workers(2) as workers:
+        check = workers.submit(lambda: spanning(0))
+        early = workers.submit(lambda: spanning(1.0))
+        waiting = workers.submit(lambda: spanning(0))
+        (_, early_end), (waiting_start, _) = workers.result(early), workers.result(waiting)
+        workers.result(check)
+    assert waiting_start < early_end - 0.5
