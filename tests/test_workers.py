@@ -139,3 +139,20 @@ def test_a_finished_step_frees_its_place_before_its_result_is_asked():
         (_, early_end), (waiting_start, _) = workers.result(early), workers.result(waiting)
         workers.result(check)
     assert waiting_start < early_end - 0.5
+
+
+@needs_fork
+def test_what_a_step_prints_is_printed_by_the_caller_in_the_order_of_the_steps(capsys):
+    import sys
+
+    def noisy(n: int) -> int:
+        print(f"notice {n}")
+        print(f"careful {n}", file=sys.stderr)
+        return n
+
+    with Workers(2) as workers:
+        steps = [workers.submit(lambda n=n: noisy(n)) for n in range(3)]
+        assert [workers.result(step) for step in steps] == [0, 1, 2]
+    captured = capsys.readouterr()
+    assert captured.out == "notice 0\nnotice 1\nnotice 2\n"
+    assert captured.err == "careful 0\ncareful 1\ncareful 2\n"

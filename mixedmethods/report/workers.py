@@ -12,12 +12,14 @@ parent's clean-up runs twice. At most ``jobs`` children run at once. Where there
 or with one job, every step runs in the build's own process, one after the other, as before: the files
 written are the same bytes either way (``tests/test_workers.py`` builds both ways and compares them).
 
-The steps must not print (a child's output would interleave with the progress bar) and must not write the
-same file as another step.
+What a step prints in its child is sent back with its outcome and printed by the parent when the step's
+result is taken, so that notices come in the order of the steps, never interleaved with the progress bar.
+Steps must not write the same file as another step.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import signal
@@ -60,6 +62,7 @@ class _Step:
         self.pid: int | None = None
         self.pipe: int | None = None
         self.outcome: tuple[bool, Any] | None = None
+        self.printed: tuple[str, str] = ("", "")  # what the step wrote to stdout and stderr in its child
 
     def start(self) -> None:
         sys.stdout.flush()  # what is buffered would otherwise be written by the child too
@@ -71,6 +74,8 @@ class _Step:
             try:
                 os.close(read)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child at once; the parent reports
+                # What the step prints (a notice, a warning) is sent back and printed by the parent, in order.
+                sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
                 try:
                     outcome = (True, self.work())
                 except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
@@ -79,12 +84,13 @@ class _Step:
                     if not isinstance(exc, UserError):  # a bug: keep where it happened (a traceback is not pickled)
                         exc.add_note("".join(traceback.format_exception(exc)).rstrip())
                     outcome = (False, exc)
+                printed = (sys.stdout.getvalue(), sys.stderr.getvalue())
                 try:
-                    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                    payload = pickle.dumps((*outcome, printed), protocol=pickle.HIGHEST_PROTOCOL)
                     pickle.loads(payload)  # an exception that pickles but cannot be rebuilt is sent as text
                 except Exception:  # noqa: BLE001
                     text = "".join(traceback.format_exception(outcome[1])) if not outcome[0] else "unpicklable result"
-                    payload = pickle.dumps((False, WorkerError(text)))
+                    payload = pickle.dumps((False, WorkerError(text), printed))
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(payload)
             except BaseException:  # noqa: BLE001
@@ -107,7 +113,8 @@ class _Step:
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         if payload:
-            self.outcome = pickle.loads(payload)
+            ok, value, self.printed = pickle.loads(payload)
+            self.outcome = (ok, value)
         else:  # killed, or out of memory: nothing was sent
             self.outcome = (False, WorkerError(f"a build step stopped without a result "
                                                f"(exit status {os.waitstatus_to_exitcode(status)})"))
@@ -120,6 +127,12 @@ class _Step:
             self.pid = None
 
     def result(self) -> Any:
+        out, err = self.printed
+        self.printed = ("", "")
+        if out:
+            sys.stdout.write(out)
+        if err:
+            sys.stderr.write(err)
         ok, value = self.outcome
         if not ok:
             raise value
