@@ -138,12 +138,16 @@ def test_build_force_is_passed_on(built_copy: Path, run, monkeypatch):
     seen = {}
 
     def fake(study, language=None, progress=None, pdf=False, pdf_progress=None, force=False, jobs=None):
-        seen["force"] = force
+        seen.update(force=force, jobs=jobs)
         return build.BuildOutcome(up_to_date=False, computed=list(ANALYSES))
 
     monkeypatch.setattr(build, "build_report", fake)
     assert run("build", built_copy, "--force").exit_code == 0
-    assert seen == {"force": True}
+    assert seen == {"force": True, "jobs": None}
+    assert run("build", built_copy, "--jobs", "3").exit_code == 0
+    assert seen == {"force": False, "jobs": 3}
+    refused = run("build", built_copy, "--jobs", "0")
+    assert refused.exit_code == 2 and "Invalid value for '--jobs'" in refused.output
 
 
 # --- the cache on hand-made results ----------------------------------------------------------------------------
