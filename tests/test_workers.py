@@ -156,3 +156,16 @@ def test_what_a_step_prints_is_printed_by_the_caller_in_the_order_of_the_steps(c
     captured = capsys.readouterr()
     assert captured.out == "notice 0\nnotice 1\nnotice 2\n"
     assert captured.err == "careful 0\ncareful 1\ncareful 2\n"
+
+
+@needs_fork
+def test_a_step_runs_numpys_blas_on_one_thread():
+    import numpy  # noqa: F401 - loaded in the build before its steps start
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    with Workers(2) as workers:
+        in_step = workers.result(workers.submit(blas_threads))
+    assert in_step and set(in_step) == {1}

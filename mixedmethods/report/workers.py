@@ -50,6 +50,18 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
+def _one_blas_thread() -> None:
+    """In a child: numpy's BLAS on one thread. The build's processes already fill the cores; a BLAS thread pool
+    in each would outnumber them (and OpenBLAS threads spin while they wait)."""
+    if "numpy" not in sys.modules:
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # it comes with scikit-learn (under pingouin); without it the default threads stay
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
 class WorkerError(RuntimeError):
     """A step failed in a child with an exception that could not be sent back as it was."""
 
@@ -74,6 +86,7 @@ class _Step:
             try:
                 os.close(read)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child at once; the parent reports
+                _one_blas_thread()
                 # What the step prints (a notice, a warning) is sent back and printed by the parent, in order.
                 sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
                 try:
