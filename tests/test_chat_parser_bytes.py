@@ -60,3 +60,27 @@ def test_frame_with_string_arrays_is_the_frame_pandas_builds(events):
     assert list(made.dtypes) == list(expected.dtypes)
     assert made.equals(expected)
     assert all(made[c].tolist() == expected[c].tolist() for c in made.columns)
+
+
+def test_characters_to_clean_are_found_on_the_bytes():
+    from mixedmethods.chats.parser import _cleaned_present
+
+    # Written by hand: which of the marks, special spaces and CR each text holds (in _CLEANED's order).
+    assert _cleaned_present("x\u00a0\u2009\r\u2068 \u202f".encode()) == "\u2068\u202f\u00a0\u2009\r"
+    assert _cleaned_present("+1\u2011212 \u200e".encode()) == "\u200e"
+    assert _cleaned_present("\u2011\u00a0".encode()) == "\u00a0"  # a character in the last two bytes
+    assert _cleaned_present("\u2011 \u2010 \u20ac".encode()) == ""  # other E2 characters
+    assert _cleaned_present("Ana: caf\u00e9\u00a0\r\n".encode()) is None  # no E2 byte: Python's search is fast
+
+
+def test_an_export_with_wide_characters_is_cleaned_as_before(tmp_path):
+    from mixedmethods.chats.parser import parse_export
+
+    path = tmp_path / "chat.txt"
+    path.write_bytes("[15/04/24, 9:05:01\u202fPM] Bench: \u200eAna added Bo\r\n\u200e[15/04/24, 9:06:02\u202fPM] "
+                     "+1\u2011212: hi\u00a0there\r\nsecond\u2009line\r\n".encode())
+    frame, chat_format = parse_export(path)
+    assert frame["text"].tolist() == ["Ana added Bo", "hi there\nsecond line"]
+    assert frame["kind"].tolist() == ["system", "text"]
+    assert frame["author"].tolist()[1] == "+1-212"
+    assert frame["line"].tolist() == [1, 2]
