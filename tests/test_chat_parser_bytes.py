@@ -44,24 +44,6 @@ def test_an_ios_export_with_mostly_distinct_clocks_reads_its_time_stamps():
                                            datetime(2024, 4, 5, 12, 0, 5), datetime(2024, 4, 5, 23, 59, 59)]
 
 
-@pytest.mark.parametrize("events", [["added", None, None], [None, None, None]])
-def test_frame_with_string_arrays_is_the_frame_pandas_builds(events):
-    import numpy as np
-    import pandas as pd
-
-    from mixedmethods.chats.parser import _frame
-
-    columns = {"author": np.array([None, "Ana", "Bo"], dtype=object), "text": ["Ana added Bo", "hi", ""],
-               "kind": np.array(["system", "text", "text"], dtype=object), "event": np.array(events, dtype=object),
-               "line": np.array([1, 2, 3])}
-    expected = pd.DataFrame({name: (np.array(v, dtype=object) if name != "line" else v)
-                             for name, v in columns.items()})
-    made = _frame(columns)
-    assert list(made.dtypes) == list(expected.dtypes)
-    assert made.equals(expected)
-    assert all(made[c].tolist() == expected[c].tolist() for c in made.columns)
-
-
 def test_characters_to_clean_are_found_on_the_bytes():
     from mixedmethods.chats.parser import _cleaned_present
 

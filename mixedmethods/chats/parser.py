@@ -286,38 +286,9 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
         if unknown:
             unknown_marked.append(i)
     _unknown_marked_as_events(unknown_marked, authors, texts, kinds, events)
-    columns = {"timestamp": pd.to_datetime(stamps.seconds, unit="s"), "author": authors, "text": texts,
-               "kind": kinds, "event": events, "line": lines}
-    return _frame(columns), ChatFormat(platform, stamps.order, stamps.clock, media_files, controls)
-
-
-def _frame(columns: dict) -> "pd.DataFrame":
-    """The frame of the columns, with the text columns built as pandas' own string arrays when pandas stores
-    text as a Python-backed ``str`` dtype with NaN for missing values (pandas 3 without pyarrow): the same frame
-    as ``pd.DataFrame(columns)``, which infers each column's type by looking at every value in Python; a
-    string array only checks that each value is a string or missing, in C (a million rows: a third of the
-    frame's time). A column of nothing but None is left to pandas (which keeps it as objects); any other pandas,
-    or a value that is no string: ``pd.DataFrame(columns)``."""
-    import numpy as np
-    import pandas as pd
-
-    probe = pd.DataFrame({"x": np.array(["a", None], dtype=object)})["x"]
-    string_array = getattr(pd.arrays, "StringArray", None)
-    if (string_array is None or type(probe.array) is not string_array
-            or getattr(probe.dtype, "storage", None) != "python" or probe.array[1] is not np.nan):
-        return pd.DataFrame(columns)
-    made = dict(columns)
-    try:
-        for name in ("author", "text", "kind", "event"):
-            values = np.array(columns[name], dtype=object)  # a copy: None made NaN below, as pandas stores it
-            missing = values == None  # noqa: E711  (element-wise, in C)
-            if missing.all():  # pandas keeps a column of nothing but None as objects
-                continue
-            values[missing] = np.nan
-            made[name] = string_array(values, dtype=probe.dtype)
-    except ValueError:  # a value that is neither a string nor missing (never expected)
-        return pd.DataFrame(columns)
-    return pd.DataFrame(made, copy=False)
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(stamps.seconds, unit="s"), "author": authors, "text": texts,
+                          "kind": kinds, "event": events, "line": lines})
+    return frame, ChatFormat(platform, stamps.order, stamps.clock, media_files, controls)
 
 
 _STRIDE = GROUPS + 1  # re.split gives the text before the first header, then per row GROUPS parts and the body
