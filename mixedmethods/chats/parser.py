@@ -58,13 +58,13 @@ from .headers import (ANDROID_SPLIT, BARE_SPLIT, GROUPS, IOS_SPLIT, IOS_TIME_FIR
 from .kinds import kind_candidates
 from .overview import event_details, summary  # noqa: F401  (where chats inspect finds them)
 from .patterns import ENCRYPTION, colon_system, message_kind, system_event
+from .rawbytes import _MARK_CHARS, _cleaned_present, _no_controls
 from .stamps import _clock_seconds, _time_stamps, first_row_codes  # noqa: F401  (tests read _clock_seconds)
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-_MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_DIGIT = re.compile("[٠-٩۰-۹]")
 _SYSTEM_MARK = "\x1e"  # stands for the left-to-right mark iOS puts before system texts
@@ -117,18 +117,20 @@ def _decode(data: bytes, shown: str) -> str:
         raise InputFileError("a WhatsApp export is UTF-8 text; this byte is not", file=shown, line=line) from None
 
 
-def _clean(text: str | list[str]) -> str:
+def _clean(text: str | list[str], present: str | None = None) -> str:
     """Marks removed, special spaces made plain, CRLF and lone CR made LF (str.replace per character is fastest
-    here). A list holding the text is emptied, so that each copy is freed as soon as the next is made."""
+    here). A list holding the text is emptied, so that each copy is freed as soon as the next is made.
+    ``present``: the characters of :data:`.rawbytes.CLEANED` the text may hold (found on its bytes), or None
+    (each is looked for in the text)."""
     if isinstance(text, list):
         text = text.pop()
     for mark in _MARK_CHARS:
-        if mark in text:
+        if mark in (text if present is None else present):
             text = text.replace(mark, "")
     for space in "\u202f\u00a0\u2009":
-        if space in text:
+        if space in (text if present is None else present):
             text = text.replace(space, " ")
-    if "\r" not in text:  # one scan, instead of a CRLF search that copies nothing
+    if "\r" not in (text if present is None else present):  # one scan, instead of a CRLF search that copies nothing
         return text
     text = text.replace("\r\n", "\n")
     # Old Mac and some converters end lines with CR alone: without this every message would merge into one.
@@ -160,11 +162,12 @@ def parse_chat(text: str, shown: str, date_order: str | None = None, media_files
     return _parse(_prepare([text], shown, date_order), shown, date_order, media_files, known_authors)
 
 
-def _prepare(handed: list[str], shown: str, date_order: str | None, no_controls: bool = False) -> list:
+def _prepare(handed: list[str], shown: str, date_order: str | None, no_controls: bool = False,
+             present: str | None = None) -> list:
     """``[cleaned text, its header pattern (one of the *_SPLIT), its platform, the control characters replaced,
     the narrow row pattern of its headers or None]`` (a list, which :func:`_parse_rows` empties). ``handed``: a
     list holding the export's text, emptied here; ``no_controls``: the bytes it was decoded from were checked
-    and hold no character that :data:`CONTROL` matches."""
+    and hold no character that :data:`CONTROL` matches; ``present``: see :func:`_clean` (used only then)."""
     text = handed.pop()
     if date_order is not None and date_order not in DATE_ORDERS:
         raise InputFileError(f"date order {date_order!r}: expected one of {', '.join(DATE_ORDERS)}", file=shown)
@@ -181,11 +184,12 @@ def _prepare(handed: list[str], shown: str, date_order: str | None, no_controls:
     split = next((s for s in (IOS_SPLIT, ANDROID_SPLIT, IOS_TIME_FIRST_SPLIT, BARE_SPLIT) if s.search(start)),
                  ANDROID_SPLIT)
     platform = {ANDROID_SPLIT: "android", BARE_SPLIT: "other"}.get(split, "ios")
-    if platform == "ios":  # keep the mark that tells system texts apart, as a character of its own
-        text = text.replace(": \u200e", ": " + _SYSTEM_MARK)
+    present = present if controls is None else None  # characters replaced for controls: looked for again
+    if platform == "ios" and (present is None or "\u200e" in present):  # keep the mark that tells system texts
+        text = text.replace(": \u200e", ": " + _SYSTEM_MARK)  # apart, as a character of its own
     handed.append(text)
     del text
-    return [_clean(handed), split, platform, controls, narrow_rows(split, start)]
+    return [_clean(handed, present), split, platform, controls, narrow_rows(split, start)]
 
 
 def _parse(prepared: list, shown: str, date_order: str | None, media_files: int, known_authors: Iterable[str]
@@ -417,27 +421,10 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
     label = shown or str(path)
     data, media = _export_bytes(path, label)
     no_controls = _no_controls(data)
+    present = _cleaned_present(data) if no_controls else None
     # The text is handed over in a list that _prepare empties, so that it is freed once cleaned (a variable here
     # would keep it alive while its cleaned copies are made: 170 MB for a million iOS messages).
     handed = [_decode(data, label)]
     del data
-    return _parse(_prepare(handed, label, date_order, no_controls), label, date_order, media, known_authors)
-
-
-def _no_controls(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` holds none of the characters :data:`CONTROL` matches, checked on the bytes with
-    numpy (a fifth of the time of the regex on the decoded text): as many bytes below 32 as tabs and line ends,
-    and no U+FFFE or U+FFFF (bytes EF BF BE/BF, looked for only when some EF byte is there; surrogates are not
-    valid UTF-8, so decoding refuses them anyway). A slice at a time, so the comparisons stay small."""
-    import numpy as np
-
-    codes = np.frombuffer(data, dtype=np.uint8)
-    below = allowed = leads = 0
-    for start in range(0, len(codes), 1 << 22):
-        piece = codes[start:start + (1 << 22)]
-        below += int(np.count_nonzero(piece < 32))
-        allowed += sum(int(np.count_nonzero(piece == byte)) for byte in (9, 10, 13))
-        leads += int(np.count_nonzero(piece == 0xEF))
-    if below != allowed:
-        return False
-    return not leads or (b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
+    return _parse(_prepare(handed, label, date_order, no_controls, present), label, date_order, media,
+                  known_authors)
