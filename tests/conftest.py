@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from mixedmethods.cli import cli
+
+# Builds run their steps in one process here: the suite already runs tests side by side (pytest-xdist), and a
+# build forking children from a test worker that holds gigabytes costs more system time than it saves. The
+# session's demo build runs side by side (--jobs 3), as a user's does, and tests/test_outputs.py compares it
+# with a build in one process; tests/test_workers.py tests the processes themselves.
+os.environ.setdefault("MIXEDMETHODS_JOBS", "1")
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +33,7 @@ def demo_build(demo_study: Path, tmp_path_factory: pytest.TempPathFactory):
     """(root, click Result) of the one session build of the demo, for tests that read what ``build`` printed."""
     root = tmp_path_factory.mktemp("built-demo") / "study"
     shutil.copytree(demo_study, root)
-    result = CliRunner().invoke(cli, ["build", str(root)])
+    result = CliRunner().invoke(cli, ["build", str(root), "--jobs", "3"])
     assert result.exit_code == 0, result.output
     return root, result
 

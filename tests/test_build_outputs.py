@@ -49,7 +49,8 @@ def test_a_disk_full_during_build_leaves_the_previous_report_whole(built_chat_st
     original = ReportDocument.save
     monkeypatch.setattr(ReportDocument, "save", full_disk)
     # --force: nothing changed since the fixture's build, and an unforced build would rightly do nothing.
-    result = CliRunner().invoke(cli, ["build", str(built_chat_study), "--force"])
+    # --jobs 3: the document fails in a child process (report/workers.py), its error reaches the user the same.
+    result = CliRunner().invoke(cli, ["build", str(built_chat_study), "--force", "--jobs", "3"])
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     message = result.output.strip().splitlines()

@@ -121,7 +121,7 @@ def test_build_refuses_a_store_holding_a_name(built_copy: Path, run):
         row = conn.execute("SELECT MIN(message_id) FROM chat_messages WHERE kind = 'text'").fetchone()[0]
         conn.execute("UPDATE chat_messages SET text = 'merci Élodie Lefèvre' WHERE message_id = ?", (row,))
     conn.close()
-    result = run("build", built_copy, "--language", "en")
+    result = run("build", built_copy, "--language", "en", "--jobs", "3")
     assert result.exit_code == 2
     pid = person(built_copy, "Élodie Lefèvre")
     assert result.output.startswith(f"Error: store.sqlite: table chat_messages, column text, row {row}: name of {pid} "

@@ -150,6 +150,21 @@ def test_build_force_is_passed_on(built_copy: Path, run, monkeypatch):
     assert refused.exit_code == 2 and "Invalid value for '--jobs'" in refused.output
 
 
+def test_the_default_number_of_processes_comes_from_the_environment(monkeypatch):
+    from mixedmethods.errors import ConfigError
+    from mixedmethods.report.workers import default_jobs, usable_cores
+
+    monkeypatch.setenv("MIXEDMETHODS_JOBS", "2")
+    assert default_jobs() == 2
+    monkeypatch.delenv("MIXEDMETHODS_JOBS")
+    assert default_jobs() == (1 if usable_cores() == 1 else min(usable_cores() + 1, 4))
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("MIXEDMETHODS_JOBS", wrong)
+        with pytest.raises(ConfigError, match=f"MIXEDMETHODS_JOBS must be a whole number of processes, 1 or more, "
+                                              f"got '{wrong}'"):
+            default_jobs()
+
+
 # --- the cache on hand-made results ----------------------------------------------------------------------------
 
 def fake_analyses(monkeypatch, calls: list[str]) -> None:

@@ -205,10 +205,10 @@ def build_report(study: Study, language: str | None = None,
 
     staging = out / f"{STAGING_PREFIX}{os.getpid()}"
     outcome = BuildOutcome()
-    from .workers import Workers, default_jobs
+    from .workers import Workers, default_jobs, one_blas_thread
 
     try:
-        with Workers(jobs or default_jobs()) as workers:
+        with Workers(jobs or default_jobs()) as workers, one_blas_thread():
             out.mkdir(parents=True, exist_ok=True)
             _remove_abandoned_staging(out)
             staging.mkdir()

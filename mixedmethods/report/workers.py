@@ -38,10 +38,22 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+JOBS_VARIABLE = "MIXEDMETHODS_JOBS"  # the default number of processes of a build, for a shared machine or a CI
+
+
 def default_jobs() -> int:
-    """How many steps a build runs at once by default: one more than the usable cores (the steps are of
-    unequal length: when a short one ends, a core is not left idle until the next starts), at most
-    :data:`MAX_JOBS`; one on a single core."""
+    """How many steps a build runs at once by default: the environment variable ``MIXEDMETHODS_JOBS`` if set
+    (a positive whole number), else one more than the usable cores (the steps are of unequal length: when a
+    short one ends, a core is not left idle until the next starts), at most :data:`MAX_JOBS`; one on a single
+    core."""
+    from ..errors import ConfigError
+
+    value = os.environ.get(JOBS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(f"the environment variable {JOBS_VARIABLE} must be a whole number of processes, "
+                              f"1 or more, got {value!r}")
+        return int(value)
     cores = usable_cores()
     return 1 if cores == 1 else min(cores + 1, MAX_JOBS)
 
@@ -60,6 +72,25 @@ def _one_blas_thread() -> None:
     except ImportError:  # it comes with scikit-learn (under pingouin); without it the default threads stay
         return
     threadpool_limits(limits=1, user_api="blas")
+
+
+def one_blas_thread():
+    """A context in which numpy's and scipy's BLAS run on one thread (both loaded first, so both are limited).
+
+    A build runs in it whatever its number of processes: a sum split over BLAS threads adds in another order,
+    so fit indices moved in their 15th digit between a build in one process (BLAS on every core) and one whose
+    analyses ran in children (one thread each), and between computers with other numbers of cores.
+    """
+    import contextlib
+
+    import numpy  # noqa: F401 - loads numpy's OpenBLAS
+    import scipy.linalg  # noqa: F401 - and scipy's, where it has its own
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class WorkerError(RuntimeError):
