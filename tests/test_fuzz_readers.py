@@ -12,11 +12,11 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fuzzkit import FIXTURES, FUZZ, Pipeline, ends_well, from_scratch, hostile_text, mutated_text, text_inputs, \
-    zip_bytes, zip_inputs
+from fuzzkit import EXAMPLES, FIXTURES, FUZZ, Pipeline, ends_well, from_scratch, hostile_text, mutated_text, \
+    text_inputs, zip_bytes, zip_inputs
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Latin-1 sources, openpyxl's own warnings
 
@@ -263,14 +263,20 @@ WHATSAPP = [_head(p) for p in sorted((FIXTURES / "whatsapp" / "built").glob("*.t
      "Ana Pérez added Carla\n[3/16/24, 10:15:22\u202fAM] Ana Pérez: \u200eimage omitted\n".encode()]
 
 
-@FUZZ
+# Each WhatsApp input is imported whole (language model loaded, store written: a quarter of a second), so these
+# two run half the examples of the other readers in CI, to keep the suite under 10 minutes on 2 cores; the
+# parser itself is checked on thousands of inputs (tests/test_chat_parser*.py, test_whatsapp_corpus.py).
+WHATSAPP_FUZZ = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))
+
+
+@WHATSAPP_FUZZ
 @given(data=text_inputs(WHATSAPP, delimiters=",:/[] -"))
 def test_whatsapp_txt(pipeline: Pipeline, data: bytes):
     path = pipeline.write("chat.txt", data)
     ends_well(lambda: pipeline.chat(path))
 
 
-@FUZZ
+@WHATSAPP_FUZZ
 @given(data=st.one_of(*(zip_inputs({"_chat.txt": seed, "IMG-0001.jpg": b"\xff\xd8"}, ("_chat.txt",))
                         for seed in WHATSAPP[:3])))
 def test_whatsapp_zip(pipeline: Pipeline, data: bytes):
