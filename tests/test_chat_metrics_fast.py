@@ -51,14 +51,20 @@ def _read_sql(conn) -> pd.DataFrame:
     return frame
 
 
-def test_load_messages_reads_what_read_sql_query_reads(tmp_path: Path):
-    conn = _store(tmp_path)
+def _loaded_as_read_sql_reads(tmp_path: Path, rows=None) -> pd.DataFrame:
+    """load_messages of a store of ``rows``, checked equal to pandas' read_sql_query of the same rows."""
+    conn = _store(tmp_path) if rows is None else _store(tmp_path, rows)
     try:
         frame = load_messages(conn)
         expected = _read_sql(conn)
     finally:
         conn.close()
     pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    return frame
+
+
+def test_load_messages_reads_what_read_sql_query_reads(tmp_path: Path):
+    frame = _loaded_as_read_sql_reads(tmp_path)
     # by hand: chat 1 by timestamp text then id (4, 2, 1, 3), then chat 2; chat 9 dropped
     assert frame["message_id"].tolist() == [4, 2, 1, 3, 5]
     assert frame["group"].tolist() == ["north"] * 4 + ["south"]
@@ -67,13 +73,7 @@ def test_load_messages_reads_what_read_sql_query_reads(tmp_path: Path):
 
 def test_load_messages_reads_a_value_holding_the_separator_row_by_row(tmp_path: Path):
     rows = [row[:5] + ("e\x1fn",) if row[0] == 1 else row for row in ROWS]
-    conn = _store(tmp_path, rows)
-    try:
-        frame = load_messages(conn)
-        expected = _read_sql(conn)
-    finally:
-        conn.close()
-    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    frame = _loaded_as_read_sql_reads(tmp_path, rows)
     assert frame.loc[frame["message_id"] == 1, "language"].tolist() == ["e\x1fn"]
 
 
