@@ -63,7 +63,7 @@ for module in (figures, chat, interview, survey):
 convergence.convergence_figure = timed(convergence.convergence_figure)
 import docx, openpyxl, matplotlib.pyplot  # imported before the clock starts, as in a build
 start = time.process_time()
-build._build_into(out, study, None, None, lambda: analyses)
+build._build_into(out, study, None, None, lambda ready, meanwhile: analyses)
 total = time.process_time() - start
 print(f"{total:.3f} {drawing[0]:.3f}")
 '''

@@ -144,7 +144,7 @@ def check_outputs(study, folder: Path, shown_as: Path, finder: LeakFinder | None
     every file name under ``folder``. Findings come in the order of the names, then of the sorted files.
     """
     finder = finder or leak_finder(study)
-    every = sorted(p for p in folder.rglob("*") if p.is_file())
+    every = sorted(p for p in folder.rglob("*") if p.is_file()) if names or files is None else []
     findings = _check_names(folder, every, finder, study.root, shown_as) if names else []
     for path in every if files is None else sorted(files):
         findings.extend(check_file(path, study.relative(shown_as / path.relative_to(folder)), finder))

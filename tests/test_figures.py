@@ -111,6 +111,10 @@ def test_likert_chart_text_is_at_least_8_pt_when_printed_16_cm_wide(tmp_path, dr
     fig, path = drawn["likert.png"]
     assert_print_ready(fig, path, 16.0)
     assert drawn_width_cm(path) == pytest.approx(16.0, abs=0.01)  # drawn at its printed width
+    from PIL import Image
+
+    with Image.open(path) as image:  # opaque, at 300 dpi (pHYs: 11811 pixels per metre)
+        assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
 
 
 def test_likert_chart_grows_with_its_items_and_splits_by_page(tmp_path, drawn):

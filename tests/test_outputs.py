@@ -434,3 +434,26 @@ def test_two_builds_of_the_same_store_give_byte_identical_results_and_workbooks(
                                                for p in (rebuilt / "report").rglob("*") if p.is_file())
     for name in names:
         assert (rebuilt / "report" / name).read_bytes() == (built_demo / "report" / name).read_bytes(), name
+
+
+def test_a_word_file_dated_in_place_is_whole_and_the_same_bytes_two_saves_apart(tmp_path: Path):
+    """python-docx writes the document dates it is given, so only the zip entries' clocks are written over, in
+    place (APPNOTE 4.3.7, 4.3.12); the file must still read back whole (CRCs intact) with every entry at the stamp."""
+    import time
+    import zipfile
+    from datetime import date
+
+    from mixedmethods.report.document import ReportDocument
+
+    def write(name: str) -> bytes:
+        doc = ReportDocument(language="en")
+        doc.paragraph("Dated in place")
+        return doc.save(tmp_path / name, today=date(2026, 3, 1)).read_bytes()
+
+    first = write("a.docx")
+    time.sleep(2.1)
+    assert write("b.docx") == first
+    with zipfile.ZipFile(tmp_path / "b.docx") as archive:
+        assert archive.testzip() is None
+        assert {info.date_time for info in archive.infolist()} == {(2026, 3, 1, 0, 0, 0)}
+        assert b"2026-03-01T00:00:00Z</dcterms:modified>" in archive.read("docProps/core.xml")

@@ -179,9 +179,9 @@ def test_build_pdf_writes_pdfs_whose_contents_give_the_right_pages(built_demo: P
     root = tmp_path / "study"
     shutil.copytree(built_demo, root, ignore=shutil.ignore_patterns("report"))
 
-    def built_documents(out: Path, *args) -> list[Path]:  # the analyses are tested elsewhere: reuse their output
-        return [Path(shutil.copy(built_demo / "report" / name, out / name))
-                for name in ("report.docx", "survey.en.docx")]
+    def built_documents(out: Path, *args, **kwargs) -> build.Written:  # the analyses are tested elsewhere: reuse them
+        return build.Written([Path(shutil.copy(built_demo / "report" / name, out / name))
+                              for name in ("report.docx", "survey.en.docx")])
 
     monkeypatch.setattr(build, "_build_into", built_documents)
     result = CliRunner().invoke(cli, ["build", str(root), "--pdf"])

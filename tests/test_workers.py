@@ -169,3 +169,31 @@ def test_a_step_runs_numpys_blas_on_one_thread():
     with Workers(2) as workers:
         in_step = workers.result(workers.submit(blas_threads))
     assert in_step and set(in_step) == {1}
+
+
+@needs_fork
+def test_the_first_step_to_end_is_taken_first_whatever_the_order_they_were_submitted_in():
+    with Workers(2) as workers:
+        slow = workers.submit(lambda: time.sleep(1.0) or "slow")
+        quick = workers.submit(lambda: "quick")
+        assert workers.first_done([slow, quick]) is quick
+        assert workers.result(quick) == "quick" and workers.result(slow) == "slow"
+
+
+def test_with_one_job_the_first_step_given_runs_here_and_is_the_first_done():
+    ran: list[str] = []
+    with Workers(1) as workers:
+        first = workers.submit(lambda: ran.append("first"))
+        second = workers.submit(lambda: ran.append("second"))
+        assert workers.first_done([first, second]) is first and ran == ["first"]
+        assert workers.first_done([second, first]) is first and ran == ["first"]  # the one already done
+
+
+@needs_fork
+def test_a_niced_step_runs_at_lower_priority_beside_the_others_without_holding_a_place():
+    with Workers(1 + 1) as workers:
+        background = workers.submit(lambda: os.nice(0), nice=5)  # os.nice(0) reads the child's niceness
+        steps = [workers.submit(lambda: time.sleep(0.5) or os.nice(0)) for _ in range(2)]
+        assert len(workers.running) == 3  # both places still free for the steps after the niced one
+        assert workers.result(background) == os.nice(0) + 5
+        assert [workers.result(step) for step in steps] == [os.nice(0)] * 2

@@ -28,7 +28,14 @@ Builds are incremental (:mod:`.cache`): each analysis runs once per build, or no
 published one is not replaced; and when nothing changed since the last build, nothing is done. ``force``
 recomputes and rewrites everything. Each chapter is still rendered twice per language, as its own file and
 inside the whole report: the whole report numbers its tables continuously and its text cites those numbers,
-while a chapter file numbers from 1, so one rendering cannot serve both.
+while a chapter file numbers from 1, so one rendering cannot serve both. Its figures are drawn once.
+
+With several processes (:mod:`.workers`) the build is a pipeline: the store's check starts first, at a lower
+priority; each source's analysis runs in its own process, and as soon as one ends, its chapter files are
+written (one step per language) while the other analyses go on; when all are in, the triangulation runs here,
+then each language's triangulation chapter and whole report (with the figures the chapter files drew) and the
+workbooks and exports. Every step checks the files it wrote for identities before it returns
+(:mod:`.writing`).
 """
 
 from __future__ import annotations
@@ -41,58 +48,31 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .. import __version__
 from ..study import Study
 
 if TYPE_CHECKING:
     from .workers import Workers
 
-WHOLE_NAMES = {"en": "report.docx", "fr": "rapport.docx"}
-
-
-def _template(study: Study) -> Path | None:
-    own = study.report.template or study.root / "templates" / "report.docx"
-    return own if own.is_file() else None
-
-
-def _document(study: Study, language: str, texts):
-    from . import apa
-    from .document import ReportDocument
-
-    doc = ReportDocument(_template(study), language)
-    doc.title(study.title.get(language) or next(iter(study.title.values())))
-    doc.paragraph(texts.get("report.subtitle", version=__version__, date=apa.date(date.today(), language)))
-    return doc
-
-
-def _chapter_title(doc) -> str:
-    """The first Heading 1 of a chapter file (its running head)."""
-    return next((p.text for p in doc.doc.paragraphs if p.style.name == "Heading 1" and p.text.strip()), "")
-
-
-# Does an analysis have data to report? (A chapter without data is left out; the methods text says so.)
-HAS_DATA: dict[str, Callable[[Any], bool]] = {
-    "survey": lambda r: bool(r.statistics.get("n")),
-    "interviews": lambda r: bool(r.statistics.get("transcripts") or r.statistics.get("transcripts_withheld")),
-    "chats": lambda r: "participation" in r.tables,
-    "triangulation": lambda r: "convergence" in r.tables and not r.tables["convergence"].empty,
-}
+from .writing import HAS_DATA, WHOLE_NAMES, Written  # noqa: F401 - WHOLE_NAMES, HAS_DATA: the build's names
 
 
 def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = None, *,
                 keys: dict[str, str] | None = None, force: bool = False,
                 computed: list[str] | None = None, workers: "Workers | None" = None,
-                meanwhile: Callable[[], Any] | None = None) -> dict[str, Any]:
+                meanwhile: Callable[[], Any] | None = None,
+                ready: Callable[[str, Any], None] | None = None) -> dict[str, Any]:
     """Every analysis of the study (language-independent), each run once; sources without data give empty results.
 
     Triangulation runs only when at least two sources have data: with one source there is nothing to
     triangulate; it is given the three sources' results rather than computing them again (compute once).
     With ``keys`` (:func:`.cache.analysis_keys`) a result cached under its key is reused instead of computed,
     unless ``force``; each computed result is cached. The names of the analyses actually run are appended
-    to ``computed``. With ``workers`` (:mod:`.workers`) the sources' analyses that are not cached run side by
-    side, each in its own process; the triangulation, which needs them all, runs after them in this one.
-    ``meanwhile`` is called once they are started (the build submits its check of the store there, to run
-    beside the analyses).
+    to ``computed`` (in the order survey, interviews, chats, triangulation). With ``workers`` (:mod:`.workers`)
+    the sources' analyses that are not cached run side by side, each in its own process; the triangulation,
+    which needs them all, runs after them in this one. ``meanwhile`` is called once they are started (the
+    build prepares its documents there). ``ready(name, result)`` is called with each source's result as soon
+    as it is in (the cached ones first, then the others in the order they end), before the triangulation:
+    the build starts writing that chapter while the other analyses still run.
     """
     from ..chats.analysis import ChatResults, analyse_chats
     from ..interviews.analysis import InterviewResults, analyse_interviews
@@ -111,50 +91,61 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
     results: dict[str, Any] = {}
     cached = {name: load_result(study, name, keys[name], kind) if keys and not force else None
               for name, _, kind in steps}
-    # The chats first: their cost grows with the messages, and the survey's with the respondents.
-    if workers:
-        workers.preload("pandas", "scipy.stats")
-    started = {name: workers.submit(partial(analyse, study)) for name, analyse, _ in
-               sorted(steps[:-1], key=lambda step: step[0] != "chats") if cached[name] is None} if workers else {}
+    started = _start_analyses(study, steps[:-1], cached, workers) if workers is not None else {}
     if meanwhile is not None:
         meanwhile()
-    if started:  # while the analyses run elsewhere: the libraries of the steps that follow here, once
-        if cached["triangulation"] is None:
-            workers.preload("pingouin")  # the triangulation's tests
-        _preload_rendering(workers)
-    for name, analyse, kind in (progress(steps) if progress else steps):
-        if cached[name] is not None:
-            results[name] = cached[name]
-            continue
-        results[name] = workers.result(started[name]) if name in started else analyse(study)
-        if computed is not None:
-            computed.append(name)
-        if keys:
-            store_result(study, name, keys[name], results[name])
-    return results
+
+    def in_order_of_ending() -> Iterable[tuple[str, Any, bool]]:
+        for name, _, _ in steps[:-1]:
+            if cached[name] is not None:
+                yield name, cached[name], False
+        while started:
+            step = workers.first_done(list(started.values()))
+            name = next(name for name, one in started.items() if one is step)
+            del started[name]
+            yield name, workers.result(step), True
+        for name, analyse, _ in steps:
+            if cached[name] is None and name not in results:
+                yield name, analyse(study), True
+        if cached["triangulation"] is not None:
+            yield "triangulation", cached["triangulation"], False
+
+    fresh = set()
+    for _, (name, result, computed_here) in zip(progress(steps) if progress else steps, in_order_of_ending()):
+        results[name] = result
+        if computed_here:
+            fresh.add(name)
+            if keys:
+                store_result(study, name, keys[name], result)
+        if ready is not None and name != "triangulation":
+            ready(name, result)
+    if computed is not None:
+        computed.extend(name for name, _, _ in steps if name in fresh)
+    return {name: results[name] for name, _, _ in steps}  # in this order whichever ended first: the workbooks' sheets
 
 
-def _writers(study: Study, texts, figures: Path) -> dict[str, tuple[Callable[[Any], bool], Callable]]:
-    """For each chapter: does it have data, and how to write it into a document."""
-    from .chat_chapter import ChatChapter
-    from .interview_chapter import InterviewChapter
-    from .survey_chapter import SurveyChapter
-    from .triangulation_chapter import TriangulationChapter
+def _start_analyses(study: Study, sources: list, cached: dict[str, Any], workers: "Workers") -> dict[str, Any]:
+    """Submit the sources' analyses that are not cached, each to run in its own process; returns their steps.
 
-    return {
-        # A survey whose every respondent is in a group under k still gets its chapter, saying so (as the
-        # interviews and chats do), rather than vanishing from the report.
-        "survey": (lambda r: HAS_DATA["survey"](r) or bool(r.statistics.get("groups_left_out")),
-                   lambda doc, r: SurveyChapter(doc, r, study, study.questionnaire(), texts, figures)),
-        "interviews": (HAS_DATA["interviews"],
-                       lambda doc, r: InterviewChapter(doc, r, study, study.codebook(), texts, figures)),
-        "chats": (HAS_DATA["chats"], lambda doc, r: ChatChapter(doc, r, study, texts, figures)),
-        "triangulation": (HAS_DATA["triangulation"],
-                          lambda doc, r: TriangulationChapter(doc, r, study, texts, figures)),
-    }
+    The chats first (their cost grows with the messages, the survey's with the respondents), then the
+    interviews; pingouin, which the survey's and the triangulation's tests need, is imported here before
+    the survey starts, so that it is imported once for both.
+    """
+    if not workers.parallel:
+        return {}
+    workers.preload("pandas", "scipy.stats")
+    analyses = {name: analyse for name, analyse, _ in sources}
+    started = {}
+    for name in ("chats", "interviews", "survey"):
+        if name == "survey" and (cached["survey"] is None or cached["triangulation"] is None):
+            workers.preload("pingouin")
+        if cached[name] is None:
+            started[name] = workers.submit(partial(analyses[name], study))
+    return started
 
 
 STAGING_PREFIX = ".building-"
+STORE_CHECK_NICE = 10  # the store's check runs beside the build at this lower priority (os.nice)
 
 
 @dataclass
@@ -216,26 +207,23 @@ def build_report(study: Study, language: str | None = None,
             store = cache.store_stat(study)  # before the keys: an import running meanwhile is not taken as seen
             sources = cache.known_source_keys(study, store)
             keys = cache.analysis_keys(study, sources)
-            # The store is checked for identities beside the analyses (it does not change during the build).
-            store_check: list = []
+            # The store is checked for identities beside everything else (it does not change during the build), at a
+            # lower priority: its finding is needed only before publishing.
+            store_check = workers.submit(partial(_store_findings, study), nice=STORE_CHECK_NICE)
 
-            def check_store() -> None:
-                store_check.append(workers.submit(partial(_store_findings, study)))
-
-            def analyse() -> dict[str, Any]:
+            def analyse(ready: Callable[[str, Any], None], meanwhile: Callable[[], Any]) -> dict[str, Any]:
                 return analyse_all(study, progress, keys=keys, force=force, computed=outcome.computed,
-                                   workers=workers, meanwhile=check_store)
+                                   workers=workers, meanwhile=meanwhile, ready=ready)
 
-            written = _build_into(staging, study, language, progress, analyse, workers)
-            if not store_check:  # the analyses were not run (a test gave the build its own)
-                check_store()
+            staged = _build_into(staging, study, language, progress, analyse, workers, check=True)
+            written = staged.files
             if pdf:
                 from .pdf import write_pdfs
 
                 documents = [p for p in written if p.suffix == ".docx"]
                 whole = [p for p in documents if p.name in WHOLE_NAMES.values() or p.name.startswith("report.")]
                 written += write_pdfs(documents, whole, pdf_progress)
-            _refuse_leaks(study, staging, out, workers, store_check[0])
+            _refuse_leaks(study, staging, out, workers, store_check, staged)
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
         cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
@@ -265,19 +253,29 @@ def _store_findings(study: Study) -> list:
     return check_store(study, raw=False)
 
 
-def _refuse_leaks(study: Study, staging: Path, out: Path, workers: "Workers", store_check: Any) -> None:
+def _refuse_leaks(study: Study, staging: Path, out: Path, workers: "Workers", store_check: Any,
+                  staged: Written) -> None:
     """``check-privacy`` on the staged files and the store, last: a leaking report is never published.
 
-    The staged files are checked in ``workers.jobs`` parts of about equal size side by side (in sorted order,
-    so the findings come in the order one check gives); ``store_check`` is the step checking the store."""
+    The build's steps checked the files they wrote (``staged.findings``); the files written since (the PDFs)
+    are checked here in ``workers.jobs`` parts of about equal size side by side, and every file name. The
+    findings come in the order one check of the whole folder gives (names, then the files in sorted order);
+    ``store_check`` is the step checking the store."""
     from ..errors import OutputError
-    from ..privacy_check import check_outputs
+    from ..privacy_check import check_outputs, leak_finder
+    from .writing import checked_files
 
+    finder = staged.finder or leak_finder(study)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
-    parts = _parts_by_size(files, workers.jobs if workers.parallel else 1)
-    checks = [workers.submit(partial(check_outputs, study, staging, out, None, part, index == 0))
-              for index, part in enumerate(parts)]
-    found = [finding for check in checks for finding in workers.result(check)] or workers.result(store_check)
+    unchecked = [p for p in files if p not in staged.findings]
+    parts = _parts_by_size(unchecked, workers.jobs if workers.parallel else 1) if unchecked else []
+    checks = [workers.submit(partial(checked_files, study, staging, part, finder)) for part in parts]
+    found_in = dict(staged.findings)
+    for check in checks:
+        found_in.update(workers.result(check))
+    found = check_outputs(study, staging, out, finder, [], names=True)  # the file names
+    found += [finding for path in files for finding in found_in.get(path, [])]
+    found = list(dict.fromkeys(found)) or workers.result(store_check)
     if found:
         first = found[0]
         whose = f" of {first.participant_id}" if first.participant_id else ""
@@ -346,23 +344,76 @@ def _publish(staging: Path, out: Path, written: list[Path],
 
 def _build_into(out: Path, study: Study, language: str | None,
                 progress: Callable[[Iterable], Iterable] | None,
-                analyse: Callable[[], dict[str, Any]] | None = None,
-                workers: "Workers | None" = None) -> list[Path]:
-    """Write every output of the build into ``out`` (the staging folder); returns the files written."""
-    languages = [language] if language else list(study.languages)
-    analyses = analyse() if analyse else analyse_all(study, progress)
-    from .exports import export_plan
+                analyse: Callable[..., dict[str, Any]] | None = None,
+                workers: "Workers | None" = None, check: bool = False) -> Written:
+    """Write every output of the build into ``out`` (the staging folder); returns the files written, in the
+    order: each language's chapter files (each with its figures) and whole report, then the workbooks and
+    exports.
 
+    The analyses (``analyse(ready, meanwhile)``, default :func:`analyse_all`) hand over each source's result as
+    it ends (``ready``): its chapter files are started then, one step per language, beside the analyses still
+    running. Once every analysis is in, each language's whole report (after its chapter files, whose figures
+    it reuses) and the workbooks and exports are written side by side. With ``check`` each step checks the
+    files it wrote for identities (:mod:`.writing`).
+    """
+    from .exports import export_plan
+    from .figures import remember_drawn
+    from .workers import Workers
+    from .writing import CHAPTERS, has_chapter, write_chapter_file, write_tables
+
+    workers = workers or Workers(1)
+    languages = [language] if language else list(study.languages)
+    shared: dict[str, Any] = {}
+    chapters: dict[tuple[str, str], Any] = {}  # (chapter, language) -> its step
+
+    def prepare() -> None:
+        """Once, while the analyses run: what every writing step needs, here, so each child shares it."""
+        if shared:
+            return
+        from .writing import prepare_writing
+
+        _preload_rendering(workers)
+        shared.update(prepare_writing(study, languages, workers.parallel, check))
+
+    def ready(name: str, result: Any) -> None:
+        """A source's analysis is in: its chapter files can be written."""
+        prepare()
+        if (name, languages[0]) in chapters or not has_chapter(name, result):
+            return
+        for lang in languages:
+            chapters[name, lang] = workers.submit(partial(write_chapter_file, out, study, lang, name, result,
+                                                          shared["texts"][lang], shared["finder"]))
+
+    analyses = analyse(ready, prepare) if analyse else analyse_all(study, progress, workers=workers,
+                                                                    meanwhile=prepare, ready=ready)
+    for name in CHAPTERS[:-1]:  # an ``analyse`` that did not say when each was ready
+        ready(name, analyses[name])
     export_plan(study, analyses)  # kept in the results, which the whole report and the exports read
-    # Each language's documents, and the workbooks and exports: side by side with ``workers`` (each step
-    # writes its own files), in this order otherwise; the files are listed in this order either way.
-    steps = [partial(_write_documents, out, study, lang, analyses) for lang in languages]
-    steps.append(partial(_write_tables, out, study, languages, analyses))
-    if workers is None:
-        return [path for step in steps for path in step()]
-    _preload_rendering(workers)
-    started = [workers.submit(step) for step in steps]
-    return [path for step in started for path in workers.result(step)]
+    tables = workers.submit(partial(write_tables, out, study, languages, analyses, shared["finder"]))
+    wholes = {}
+    for lang in languages:
+        for name in CHAPTERS[:-1]:
+            if (name, lang) in chapters:
+                remember_drawn(workers.result(chapters[name, lang]).drawn)
+        wholes[lang] = workers.submit(partial(_write_last, out, study, lang, analyses, shared["texts"][lang],
+                                              shared["finder"]))
+    steps = [step for lang in languages for step in
+             [*(chapters[name, lang] for name in CHAPTERS[:-1] if (name, lang) in chapters), wholes[lang]]]
+    written = Written(finder=shared["finder"])
+    for step in [*steps, tables]:
+        written.add(workers.result(step))
+    return written
+
+
+def _write_last(out: Path, study: Study, lang: str, analyses: dict[str, Any], texts, finder) -> Written:
+    """The triangulation's chapter file (it needs every analysis), then the whole report of ``lang``."""
+    from .writing import has_chapter, write_chapter_file, write_whole_report
+
+    written = Written()
+    if has_chapter("triangulation", analyses["triangulation"]):
+        written.add(write_chapter_file(out, study, lang, "triangulation", analyses["triangulation"], texts, finder))
+    written.add(write_whole_report(out, study, lang, analyses, texts, finder))
+    return written
 
 
 def _preload_rendering(workers: "Workers") -> None:
@@ -372,60 +423,3 @@ def _preload_rendering(workers: "Workers") -> None:
         from .figure_style import pyplot
 
         pyplot()  # matplotlib with its Agg backend
-
-
-def _write_documents(out: Path, study: Study, lang: str, analyses: dict[str, Any]) -> list[Path]:
-    """The chapter files and the whole report of one language, with their figures."""
-    from .apparatus import add_page_furniture, insert_contents, mark_captions, running_head
-    from .document import ReportDocument
-    from .texts import Texts
-    from .whole import WholeReport
-
-    figures = out / "figures"
-    written: list[Path] = []
-    texts = Texts(lang, study_root=study.root)
-    writers = _writers(study, texts, figures)
-    present = [name for name, (has_data, _) in writers.items() if has_data(analyses[name])]
-    for name in present:
-        doc = _document(study, lang, texts)
-        chapter = writers[name][1](doc, analyses[name])
-        chapter.write()
-        doc.heading(texts.get("survey.references_heading"), 2)
-        chapter.references()
-        mark_captions(doc)
-        add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
-        written.append(doc.save(out / f"{name}.{lang}.docx"))
-        written.extend(sorted(figures.glob(f"{name}-*.{lang}.png")))
-    whole_doc = ReportDocument(_template(study), lang)
-    whole = WholeReport(whole_doc, study, texts, figures, analyses, present)
-    anchor = whole.title_page()
-    whole.summary()
-    whole.methods()
-    for name in present:
-        writers[name][1](whole_doc, analyses[name]).write()
-    whole.recommendations_section()
-    whole.references_section(present)
-    insert_contents(whole_doc, anchor, {"contents": texts.get("whole.contents"),
-                                        "tables": texts.get("whole.list_of_tables"),
-                                        "figures": texts.get("whole.list_of_figures")})
-    add_page_furniture(whole_doc, running_head(study.title.get(lang) or next(iter(study.title.values()))),
-                       title_page=True)
-    written.append(whole_doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx")))
-    return written
-
-
-def _write_tables(out: Path, study: Study, languages: list[str], analyses: dict[str, Any]) -> list[Path]:
-    """tables.xlsx (and its translations), results.json and the participant-level exports."""
-    from .exports import write_participants
-    from .outputs import write_results_json
-    from .workbook import write_workbooks
-
-    written: list[Path] = []
-    tables = {f"{name}_{key}": table for name, result in analyses.items() for key, table in result.tables.items()}
-    written.extend(write_workbooks(out, tables, study, languages, __version__))  # tables.xlsx, tableaux.xlsx
-    written.append(write_results_json(out / "results.json", {
-        "tool_version": __version__, "languages": languages, "min_cell_size": study.report.min_cell_size,
-        **{name: ({**result.statistics, "test": result.test} if name == "survey" else result.statistics)
-           for name, result in analyses.items()}}))
-    written.extend(write_participants(out, analyses, study))  # private/exports/ unless public and k-anonymous
-    return written

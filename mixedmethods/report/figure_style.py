@@ -104,12 +104,29 @@ def figure(width_cm: float, height_cm: float):
     return plt.figure(figsize=(width_cm / CM_PER_INCH, height_cm / CM_PER_INCH), layout="constrained")
 
 
+PNG_COMPRESSION = 3  # zlib level: the files are as small as matplotlib's RGBA at its level 6, in 60% of the time
+
+
 def save(fig, path: Path) -> Path:
-    """Save at the drawn size (no cropping: the PNG's width is the printed width at :data:`DPI`)."""
+    """Save at the drawn size (no cropping: the PNG's width is the printed width at :data:`DPI`).
+
+    The picture is opaque (white paper), so it is written without its alpha channel, at compression level
+    :data:`PNG_COMPRESSION`: encoding took a third of the time of drawing the report's figures.
+    """
+    import io
+
+    from PIL import Image  # matplotlib's own dependency
+
     plt = pyplot()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI)
+    width, height = int(fig.get_figwidth() * DPI), int(fig.get_figheight() * DPI)
     plt.close(fig)
+    if width * height * 4 != raw.getbuffer().nbytes:  # never seen; matplotlib's own file then
+        raise RuntimeError(f"unexpected size of the drawn figure {path.name}")
+    picture = Image.frombuffer("RGBA", (width, height), raw.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+    picture.save(path, format="png", dpi=(DPI, DPI), compress_level=PNG_COMPRESSION)
     return path
 
 

@@ -54,6 +54,17 @@ def _fresh(path: Path, *data: object) -> bool:
     return False
 
 
+def drawn() -> dict[str, str]:
+    """The figures this process drew: path -> fingerprint of the data drawn there (handed back by a build step)."""
+    return dict(_RENDERED)
+
+
+def remember_drawn(figures: dict[str, str]) -> None:
+    """Take figures drawn by another process of the build as drawn here: the whole report then puts the same
+    files in, instead of drawing them again (:func:`_fresh` still checks that each file exists)."""
+    _RENDERED.update(figures)
+
+
 def _likert_rows(item_labels: Sequence[str], group_labels: Sequence[str], width_cm: float):
     """Wrapped item labels, each item's y (in text lines from the top), the block headings and the blocks'
     item spans, and the total height in lines. A two-line label gets a taller row than a one-line label."""

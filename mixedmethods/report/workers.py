@@ -19,6 +19,7 @@ Steps must not write the same file as another step.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -100,8 +101,9 @@ class WorkerError(RuntimeError):
 class _Step:
     """One step: run in a child (after :meth:`start`) or in this process (:meth:`run_here`)."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[], Any], nice: int = 0) -> None:
         self.work = work
+        self.nice = nice  # a step nobody waits for yet (the store's check) yields the cores to those others wait for
         self.pid: int | None = None
         self.pipe: int | None = None
         self.outcome: tuple[bool, Any] | None = None
@@ -111,13 +113,21 @@ class _Step:
         sys.stdout.flush()  # what is buffered would otherwise be written by the child too
         sys.stderr.flush()
         read, write = os.pipe()
+        # The objects the child inherits are frozen for its garbage collector: a collection would otherwise write
+        # to each of them, and copy every page of the parent's memory that holds one (the Python documentation of
+        # gc.freeze advises it before fork).
+        gc.freeze()
         pid = os.fork()
+        if pid:
+            gc.unfreeze()
         if pid == 0:  # the child: run the step, send its outcome, leave without unwinding the parent's stack
             code = 0
             try:
                 os.close(read)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops the child at once; the parent reports
                 _one_blas_thread()
+                if self.nice:
+                    os.nice(self.nice)
                 # What the step prints (a notice, a warning) is sent back and printed by the parent, in order.
                 sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
                 try:
@@ -205,18 +215,25 @@ class Workers:
             for module in modules:
                 importlib.import_module(module)
 
-    def submit(self, work: Callable[[], Any]) -> _Step:
-        step = _Step(work)
+    def submit(self, work: Callable[[], Any], nice: int = 0) -> _Step:
+        """Queue ``work``; it starts at once when fewer than ``jobs`` steps run. ``nice`` (0-19) lowers the
+        child's priority, for a step whose result is needed only at the end: the cores go first to the steps
+        the next ones wait for (the machine's other programs are not affected)."""
+        step = _Step(work, nice)
         self.waiting.append(step)
         self._fill()
         return step
 
+    def _busy(self) -> int:
+        """The running steps that hold a place: a niced step yields its core, so it does not hold one."""
+        return sum(1 for step in self.running if not step.nice)
+
     def _fill(self) -> None:
-        if self.parallel and self.waiting and len(self.running) >= self.jobs:
+        if self.parallel and self.waiting and self._busy() >= self.jobs:
             for done in self._ended(wait=False):  # a finished step whose result nobody asked for yet
                 done.finish()
                 self.running.remove(done)
-        while self.parallel and self.waiting and len(self.running) < self.jobs:
+        while self.parallel and self.waiting and (self._busy() < self.jobs or self.waiting[0].nice):
             step = self.waiting.pop(0)
             step.start()
             self.running.append(step)
@@ -235,6 +252,26 @@ class Workers:
                         done.finish()
                         self.running.remove(done)
         return step.result()
+
+    def first_done(self, steps: list[_Step]) -> _Step:
+        """The first of ``steps`` to end (waiting for it); in one process, the first of them, run here.
+
+        The build takes each source's analysis as it ends, to start writing its chapter while the others run.
+        """
+        if not self.parallel:
+            step = next((s for s in steps if s.outcome is not None), steps[0])
+            if step.outcome is None:
+                self.waiting.remove(step)
+                step.run_here()
+            return step
+        while True:
+            done = next((s for s in steps if s.outcome is not None), None)
+            if done is not None:
+                return done
+            self._fill()
+            for ended in self._ended():
+                ended.finish()
+                self.running.remove(ended)
 
     def _ended(self, wait: bool = True) -> list[_Step]:
         """The running steps whose child has written its outcome (or died): the pipe is readable. Waits for

@@ -107,8 +107,9 @@ def _bootstrap_omegas(matrices: "np.ndarray", n: int) -> list[float]:
     """Omega of each resample's correlation matrix (``matrices``: resamples x items x items).
 
     The one-factor ML model of every resample is fitted at once by the EM
-    algorithm of Rubin & Thayer (1982), vectorised over the resamples and
-    started from each matrix's first principal component; EM climbs the same
+    algorithm of Rubin & Thayer (1982), vectorised over the resamples (each
+    left where it stopped once its steps move less than :data:`EM_TOLERANCE`,
+    the others go on) and started from each matrix's first principal component; EM climbs the same
     likelihood as statsmodels' ``Factor`` (method ``ml``) to the same maximum,
     about 15 times faster here than one optimiser call per resample. A
     resample that has not converged after :data:`EM_ITERATIONS` steps, or whose
@@ -126,18 +127,23 @@ def _bootstrap_omegas(matrices: "np.ndarray", n: int) -> list[float]:
     loadings = eigenvectors[:, :, -1] * np.sqrt(np.clip(values[:, -1], 0, None))[:, None]
     uniquenesses = np.clip(1 - loadings ** 2, 0.005, 1)
     converged = np.zeros(len(matrices), dtype=bool)
+    active = np.arange(len(matrices))  # the resamples still moving: a converged one is left where it stopped
     for _ in range(EM_ITERATIONS):
         # One factor: Sigma^-1 = Psi^-1 - Psi^-1 l l' Psi^-1 / (1 + l' Psi^-1 l), so beta = l' Sigma^-1 is a vector.
-        weighted = loadings / uniquenesses
-        beta = weighted / (1 + (loadings * weighted).sum(axis=1))[:, None]
-        r_beta = np.einsum("bij,bj->bi", matrices, beta)
-        second_moment = 1 - (beta * loadings).sum(axis=1) + (beta * r_beta).sum(axis=1)
+        old_loadings, old_uniquenesses = loadings[active], uniquenesses[active]
+        weighted = old_loadings / old_uniquenesses
+        beta = weighted / (1 + (old_loadings * weighted).sum(axis=1))[:, None]
+        r_beta = np.einsum("bij,bj->bi", matrices[active], beta)
+        second_moment = 1 - (beta * old_loadings).sum(axis=1) + (beta * r_beta).sum(axis=1)
         new_loadings = r_beta / second_moment[:, None]
         new_uniquenesses = np.clip(1 - new_loadings * r_beta, 0.005, None)  # diag(R - l_new beta R), diag(R) = 1
-        change = np.abs(new_loadings - loadings).max(axis=1) + np.abs(new_uniquenesses - uniquenesses).max(axis=1)
-        loadings, uniquenesses = new_loadings, new_uniquenesses
-        converged = change < EM_TOLERANCE
-        if converged.all():
+        change = (np.abs(new_loadings - old_loadings).max(axis=1)
+                  + np.abs(new_uniquenesses - old_uniquenesses).max(axis=1))
+        loadings[active], uniquenesses[active] = new_loadings, new_uniquenesses
+        done = change < EM_TOLERANCE
+        converged[active[done]] = True
+        active = active[~done]
+        if not len(active):
             break
     refit = ~converged | (uniquenesses <= 0.0051).any(axis=1)
     sums = np.abs(loadings.sum(axis=1))
