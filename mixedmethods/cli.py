@@ -150,6 +150,24 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
         click.echo("Nothing to import: no files under sources in study.yaml.")
     for outcome in outcomes:
         click.echo(outcome.describe())
+    _check_imported(study, outcomes)
+
+
+def _check_imported(study, outcomes) -> None:
+    """After an import that changed the store: check it for identities once (the build reuses the check while the
+    store and participants.csv do not change, :func:`.report.cache.checked_store`), and warn in one line if the
+    store holds one, which 'build' would refuse to publish."""
+    if all(outcome.status == "unchanged" for outcome in outcomes):
+        return
+    from .report.cache import checked_store
+
+    found = checked_store(study)
+    if found:
+        first = found[0]
+        whose = f" of {first.participant_id}" if first.participant_id else ""
+        click.echo(f"warning: {first.location}: {first.kind}{whose} found in the store ({len(found)} findings); "
+                   "'mixedmethods check-privacy' lists them, and 'build' will not publish a report until they are gone",
+                   err=True)
 
 
 @cli.command()
@@ -178,6 +196,7 @@ def rekey(study_dir: Path) -> None:
     for outcome in outcomes:
         click.echo(outcome.describe())
     click.echo("The store is now pseudonymised under the current key.")
+    _check_imported(study, outcomes)
 
 
 @cli.command()

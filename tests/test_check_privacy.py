@@ -294,3 +294,41 @@ def test_the_store_check_skips_whole_time_stamps_but_not_a_phone_written_after_o
         found = [f for f in check_store(load_study(built_copy), raw=raw) if "column timestamp" in f.location]
         assert [(f.location, f.kind) for f in found] == [
             (f"table chat_messages, column timestamp, row {first}", "phone number")], raw
+
+
+# --- the store checked once per version (issue 14) -----------------------------------------------------------
+
+def test_the_store_is_checked_once_by_import_and_again_only_when_it_or_participants_csv_changes(
+        built_copy: Path, run, monkeypatch):
+    """``import`` checks the store it wrote; a build reuses that check while the store and participants.csv are
+    unchanged, and checks again after participants.csv changed (a name listed later may already be stored)."""
+    import mixedmethods.privacy_check as privacy_check
+
+    calls: list[bool] = []
+    real = privacy_check.check_store
+
+    def counted(study, *args, **kwargs):
+        calls.append(True)
+        return real(study, *args, **kwargs)
+
+    monkeypatch.setattr(privacy_check, "check_store", counted)
+    assert run("import", built_copy, "--force").exit_code == 0
+    assert len(calls) == 1
+    assert run("build", built_copy, "--language", "en").exit_code == 0  # conftest: one process, calls are seen
+    assert len(calls) == 1  # the import's check, reused
+    with (built_copy / "private" / "participants.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["", "Ottilie Nakamura-Brandt", "", "", "caricom", ""])
+    assert run("build", built_copy, "--language", "en").exit_code == 0
+    assert len(calls) == 2
+
+
+def test_an_import_warns_in_one_line_when_the_store_holds_a_name(built_copy: Path, run):
+    conn = sqlite3.connect(built_copy / "store.sqlite")
+    with conn:  # a table no import rewrites
+        conn.execute("INSERT INTO store_facts (name, value) VALUES ('note', 'called Élodie Lefèvre')")
+    conn.close()
+    result = run("import", built_copy, "--force")
+    assert result.exit_code == 0
+    pid = person(built_copy, "Élodie Lefèvre")
+    assert result.stderr.startswith("warning: table store_facts, column value, row ")
+    assert f"name of {pid} found in the store (1 findings)" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -145,7 +145,7 @@ def _start_analyses(study: Study, sources: list, cached: dict[str, Any], workers
 
 
 STAGING_PREFIX = ".building-"
-STORE_CHECK_NICE = 10  # the store's check runs beside the build at this lower priority (os.nice)
+STORE_CHECK_NICE = 5  # the store's check runs beside the build at this lower priority (os.nice)
 
 
 @dataclass
@@ -209,7 +209,7 @@ def build_report(study: Study, language: str | None = None,
             keys = cache.analysis_keys(study, sources)
             # The store is checked for identities beside everything else (it does not change during the build), at a
             # lower priority: its finding is needed only before publishing.
-            store_check = workers.submit(partial(_store_findings, study), nice=STORE_CHECK_NICE)
+            store_check = workers.submit(partial(_store_findings, study, sources, force), nice=STORE_CHECK_NICE)
 
             def analyse(ready: Callable[[str, Any], None], meanwhile: Callable[[], Any]) -> dict[str, Any]:
                 return analyse_all(study, progress, keys=keys, force=force, computed=outcome.computed,
@@ -245,12 +245,13 @@ def build_report(study: Study, language: str | None = None,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _store_findings(study: Study) -> list:
+def _store_findings(study: Study, sources: dict[str, str], force: bool) -> list:
     """The identities found in the store's tables, not its raw bytes: what the report is made from
-    (check-privacy reads the bytes too)."""
-    from ..privacy_check import check_store
+    (check-privacy reads the bytes too); reused from the import's or the last build's check while the store and
+    participants.csv did not change (:func:`.cache.checked_store`)."""
+    from .cache import checked_store
 
-    return check_store(study, raw=False)
+    return checked_store(study, sources, force)
 
 
 def _refuse_leaks(study: Study, staging: Path, out: Path, workers: "Workers", store_check: Any,

@@ -258,6 +258,62 @@ def store_result(study, name: str, key: str, result: Any) -> None:
         return
 
 
+# --- the store's check for identities --------------------------------------------------------------------------
+
+def store_check_key(study, sources: dict[str, str] | None = None) -> str:
+    """The key of the check of the store for identities (:func:`mixedmethods.privacy_check.check_store`): what
+    it reads (every table: the sources' keys, :func:`source_keys`, and the rows of the other tables) and what it
+    looks for (participants.csv and the secret key, whose names, numbers and pseudonyms it searches; the country
+    code of phone numbers; the default group), and the tool."""
+    from ..privacy import KEY_FILE, PARTICIPANTS_FILE
+
+    sources = sources if sources is not None else source_keys(study.store_path)
+    h = hashlib.sha256()
+    if study.store_path.is_file():
+        try:
+            conn = sqlite3.connect(f"file:{study.store_path}?mode=ro", uri=True)
+            try:
+                owned = {table for tables in SOURCE_TABLES.values() for table in tables}
+                for table in sorted(_tables(conn) - owned):  # the sources' own tables are in their keys
+                    h.update(table.encode())
+                    _hash_query(h, conn, f'SELECT * FROM "{table}" ORDER BY rowid')  # noqa: S608 - the store's names
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            h.update(f"unreadable {os.getpid()}".encode())  # never equal to a key recorded earlier
+    return _digest("store check", tool_fingerprint(), sorted(sources.items()), h.hexdigest(),
+                   file_hash(study.private_dir / PARTICIPANTS_FILE), file_hash(study.private_dir / KEY_FILE),
+                   study.chats.default_country_code, study.default_group)
+
+
+def load_store_check(study, key: str) -> list | None:
+    """The findings of the store's check recorded under ``key``, or None (never checked so, or unreadable)."""
+    stored = load_result(study, "store-check", key)
+    return stored if isinstance(stored, list) else None
+
+
+def record_store_check(study, key: str, findings: list) -> None:
+    """Record the findings of the store's check under ``key`` (as an analysis result: atomic, older keys removed)."""
+    store_result(study, "store-check", key, findings)
+
+
+def checked_store(study, sources: dict[str, str] | None = None, force: bool = False) -> list:
+    """The identities in the store's tables (``check_store(study, raw=False)``), checked once per version of
+    the store and of what is looked for (:func:`store_check_key`): ``import`` checks the store it has just
+    written, and a build reuses that check while nothing changed since (a million messages take seconds to
+    check). ``force`` checks again. The store's write-ahead log is moved into the file first, so that the key
+    is the one a build computes (:func:`settle_store`)."""
+    from ..privacy_check import check_store
+
+    settle_store(study)
+    key = store_check_key(study, sources)
+    found = None if force else load_store_check(study, key)
+    if found is None:
+        found = check_store(study, raw=False)
+        record_store_check(study, key, found)
+    return found
+
+
 # --- the manifest of the last build ----------------------------------------------------------------------------
 
 def _stat(path: Path) -> list[int] | None:
