@@ -180,3 +180,36 @@ def test_participant_tables_with_dates_go_through_pandas(tables, tmp_path: Path)
     write_participant_tables(tmp_path / "fast.xlsx", tables)
     write_tables_xlsx(tmp_path / "pandas.xlsx", tables)
     assert _cells(tmp_path / "fast.xlsx") == _cells(tmp_path / "pandas.xlsx")
+
+
+def test_participant_tables_read_the_same_by_an_independent_reader(tables, tmp_path: Path):
+    """report/xlsxstream.py writes the XML itself: calamine (Rust, not openpyxl) reads the same tables from it
+    as from pandas' to_excel; floats are written exactly (repr), where openpyxl rounds to 16 digits."""
+    from mixedmethods.report.exports import write_participant_tables
+    from mixedmethods.report.outputs import write_tables_xlsx
+
+    tables["chats_per_participant"]["share"] = [1 / 3, np.nan, np.inf]
+    write_participant_tables(tmp_path / "fast.xlsx", tables)
+    write_tables_xlsx(tmp_path / "pandas.xlsx", tables)
+    fast = pd.read_excel(tmp_path / "fast.xlsx", sheet_name=None, engine="calamine")
+    peer = pd.read_excel(tmp_path / "pandas.xlsx", sheet_name=None, engine="calamine")
+    assert list(fast) == list(peer) == ["chats_per_participant", "chats_next_speaker"]
+    for name in fast:
+        pd.testing.assert_frame_equal(fast[name], peer[name], rtol=1e-15)
+    assert fast["chats_per_participant"]["share"][0] == 1 / 3  # exact
+
+
+def test_hand_written_workbook_names_columns_and_refuses_control_characters(tmp_path: Path):
+    from datetime import datetime
+
+    from mixedmethods.report.xlsxstream import column_name, write_xlsx
+
+    assert [column_name(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    with pytest.raises(ValueError, match="not XML compatible"):
+        write_xlsx(tmp_path / "x.xlsx", {"s": (["a"], [["bell\x07"]])}, datetime(2026, 1, 1))
+    path = write_xlsx(tmp_path / "y.xlsx", {"a & <b>": (["x", " y "], [[1, " two "], [True, ""]])},
+                      datetime(2026, 1, 1))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)["a & <b>"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["x", " y "], [1, " two "], [True, None]]

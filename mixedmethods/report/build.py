@@ -124,21 +124,26 @@ def analyse_all(study: Study, progress: Callable[[Iterable], Iterable] | None = 
     return {name: results[name] for name, _, _ in steps}  # in this order whichever ended first: the workbooks' sheets
 
 
+# What each source's analysis imports, in the order the analyses are started: each starts as soon as the
+# libraries it needs are imported here (its process then shares them); the chats' analysis, whose cost grows
+# with the messages, first. pingouin serves the survey's and the triangulation's tests: imported once for both.
+ANALYSIS_LIBRARIES = {"chats": ("pandas",), "interviews": ("pandas", "scipy.stats"),
+                      "survey": ("pandas", "scipy.stats", "pingouin")}
+
+
 def _start_analyses(study: Study, sources: list, cached: dict[str, Any], workers: "Workers") -> dict[str, Any]:
     """Submit the sources' analyses that are not cached, each to run in its own process; returns their steps.
 
-    The chats first (their cost grows with the messages, the survey's with the respondents), then the
-    interviews; pingouin, which the survey's and the triangulation's tests need, is imported here before
-    the survey starts, so that it is imported once for both.
+    Each is started once the libraries it needs (:data:`ANALYSIS_LIBRARIES`) are imported here, the chats'
+    first: the next libraries are imported here while it already runs.
     """
     if not workers.parallel:
         return {}
-    workers.preload("pandas", "scipy.stats")
     analyses = {name: analyse for name, analyse, _ in sources}
     started = {}
-    for name in ("chats", "interviews", "survey"):
-        if name == "survey" and (cached["survey"] is None or cached["triangulation"] is None):
-            workers.preload("pingouin")
+    for name, libraries in ANALYSIS_LIBRARIES.items():
+        if cached[name] is None or (name == "survey" and cached["triangulation"] is None):
+            workers.preload(*libraries)
         if cached[name] is None:
             started[name] = workers.submit(partial(analyses[name], study))
     return started
