@@ -229,9 +229,9 @@ def read_tables(path: Path) -> dict[str, "pd.DataFrame"]:
     """
     import pandas as pd
 
-    sheets = pd.read_excel(path, sheet_name=None)
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
     readme_name = next(iter(sheets))
-    raw = pd.read_excel(path, sheet_name=readme_name, header=None)
+    raw = pd.read_excel(path, sheet_name=readme_name, header=None, engine="openpyxl")
     header = next(i for i, row in raw.iterrows() if row.notna().sum() == 5)
     readme = raw.iloc[header + 1:].fillna("")
     readme.columns = ["sheet", "column", "about", "table_id", "column_id"]
