@@ -281,7 +281,7 @@ def test_the_quote_matrix_counts_the_reference_coders_segments():
 
 
 def test_the_demo_disagreements_agree_with_the_agreement_table(built_demo: Path):
-    listed = pd.read_excel(built_demo / "private" / "exports" / "coder_disagreements.xlsx")
+    listed = pd.read_excel(built_demo / "private" / "exports" / "coder_disagreements.xlsx", engine="openpyxl")
     results = json.loads((built_demo / "report" / "results.json").read_text(encoding="utf-8"))
     agreement = results["interviews"]["agreement"]
     # For a code without sub-codes, two coders per transcript: disagreements = units x (1 - agreement).
@@ -294,7 +294,7 @@ def test_the_demo_disagreements_agree_with_the_agreement_table(built_demo: Path)
         assert (listed["code"] == code).sum() == expected, code
     unused = [code for code, row in agreement.items() if row.get("kappa_note") == "not_applied"]
     assert unused and not listed["code"].isin(unused).any()  # a code nobody applied: nothing to disagree on
-    matrix = pd.read_excel(built_demo / "private" / "exports" / "quote_matrix.xlsx", sheet_name=None)
+    matrix = pd.read_excel(built_demo / "private" / "exports" / "quote_matrix.xlsx", sheet_name=None, engine="openpyxl")
     assert list(matrix) == ["segments", "first quotes", "codes"]
     assert len(matrix["segments"]) == results["interviews"]["interviewed"]
 

@@ -292,11 +292,11 @@ def test_the_demo_reports_120_respondents_of_140_listed_and_a_fit_per_scale(buil
     study = load_study(built_demo)
     statistics = json.loads((built_demo / "report" / "results.json").read_text(encoding="utf-8"))["survey"]
     book = built_demo / "report" / "tables.xlsx"
-    readme = pd.read_excel(book, sheet_name="README", header=None)
-    readme = pd.read_excel(book, sheet_name="README", skiprows=int(readme.index[readme[0] == "Sheet"][0]))
+    readme = pd.read_excel(book, sheet_name="README", header=None, engine="openpyxl")
+    readme = pd.read_excel(book, sheet_name="README", skiprows=int(readme.index[readme[0] == "Sheet"][0]), engine="openpyxl")
     columns = {table: set(rows["Column id"].dropna()) for table, rows in readme.groupby("Table id")}
     sheet_of = dict(zip(readme["Table id"], readme["Sheet"]))
-    item_nonresponse = pd.read_excel(book, sheet_name=sheet_of["survey_item_nonresponse"])
+    item_nonresponse = pd.read_excel(book, sheet_name=sheet_of["survey_item_nonresponse"], engine="openpyxl")
     overall = statistics["response_rate"]["by_group"]["all"]
     assert (overall["listed"], overall["respondents"]) == (140, 120)
     assert statistics["response_rate"]["definition"] == "AAPOR RR2"
