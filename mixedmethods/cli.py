@@ -134,6 +134,9 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
     One import runs at a time per study (a second one stops with a message).
     Values that fail validation are kept in the rejects list (see
     `mixedmethods rejects`); `mixedmethods status` shows what an import would do.
+    After an import that changed the store, the store is checked for
+    participants' names, numbers and e-mails once (a warning line names the
+    first one found); `build` reuses that check while nothing changes.
 
     \b
     Example:
