@@ -332,3 +332,18 @@ def test_an_import_warns_in_one_line_when_the_store_holds_a_name(built_copy: Pat
     pid = person(built_copy, "Élodie Lefèvre")
     assert result.stderr.startswith("warning: table store_facts, column value, row ")
     assert f"name of {pid} found in the store (1 findings)" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_the_finder_is_made_again_when_participants_csv_changes(built_copy: Path):
+    from mixedmethods.privacy_check import leak_finder
+    from mixedmethods.study import load_study
+
+    study = load_study(built_copy)
+    first = leak_finder(study)
+    assert leak_finder(study) is first  # nothing changed: made once per process
+    assert not first.scan([("here", "a note for Ottilie Nakamura-Brandt")])
+    with (built_copy / "private" / "participants.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["", "Ottilie Nakamura-Brandt", "", "", "caricom", ""])
+    again = leak_finder(load_study(built_copy))
+    assert again is not first
+    assert [kind for _, kind, _ in again.scan([("here", "a note for Ottilie Nakamura-Brandt")])] == ["name"]
