@@ -47,3 +47,49 @@ def test_bytes_that_are_no_utf8_next_to_a_mark_name_their_line(tmp_path):
     path.write_bytes("[15/04/24, 9:05:01\u202fPM] Ana: hi\n".encode() + b"\xf0" + "\u200e".encode() + b"\x9f\x98\x80\n")
     with pytest.raises(InputFileError, match="line 2"):
         parse_export(path)
+
+
+BODIES = ["hi", "", "image omitted", "<Media omitted>", "Thanks!", "This message was deleted", "x\ny\n", "a ",
+          "tab\t", "\u3000", "caf\u00e9 \U0001f600", "\U0001f600", "Location: https://maps.google.com/?q=1",
+          "POLL:\nOPTION: a", "Fully agree.", "done)", "ok>", "Ana: \x1ehello", "+1\u2011212", "omise", "\u00a0"]
+
+
+@pytest.mark.parametrize("per_slice", [100_000, 4])
+def test_facts_of_the_bodies_are_those_counted_one_body_at_a_time(per_slice, monkeypatch):
+    from mixedmethods.chats import bodies
+    from mixedmethods.chats.bodies import body_facts
+
+    monkeypatch.setattr(bodies, "_SLICE", per_slice)  # joined a few at a time, as a long chat is
+
+    facts = body_facts(BODIES, ("\x1e", "\u2011"))
+    # By hand: line breaks in "x\ny\n" (2) and the poll (1); the mark in one body, U+2011 in the next.
+    assert facts.breaks.tolist() == [0] * 6 + [2] + [0] * 6 + [1] + [0] * 7
+    assert facts.several == [6, 13]
+    assert facts.lengths.tolist() == [len(b) for b in BODIES]
+    assert facts.marked == {0x1E: [17], 0x2011: [18]}
+
+
+@pytest.mark.parametrize("emoji", [False, True])
+@pytest.mark.parametrize("per_slice", [100_000, 5])
+def test_kind_candidates_from_the_codes_are_those_of_the_marker_rule(emoji, per_slice, monkeypatch):
+    from mixedmethods.chats import bodies as module, kinds
+    from mixedmethods.chats.bodies import body_facts, kind_candidate_rows
+
+    monkeypatch.setattr(module, "_SLICE", per_slice)
+    bodies = [b for b in BODIES if emoji or "\U0001f600" not in b] * 3
+    facts = body_facts(bodies)
+    assert facts.heads is not None
+    expected = kinds.kind_candidates(bodies)
+    # By hand: the media and deleted markers, "a ", "tab\t", "x\ny\n", the ideographic space and U+00A0 (end
+    # with a space), the location and the poll, "done)" and "ok>", "omise" (not the empty text).
+    names = {bodies[i] for i in expected}
+    assert {"x\ny\n", "image omitted", "<Media omitted>", "This message was deleted", "a ", "tab\t", "\u3000",
+            "Location: https://maps.google.com/?q=1", "POLL:\nOPTION: a", "done)", "ok>", "omise",
+            "\u00a0"} == names
+    assert kind_candidate_rows(bodies, facts, facts.several) == expected
+
+
+def test_no_whitespace_character_lies_above_the_ones_the_codes_are_checked_against():
+    import sys
+
+    assert max(c for c in range(sys.maxunicode + 1) if chr(c).isspace()) == 0x3000
