@@ -89,6 +89,8 @@ def clean_bytes(data: bytes, system_mark: str | None) -> "np.ndarray | None":
     out = codes.copy()
     mark = "\u200e".encode()
     sequences = list(_SEQUENCES.items())
+    wide = np.flatnonzero(codes >= 0xC2)  # every lead byte of a character of 2 or more bytes, in one scan
+    leads = codes[wide]
     for lead in sorted({sequence[0] for sequence, _ in sequences}):
         width = 2 if lead < 0xE0 else 3
         # Each character of this lead byte by the bytes that follow it: 1 + its index in sequences, or 0.
@@ -96,7 +98,7 @@ def clean_bytes(data: bytes, system_mark: str | None) -> "np.ndarray | None":
         for number, (sequence, _) in enumerate(sequences, 1):
             if sequence[0] == lead:
                 table[int.from_bytes(sequence[1:], "big")] = number
-        at = np.flatnonzero(codes == lead)
+        at = wide[leads == lead]
         at = at[at + width <= size]
         key = codes[at + 1].astype(np.int64) if width == 2 else (codes[at + 1].astype(np.int64) << 8) | codes[at + 2]
         which = table[key]
