@@ -18,7 +18,7 @@ def test_marks_and_special_spaces_are_cleaned_on_the_bytes():
     assert bytes(clean_bytes(data, None)).decode() == "a: b c d ef +1\u2011212 \u20ac"
 
 
-@pytest.mark.parametrize("data", [b"a\r\nb \xe2\x80\xaf", "a\u200e".encode() + b"\x80",
+@pytest.mark.parametrize("data", [b"a\r\nb \xe2\x80\xaf", b"a\0 \xe2\x80\xaf", "a\u200e".encode() + b"\x80",
                                   b"\xf0" + "\u200e".encode() + b"\x9f\x98\x80"])
 def test_a_cr_or_a_removal_that_could_join_broken_bytes_is_left_to_the_text(data):
     assert clean_bytes(data, None) is None
