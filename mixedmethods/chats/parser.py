@@ -429,8 +429,9 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
 def _prepare_bytes(data: bytes, date_order: str | None) -> list | None:
     """What :func:`_prepare` gives for UTF-8 ``data`` without control characters, cleaned on the bytes
     (:func:`.rawbytes.clean_bytes`): one pass over the bytes instead of a replace per character through a
-    text of 2 bytes a character (U+202F and U+2011 in iOS exports). None when the text's own path is needed: bytes that are no UTF-8 (it names the line), a date order it refuses, Arabic-Indic
-    digits in the first characters, or what :func:`.rawbytes.clean_bytes` leaves to it."""
+    text of 2 bytes a character (U+202F and U+2011 in iOS exports). None when the text's own path is needed:
+    bytes that are no UTF-8 (it names the line), a date order it refuses, Arabic-Indic digits in the first
+    characters, or what :func:`.rawbytes.clean_bytes` leaves to it."""
     import codecs
 
     if date_order is not None and date_order not in DATE_ORDERS:

@@ -1,13 +1,9 @@
 """What the parser learns from an export's bytes before decoding them, with numpy (a pass over bytes is
 cheaper than a search through the decoded text, which takes 2 or 4 bytes a character when it holds wide ones):
-whether it holds control characters, and which of the characters the parser cleans it holds."""
+whether it holds control characters, and which of the characters the parser cleans it holds; and the cleaning
+itself, done on the bytes (:func:`clean_bytes`)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # Marks the parser removes (left-to-right and direction marks, the byte order mark)
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
