@@ -65,7 +65,6 @@ def test_facts_of_the_bodies_are_those_counted_one_body_at_a_time(per_slice, mon
     # By hand: line breaks in "x\ny\n" (2) and the poll (1); the mark in one body, U+2011 in the next.
     assert facts.breaks.tolist() == [0] * 6 + [2] + [0] * 6 + [1] + [0] * 7
     assert facts.several == [6, 13]
-    assert facts.lengths.tolist() == [len(b) for b in BODIES]
     assert facts.marked == {0x1E: [17], 0x2011: [18]}
 
 
@@ -78,7 +77,7 @@ def test_kind_candidates_from_the_codes_are_those_of_the_marker_rule(emoji, per_
     monkeypatch.setattr(module, "_SLICE", per_slice)
     bodies = [b for b in BODIES if emoji or "\U0001f600" not in b] * 3
     facts = body_facts(bodies)
-    assert facts.heads is not None
+    assert facts.maybe is not None
     expected = kinds.kind_candidates(bodies)
     # By hand: the media and deleted markers, "a ", "tab\t", "x\ny\n", the ideographic space and U+00A0 (end
     # with a space), the location and the poll, "done)" and "ok>", "omise" (not the empty text).

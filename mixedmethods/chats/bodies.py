@@ -22,9 +22,8 @@ _SLICE = 100_000  # bodies joined at a time: the joined copy and its codes stay 
 class BodyFacts(NamedTuple):
     breaks: "np.ndarray"  # line breaks in each body
     several: list[int]  # the bodies that hold one
-    heads: "np.ndarray | None"  # the first three character codes of each body as one number (see _key), or
-    tails: "np.ndarray | None"  # the last three; both None when a body held a NUL
-    lengths: "np.ndarray"
+    maybe: "np.ndarray | None"  # whether each body may be of a special kind (see kind_candidate_rows); None
+    # when a body held a NUL or a marker is empty
     marked: dict[int, list[int]]  # character code -> rows holding it (for the codes asked)
 
 
@@ -45,11 +44,9 @@ def body_facts(bodies: list[str], marks: tuple[str, ...] = ()) -> BodyFacts:
     import numpy as np
 
     count = len(bodies)
-    lengths = np.zeros(count, dtype=np.int64)
     breaks = np.zeros(count, dtype=np.int64)
-    heads = np.zeros(count, dtype=np.int64)
-    tails = np.zeros(count, dtype=np.int64)
-    readable = True
+    keys = _marker_keys()
+    maybe = None if keys is None else np.zeros(count, dtype=bool)
     found: dict[int, list["np.ndarray"]] = {ord(m): [] for m in marks}
     for start in range(0, count, _SLICE):
         stop = min(start + _SLICE, count)
@@ -60,16 +57,14 @@ def body_facts(bodies: list[str], marks: tuple[str, ...] = ()) -> BodyFacts:
         del joined
         ends = np.flatnonzero(codes == 0)
         if len(ends) != stop - start - 1:  # a NUL in a body (never expected): this slice the Python way
-            readable = False
+            maybe = None
             for i in range(start, stop):
-                lengths[i] = len(bodies[i])
                 breaks[i] = bodies[i].count("\n")
             for code, rows in found.items():
                 rows.append(np.array([i for i in range(start, stop) if chr(code) in bodies[i]], dtype=np.int64))
             continue
         ends = np.append(ends, len(codes))  # one past each body's last character
         starts = np.concatenate(([0], ends[:-1] + 1))
-        lengths[start:stop] = ends - starts
         for code, rows in [(10, None)] + list(found.items()):
             at = np.flatnonzero(codes == code)
             if not len(at):
@@ -79,13 +74,32 @@ def body_facts(bodies: list[str], marks: tuple[str, ...] = ()) -> BodyFacts:
                 breaks[start:stop] = np.bincount(row, minlength=stop - start)
             else:
                 rows.append(np.unique(row) + start)
-        if readable and len(codes):
-            size = len(codes) - 1
-            heads[start:stop] = _key(codes, starts, size, 1)
-            tails[start:stop] = _key(codes, ends - 1, size, -1)
+        if maybe is not None:
+            maybe[start:stop] = _maybe_special(codes, starts, ends, keys)
     several = np.flatnonzero(breaks).tolist()
     marked = {code: np.concatenate(rows).tolist() if rows else [] for code, rows in found.items()}
-    return BodyFacts(breaks, several, heads if readable else None, tails if readable else None, lengths, marked)
+    return BodyFacts(breaks, several, maybe, marked)
+
+
+def _maybe_special(codes: "np.ndarray", starts: "np.ndarray", ends: "np.ndarray",
+                   keys: tuple[frozenset, frozenset, list[int]]) -> "np.ndarray":
+    """Whether each body (``codes[starts:ends]``) is shorter than three characters, ends with a space, or
+    starts or ends with the first or last 1, 2 or 3 characters of a marker (``keys``: :func:`_marker_keys`)."""
+    import numpy as np
+
+    heads_wanted, tails_wanted, spaces = keys
+    maybe = ends - starts < 3
+    if not len(codes):
+        return maybe
+    size = len(codes) - 1
+    heads, tails = _key(codes, starts, size, 1), _key(codes, ends - 1, size, -1)
+    for width in (1, 2, 3):
+        shift = _BITS * (3 - width)
+        for values, wanted in ((heads, heads_wanted), (tails, tails_wanted)):
+            chosen = [key for length, key in wanted if length == width]
+            if chosen:
+                maybe |= np.isin(values >> shift, chosen)
+    return maybe | np.isin(tails >> (2 * _BITS), spaces)
 
 
 def _key(codes: "np.ndarray", at: "np.ndarray", size: int, step: int) -> "np.ndarray":
@@ -130,20 +144,9 @@ def kind_candidate_rows(texts: list[str], facts: BodyFacts, exact: list[int]) ->
     characters are tried by the Python rule; no other text can start or end like a marker."""
     import numpy as np
 
-    keys = _marker_keys()
-    if keys is None or facts.heads is None:
+    if facts.maybe is None:
         return kind_candidates(texts)
-    heads, tails, spaces = keys
-    maybe = facts.lengths < 3
-    for width in (1, 2, 3):
-        shift = _BITS * (3 - width)
-        wanted = [key for size, key in heads if size == width]
-        if wanted:
-            maybe |= np.isin(facts.heads >> shift, wanted)
-        wanted = [key for size, key in tails if size == width]
-        if wanted:
-            maybe |= np.isin(facts.tails >> shift, wanted)
-    maybe |= np.isin(facts.tails >> (2 * _BITS), spaces)
+    maybe = facts.maybe.copy()
     maybe[exact] = True
     rows = np.flatnonzero(maybe).tolist()
     return [rows[k] for k in kind_candidates([texts[i] for i in rows])]
