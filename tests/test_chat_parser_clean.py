@@ -92,3 +92,16 @@ def test_no_whitespace_character_lies_above_the_ones_the_codes_are_checked_again
     import sys
 
     assert max(c for c in range(sys.maxunicode + 1) if chr(c).isspace()) == 0x3000
+
+
+def test_a_body_holding_a_nul_is_read_the_python_way():
+    from mixedmethods.chats import kinds
+    from mixedmethods.chats.bodies import body_facts, kind_candidate_rows
+
+    bodies = ["a\0b\nc", "image omitted", "x\x1e", "plain"]
+    facts = body_facts(bodies, ("\x1e",))
+    # By hand: one line break in the first body, the mark in the third; no codes for the kinds (a NUL joins them)
+    assert facts.breaks.tolist() == [1, 0, 0, 0] and facts.several == [0] and facts.marked == {0x1E: [2]}
+    assert facts.maybe is None
+    # The media marker, and "x\x1e": U+001E is a space to str.isspace, as the rule checks the last character
+    assert kind_candidate_rows(bodies, facts, facts.several) == kinds.kind_candidates(bodies) == [1, 2]
