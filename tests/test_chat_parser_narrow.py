@@ -24,14 +24,34 @@ def rows(text: str, **options) -> list[tuple]:
 def test_narrow_pattern_fixes_the_separators_of_the_first_headers():
     android = narrow_rows(ANDROID_SPLIT, "05/04/2024, 08:00 - Ana: hi\n05/04/2024, 18:01 - Bo: yes\n")
     # Same groups as the general pattern: date, time, header's last space, name, space after the colon, body.
-    assert android.split("x\n06/04/2024, 9:30 - Ana: ok") == ["x", "06/04/2024", "9:30", " ", "Ana", " ", "ok"]
+    assert android.split("x\n06/04/2024, 09:30 - Ana: ok") == ["x", "06/04/2024", "09:30", " ", "Ana", " ", "ok"]
+    # Numbers written with leading zeros in the sample keep their width; another width is left to the general
+    # pattern (the parser's check finds such a header and cuts the text again).
+    assert android.split("x\n06/04/2024, 9:30 - Ana: ok") == ["x\n06/04/2024, 9:30 - Ana: ok"]
+    assert android.split("x\n6/04/2024, 09:30 - Ana: ok") == ["x\n6/04/2024, 09:30 - Ana: ok"]
+    assert android.split("x\n06/04/2024, 09:30 \u2013 Ana: ok") == ["x\n06/04/2024, 09:30 \u2013 Ana: ok"]
     assert android.split("x\n06.04.2024, 9:30 - Ana: ok") == ["x\n06.04.2024, 9:30 - Ana: ok"]  # another separator
     ios = narrow_rows(IOS_SPLIT, "[5/4/24, 8:00:01\u202fAM] Ana: hi\n".replace("\u202f", " "))
     assert ios.split("x\n[5/4/24, 9:30:00 PM] Ana:\nok") == ["x", "5/4/24", "9:30:00 PM", " ", "Ana", "", "\nok"]
     assert ios.split("x\n[5/4/24, 9:30 PM] Ana: ok") == ["x\n[5/4/24, 9:30 PM] Ana: ok"]  # no seconds
+    assert ios.split("x\n[5/4/24, 9:30:00 p. m.] Ana: ok") == ["x\n[5/4/24, 9:30:00 p. m.] Ana: ok"]  # "AM"/"PM" only
+    assert ios.split("x\n[15/4/2024, 19:30:00 AM] A: o") == ["x", "15/4/2024", "19:30:00 AM", " ", "A", " ", "o"]
     assert narrow_rows(ANDROID_SPLIT, "05/04/2024, 08:00 - Ana: hi\n5.4.2024, 08:01 - Bo: yes\n") is None
     assert narrow_rows(BARE_SPLIT, "13.06.18 21.25.15: Ana: hi\n") is None
     assert narrow_rows(ANDROID_SPLIT, "no header here") is None
+
+
+def test_a_later_header_of_another_width_or_marker_is_still_a_row():
+    filler = "".join(f"25/04/2024, 08:{i % 60:02d} - Ana: message {i}\n" for i in range(200))
+    frame, _ = parse_chat(filler + "25/04/2024, 9:05 - Bo: late\n5/05/2024, 10:00 \u2013 Ana: next\n", "x.txt")
+    # By hand: 200 rows, then Bo's at 9:05 on 25 April and Ana's on 5 May, each a row of its own.
+    assert len(frame) == 202 and frame["author"].tolist()[-2:] == ["Bo", "Ana"]
+    assert frame["text"].tolist()[-2:] == ["late", "next"]
+    assert [t.isoformat() for t in frame["timestamp"].tolist()[-2:]] == ["2024-04-25T09:05:00", "2024-05-05T10:00:00"]
+    ios = "".join(f"[25/04/2024, 8:{i % 60:02d}:00 AM] Ana: m{i}\n" for i in range(200))
+    frame, chat_format = parse_chat(ios + "[25/04/2024, 9:05:00 p. m.] Bo: late\n", "x.txt")
+    assert len(frame) == 201 and frame["text"].tolist()[-1] == "late" and chat_format.clock == "12h"
+    assert frame["timestamp"].tolist()[-1].isoformat() == "2024-04-25T21:05:00"
 
 
 def test_a_later_header_written_otherwise_is_still_a_row():

@@ -68,8 +68,9 @@ _CLOCK_SHAPE = re.compile(r"\d{1,2}([:.])\d{2}(?:([:.])\d{2})?(.*)", re.DOTALL)
 
 def narrow_rows(split: re.Pattern[str], sample: str) -> re.Pattern[str] | None:
     """The "fast" row pattern of :data:`ROWS` narrowed to the headers of ``sample`` (the export's cleaned first
-    characters): their date separator, date-time separator, clock separators, seconds or none, and 12-hour
-    markers only if they have some; None when the shape is not Android or iOS, or its first headers differ.
+    characters): their date separator, date-time separator, clock separators, seconds or none, the widths of
+    numbers written with leading zeros, the " - " of Android, and 12-hour markers only if they have some (" AM"
+    and " PM" written as such); None when the shape is not Android or iOS, or its first headers differ.
 
     Every header it finds is one the general pattern finds, with the same groups: only the character classes
     and optional parts are fixed, and what a group can hold is unchanged where it matches. It may miss a header
@@ -90,13 +91,32 @@ def narrow_rows(split: re.Pattern[str], sample: str) -> re.Pattern[str] | None:
     separator, = shapes
     between, = betweens
     (minutes, seconds), = clock_shapes
-    date = rf"(\d{{1,4}}{re.escape(separator)}\d{{1,2}}{re.escape(separator)}\d{{1,4}})"
-    clock = rf"\d{{1,2}}{re.escape(minutes)}\d{{2}}" + (rf"{re.escape(seconds)}\d{{2}}" if seconds else "")
-    if any(c.group(3) for c in clocks):
+    # A number written with a leading zero in every header of the sample (or with 4 digits in each) is
+    # written at that width: "08/09/2025, 07:05". Others keep the general widths.
+    parts = [d.split(separator) for d in dates]
+    widths = [_width([p[k] for p in parts], general) for k, general in enumerate(("{1,4}", "{1,2}", "{1,4}"))]
+    date = rf"(\d{widths[0]}{re.escape(separator)}\d{widths[1]}{re.escape(separator)}\d{widths[2]})"
+    hour = _width([c.string[:c.start(1)] for c in clocks], "{1,2}")
+    clock = rf"\d{hour}{re.escape(minutes)}\d{{2}}" + (rf"{re.escape(seconds)}\d{{2}}" if seconds else "")
+    tails = {c.group(3) for c in clocks}
+    if tails <= {" AM", " PM"}:  # the 12-hour marker as most exports write it, in every header of the sample
+        clock += " [AP]M"
+    elif any(tails):
         clock += _HALF_PART
     header = rf"{date}{re.escape(between)}({clock})"
-    header = rf"\[{header}\]" if split is IOS_SPLIT else header + _ANDROID_END
+    ends = {m.string[m.end(3):m.end(1) - 1] for m in found}
+    end = re.escape(ends.pop()) if len(ends) == 1 and ends <= {" -", " –"} else _ANDROID_END
+    header = rf"\[{header}\]" if split is IOS_SPLIT else header + end
     return re.compile(rf"\n{header}(\s){_NAME}", re.MULTILINE)
+
+
+def _width(numbers: list[str], general: str) -> str:
+    """The repetition of a header's number: ``{2}`` when each of ``numbers`` has 2 digits and one starts with 0,
+    ``{4}`` when each has 4, else ``general``."""
+    lengths = {len(n) for n in numbers}
+    if lengths == {2} and any(n.startswith("0") for n in numbers) or lengths == {4}:
+        return f"{{{lengths.pop()}}}"
+    return general
 
 
 def missed_header(fast: re.Pattern[str], bodies: list[str], rows: "list[int]") -> bool:

@@ -55,10 +55,10 @@ from ..errors import InputFileError
 from ..safeinput import CONTROL, describe_controls, replace_controls
 from .headers import (ANDROID_SPLIT, BARE_SPLIT, GROUPS, IOS_SPLIT, IOS_TIME_FIRST_SPLIT, ROWS, missed_header,
                       narrow_rows)
-from .kinds import kind_candidates
+from .bodies import BodyFacts, body_facts, kind_candidate_rows
 from .overview import event_details, summary  # noqa: F401  (where chats inspect finds them)
 from .patterns import ENCRYPTION, colon_system, message_kind, system_event
-from .rawbytes import _MARK_CHARS, _cleaned_present, _no_controls
+from .rawbytes import _MARK_CHARS, _cleaned_present, _no_controls, clean_bytes
 from .stamps import _clock_seconds, _time_stamps, first_row_codes  # noqa: F401  (tests read _clock_seconds)
 
 if TYPE_CHECKING:
@@ -214,7 +214,8 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     text, split, platform, controls, narrow = prepared
     prepared.clear()  # the text is freed once cut into rows
 
-    parts, prefix, breaks, newlines = _cut(text, split, narrow)
+    marked_ios = platform == "ios"
+    parts, prefix, facts, newlines = _cut(text, split, narrow, (_SYSTEM_MARK,) if marked_ios else ())
     del text
     # Every header starts a row: a message, or (no "Name: ") a system event, whatever its language.
     dates, clocks = (parts[2::_STRIDE], parts[1::_STRIDE]) if split is IOS_TIME_FIRST_SPLIT else \
@@ -236,7 +237,6 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     del newlines
     stamps = _time_stamps(dates, clocks, lines, date_order, shown)
     del dates, clocks
-    marked_ios = platform == "ios"
     colon_names = _colon_names(known_authors)
     # Names are looked at once each (a chat has a few hundred) and mapped back through the first row of each.
     name_rows, distinct_names, first_rows = first_row_codes(names)
@@ -256,7 +256,7 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     del name_rows, by_first_row
     unusual[:3] = True  # the encryption notice after a group's name is looked for in the first rows only
     if marked_ios:
-        unusual[[i for i, b in enumerate(bodies) if _SYSTEM_MARK in b]] = True
+        unusual[facts.marked[ord(_SYSTEM_MARK)]] = True
     if colon_names is not None:  # a listed name that holds ':' may start the row
         unusual[[i for i, (n, s, b) in enumerate(zip(names, spaces, bodies))
                  if n is not None and colon_names.match(n + ":" + s + b)]] = True
@@ -268,13 +268,13 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
     # line break after "Name:" (when the text starts on the next line) and those before the next header are
     # dropped. In place, so bodies and texts are not both held. (Rows without a name get their text from _read_row.)
     texts = bodies
-    for i in np.flatnonzero(breaks).tolist():
+    for i in facts.several:
         texts[i] = ((spaces[i] or "") + texts[i]).rstrip("\n")[1:]
-    del bodies, spaces, breaks
+    del bodies, spaces
     kinds = np.full(count, "text", dtype=object)
     events = np.full(count, None, dtype=object)
     decided: dict[str, tuple[str, str]] = {}  # the same marker texts ("<Media omitted>") come back many times
-    for i in kind_candidates(texts):
+    for i in kind_candidate_rows(texts, facts, facts.several):
         found = decided.get(texts[i])
         if found is None:
             found = decided[texts[i]] = message_kind(texts[i])
@@ -294,11 +294,12 @@ def _parse_rows(prepared: list, shown: str, date_order: str | None, media_files:
 _STRIDE = GROUPS + 1  # re.split gives the text before the first header, then per row GROUPS parts and the body
 
 
-def _cut(text: str, split: "re.Pattern[str]", narrow: "re.Pattern[str] | None"
-         ) -> tuple[list, str, "np.ndarray", "np.ndarray"]:
+def _cut(text: str, split: "re.Pattern[str]", narrow: "re.Pattern[str] | None", marks: tuple[str, ...]
+         ) -> tuple[list, str, BodyFacts, "np.ndarray"]:
     """The parts of the text cut at its headers by re.split (the text before the first header, then per
-    row :data:`GROUPS` parts and its body), the text before the first header, the line breaks in each row's body and the
-    line breaks each row spans (the header's line included).
+    row :data:`GROUPS` parts and its body), the text before the first header, the facts of the bodies
+    (:func:`.bodies.body_facts`: line breaks, rows holding ``marks``...) and the line breaks each row spans
+    (the header's line included).
 
     The narrow pattern of the export's headers is tried first; its cut is kept when the general pattern finds
     no header it missed (none among the first rows, none in a body with a line break), so that both cut alike.
@@ -324,24 +325,14 @@ def _cut(text: str, split: "re.Pattern[str]", narrow: "re.Pattern[str] | None"
         if "\n" in parts[3::_STRIDE]:
             break  # a header ends its line: the general pattern, below
         bodies = parts[_STRIDE::_STRIDE]
-        breaks, several = _line_breaks(bodies)
-        if pattern is fast or not missed_header(fast, bodies, several):
-            return parts, prefix, breaks, breaks + 1
-        del parts, bodies, breaks
+        facts = body_facts(bodies, marks)
+        if pattern is fast or not missed_header(fast, bodies, facts.several):
+            return parts, prefix, facts, facts.breaks + 1
+        del parts, bodies, facts
     parts = general.split(text)
-    breaks, _ = _line_breaks(parts[_STRIDE::_STRIDE])
+    facts = body_facts(parts[_STRIDE::_STRIDE], marks)
     ended = np.array([trailer == "\n" for trailer in parts[3::_STRIDE]], dtype=np.int64)  # such a header counts it
-    return parts, parts[0], breaks, breaks + ended
-
-
-def _line_breaks(bodies: list[str]) -> tuple["np.ndarray", list[int]]:
-    """The line breaks in each body, and the bodies that have some (counted for those only: most have none)."""
-    import numpy as np
-
-    several = [i for i, body in enumerate(bodies) if "\n" in body]
-    breaks = np.zeros(len(bodies), dtype=np.int64)
-    breaks[several] = [bodies[i].count("\n") for i in several]
-    return breaks, several
+    return parts, parts[0], facts, facts.breaks + ended
 
 
 def _read_row(index: int, body: str, marked_ios: bool, colon_names: "re.Pattern[str] | None",
@@ -421,6 +412,11 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
     label = shown or str(path)
     data, media = _export_bytes(path, label)
     no_controls = _no_controls(data)
+    # Wide characters (U+202F, U+2011 of iOS exports): cleaned on the bytes, into a text of 1 byte a character.
+    prepared = _prepare_bytes(data, date_order) if no_controls and b"\xe2" in data else None
+    if prepared is not None:
+        del data
+        return _parse(prepared, label, date_order, media, known_authors)
     present = _cleaned_present(data) if no_controls else None
     # The text is handed over in a list that _prepare empties, so that it is freed once cleaned (a variable here
     # would keep it alive while its cleaned copies are made: 170 MB for a million iOS messages).
@@ -428,3 +424,34 @@ def parse_export(path: Path, shown: str | None = None, date_order: str | None = 
     del data
     return _parse(_prepare(handed, label, date_order, no_controls, present), label, date_order, media,
                   known_authors)
+
+
+def _prepare_bytes(data: bytes, date_order: str | None) -> list | None:
+    """What :func:`_prepare` gives for UTF-8 ``data`` without control characters, cleaned on the bytes
+    (:func:`.rawbytes.clean_bytes`): one pass over the bytes instead of a replace per character through a
+    text of 2 bytes a character (U+202F and U+2011 in iOS exports). None when the text's own path is needed:
+    bytes that are no UTF-8 (it names the line), a date order it refuses, Arabic-Indic digits in the first
+    characters, or what :func:`.rawbytes.clean_bytes` leaves to it."""
+    import codecs
+
+    if date_order is not None and date_order not in DATE_ORDERS:
+        return None
+    try:  # the first 5,000 characters (at most 4 bytes each, after a byte order mark), as _prepare reads them
+        first = codecs.getincrementaldecoder("utf-8-sig")().decode(data[:20_003])[:5000]
+    except UnicodeDecodeError:
+        return None
+    if _ARABIC_DIGIT.search(first):
+        return None
+    start = _clean(first)
+    split = next((s for s in (IOS_SPLIT, ANDROID_SPLIT, IOS_TIME_FIRST_SPLIT, BARE_SPLIT) if s.search(start)),
+                 ANDROID_SPLIT)
+    platform = {ANDROID_SPLIT: "android", BARE_SPLIT: "other"}.get(split, "ios")
+    cleaned = clean_bytes(data, _SYSTEM_MARK if platform == "ios" else None)
+    if cleaned is None:
+        return None
+    try:
+        text = str(cleaned, "utf-8")
+    except UnicodeDecodeError:
+        return None
+    del cleaned
+    return [text, split, platform, None, narrow_rows(split, start)]
