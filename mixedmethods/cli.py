@@ -261,7 +261,7 @@ def rejects(study_dir: Path, kind: str) -> None:
               help="Compute every analysis again and rewrite every file, even those whose inputs did not change.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Run independent steps (the sources' analyses, each language's documents) side by side in N "
-                   "processes (default: the environment variable MIXEDMETHODS_JOBS, else one more than the "
+                   "processes (default: the environment variable MIXEDMETHODS_JOBS, else two more than the "
                    "computer's cores, at most 4); 1 runs everything in one process. The files are the same whatever "
                    "N.")
 def build(study_dir: Path, language: str | None, pdf: bool, force: bool, jobs: int | None) -> None:

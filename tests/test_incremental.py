@@ -157,7 +157,7 @@ def test_the_default_number_of_processes_comes_from_the_environment(monkeypatch)
     monkeypatch.setenv("MIXEDMETHODS_JOBS", "2")
     assert default_jobs() == 2
     monkeypatch.delenv("MIXEDMETHODS_JOBS")
-    assert default_jobs() == (1 if usable_cores() == 1 else min(usable_cores() + 1, 4))
+    assert default_jobs() == (1 if usable_cores() == 1 else min(usable_cores() + 2, 4))
     for wrong in ("0", "two", "-1"):
         monkeypatch.setenv("MIXEDMETHODS_JOBS", wrong)
         with pytest.raises(ConfigError, match=f"MIXEDMETHODS_JOBS must be a whole number of processes, 1 or more, "

@@ -180,7 +180,7 @@ def build_report(study: Study, language: str | None = None,
     whose inputs did not change comes from the cache, and only the files whose bytes changed are replaced.
     ``force`` recomputes every analysis and rewrites every file.
 
-    ``jobs``: how many steps run at once, each in its own process (:mod:`.workers`; default: one more than
+    ``jobs``: how many steps run at once, each in its own process (:mod:`.workers`; default: two more than
     the usable cores, at most four). The files are the same bytes whatever the number.
     """
     from ..errors import ConfigError, OutputError
