@@ -358,3 +358,25 @@ def test_the_finder_is_made_again_when_participants_csv_changes(built_copy: Path
     again = leak_finder(load_study(built_copy))
     assert again is not first
     assert [kind for _, kind, _ in again.scan([("here", "a note for Ottilie Nakamura-Brandt")])] == ["name"]
+
+
+def test_a_build_after_an_import_takes_the_sources_keys_the_imports_check_hashed(small_study: Path, run,
+                                                                                   monkeypatch):
+    """The import's check hashed every source's rows; the build takes those keys while the store file is as the
+    check left it (size and time), and hashes again once it changed."""
+    from mixedmethods.report import cache
+
+    hashed: list[bool] = []
+    real = cache.source_keys
+    monkeypatch.setattr(cache, "source_keys", lambda path: hashed.append(True) or real(path))
+    study = _tiny_chat_study(small_study)
+    assert run("import", study).exit_code == 0
+    assert len(hashed) == 1
+    assert run("build", study, "--language", "en").exit_code == 0
+    assert len(hashed) == 1
+    conn = sqlite3.connect(study / "store.sqlite")
+    with conn:
+        conn.execute("INSERT INTO store_facts (name, value) VALUES ('note', 'a change')")
+    conn.close()
+    assert run("build", study, "--language", "en").exit_code == 0
+    assert len(hashed) == 2

@@ -306,6 +306,14 @@ def checked_store(study, sources: dict[str, str] | None = None, force: bool = Fa
     from ..privacy_check import check_store
 
     settle_store(study)
+    stat = store_stat(study)
+    if sources is None:  # after an import: kept, so that the next build does not hash the same rows again
+        sources = source_keys(study.store_path)
+        try:
+            _atomic_write(cache_dir(study) / SOURCES_SEEN, lambda handle: handle.write(
+                json.dumps({"store": stat, "sources": sources}).encode("utf-8")))
+        except OSError:
+            pass
     key = store_check_key(study, sources)
     found = None if force else load_store_check(study, key)
     if found is None:
@@ -375,11 +383,21 @@ def known_source_keys(study, store: list) -> dict[str, str]:
     """:func:`source_keys`, taken from the last build's manifest when the store's size and time (``store``,
     :func:`store_stat`) are those the manifest recorded: the rows were not touched since they were hashed, so
     a build after a change of settings or templates does not read every row again."""
-    manifest = read_manifest(study)
-    if manifest is not None and manifest.get("store") == store and isinstance(manifest.get("sources"), dict) \
-            and set(manifest["sources"]) == set(SOURCE_TABLES):
-        return manifest["sources"]
+    for recorded in (read_manifest(study), _read_json(cache_dir(study) / SOURCES_SEEN)):
+        if isinstance(recorded, dict) and recorded.get("store") == store and \
+                isinstance(recorded.get("sources"), dict) and set(recorded["sources"]) == set(SOURCE_TABLES):
+            return recorded["sources"]
     return source_keys(study.store_path)
+
+
+SOURCES_SEEN = "sources.json"  # the sources' keys as the last check of the store (after an import) hashed them
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def write_manifest(study, inputs: dict[str, Any], keys: dict[str, str], outputs: Iterable[Path],
