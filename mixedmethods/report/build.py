@@ -396,8 +396,7 @@ def _build_into(out: Path, study: Study, language: str | None,
         ready(name, analyses[name])
     export_plan(study, analyses)  # kept in the results, which the whole report and the exports read
     tables = workers.submit(partial(write_tables, out, study, languages, analyses, shared["finder"]))
-    wholes = {}
-    for name, step in chapters.items():
+    for step in chapters.values():
         for done in workers.result(step).values():
             remember_drawn(done.drawn)
     wholes = {lang: workers.submit(partial(_write_last, out, study, lang, analyses, shared["texts"][lang],

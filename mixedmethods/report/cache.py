@@ -260,14 +260,13 @@ def store_result(study, name: str, key: str, result: Any) -> None:
 
 # --- the store's check for identities --------------------------------------------------------------------------
 
-def store_check_key(study, sources: dict[str, str] | None = None) -> str:
+def store_check_key(study, sources: dict[str, str]) -> str:
     """The key of the check of the store for identities (:func:`mixedmethods.privacy_check.check_store`): what
-    it reads (every table: the sources' keys, :func:`source_keys`, and the rows of the other tables) and what it
-    looks for (participants.csv and the secret key, whose names, numbers and pseudonyms it searches; the country
-    code of phone numbers; the default group), and the tool."""
+    it reads (every table: the sources' keys ``sources``, :func:`source_keys`, and the rows of the other
+    tables) and what it looks for (participants.csv and the secret key, whose names, numbers and pseudonyms it
+    searches; the country code of phone numbers; the default group), and the tool."""
     from ..privacy import KEY_FILE, PARTICIPANTS_FILE
 
-    sources = sources if sources is not None else source_keys(study.store_path)
     h = hashlib.sha256()
     if study.store_path.is_file():
         try:
@@ -306,8 +305,8 @@ def checked_store(study, sources: dict[str, str] | None = None, force: bool = Fa
     from ..privacy_check import check_store
 
     settle_store(study)
-    stat = store_stat(study)
     if sources is None:  # after an import: kept, so that the next build does not hash the same rows again
+        stat = store_stat(study)
         sources = source_keys(study.store_path)
         try:
             _atomic_write(cache_dir(study) / SOURCES_SEEN, lambda handle: handle.write(

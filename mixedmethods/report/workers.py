@@ -242,18 +242,7 @@ class Workers:
 
     def result(self, step: _Step) -> Any:
         """The step's return value (its exception is raised here)."""
-        if step.outcome is None:
-            if not self.parallel:
-                self.waiting.remove(step)
-                step.run_here()
-            else:
-                while step.outcome is None:
-                    # Whichever running step ends first frees its place for a waiting one at once.
-                    self._fill()
-                    for done in self._ended():
-                        done.finish()
-                        self.running.remove(done)
-        return step.result()
+        return self.first_done([step]).result()
 
     def first_done(self, steps: list[_Step]) -> _Step:
         """The first of ``steps`` to end (waiting for it); in one process, the first of them, run here.
@@ -270,6 +259,7 @@ class Workers:
             done = next((s for s in steps if s.outcome is not None), None)
             if done is not None:
                 return done
+            # Whichever running step ends first frees its place for a waiting one at once.
             self._fill()
             for ended in self._ended():
                 ended.finish()
