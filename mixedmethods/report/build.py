@@ -26,15 +26,15 @@ would publish one fails instead, naming the file and the kind.
 Builds are incremental (:mod:`.cache`): each analysis runs once per build, or not at all when its inputs
 (store rows, instruments, settings, tool) are those of a cached result; a file whose bytes equal the
 published one is not replaced; and when nothing changed since the last build, nothing is done. ``force``
-recomputes and rewrites everything. Each chapter is still rendered twice per language, as its own file and
-inside the whole report: the whole report numbers its tables continuously and its text cites those numbers,
-while a chapter file numbers from 1, so one rendering cannot serve both. Its figures are drawn once.
+recomputes and rewrites everything. Each chapter is rendered once per language: its file numbers its tables
+and figures from 1, and the whole report copies the same rendering in, numbered on from the chapters before
+(:mod:`.chapter_body`).
 
 With several processes (:mod:`.workers`) the build is a pipeline: the store's check starts first, at a lower
 priority; each source's analysis runs in its own process, and as soon as one ends, its chapter files are
 written (one step for both languages) while the other analyses go on; when all are in, the triangulation runs here,
-then each language's triangulation chapter and whole report (with the figures the chapter files drew) and the
-workbooks and exports. Every step checks the files it wrote for identities before it returns
+then each language's triangulation chapter and whole report (with the chapters as their files' steps rendered
+them) and the workbooks and exports. Every step checks the files it wrote for identities before it returns
 (:mod:`.writing`).
 """
 
@@ -359,12 +359,11 @@ def _build_into(out: Path, study: Study, language: str | None,
 
     The analyses (``analyse(ready, meanwhile)``, default :func:`analyse_all`) hand over each source's result as
     it ends (``ready``): its chapter files are started then, one step for every language, beside the analyses
-    still running. Once every analysis is in, each language's whole report (after its chapter files, whose figures
-    it reuses) and the workbooks and exports are written side by side. With ``check`` each step checks the
+    still running. Once every analysis is in, each language's whole report (after its chapter files, whose rendering
+    it copies in) and the workbooks and exports are written side by side. With ``check`` each step checks the
     files it wrote for identities (:mod:`.writing`).
     """
     from .exports import export_plan
-    from .figures import remember_drawn
     from .workers import Workers
     from .writing import CHAPTERS, has_chapter, write_tables
 
@@ -396,11 +395,10 @@ def _build_into(out: Path, study: Study, language: str | None,
         ready(name, analyses[name])
     export_plan(study, analyses)  # kept in the results, which the whole report and the exports read
     tables = workers.submit(partial(write_tables, out, study, languages, analyses, shared["finder"]))
-    for step in chapters.values():
-        for done in workers.result(step).values():
-            remember_drawn(done.drawn)
+    bodies = {lang: {name: workers.result(step)[lang].bodies[name] for name, step in chapters.items()}
+              for lang in languages}
     wholes = {lang: workers.submit(partial(_write_last, out, study, lang, analyses, shared["texts"][lang],
-                                           shared["finder"])) for lang in languages}
+                                           shared["finder"], bodies[lang])) for lang in languages}
     written = Written(finder=shared["finder"])
     for lang in languages:
         for name in CHAPTERS[:-1]:
@@ -421,14 +419,17 @@ def _write_chapter_files(out: Path, study: Study, languages: list[str], name: st
     return {lang: write_chapter_file(out, study, lang, name, result, texts[lang], finder) for lang in languages}
 
 
-def _write_last(out: Path, study: Study, lang: str, analyses: dict[str, Any], texts, finder) -> Written:
-    """The triangulation's chapter file (it needs every analysis), then the whole report of ``lang``."""
+def _write_last(out: Path, study: Study, lang: str, analyses: dict[str, Any], texts, finder,
+                bodies: dict[str, Any]) -> Written:
+    """The triangulation's chapter file (it needs every analysis), then the whole report of ``lang``, which copies
+    in the chapters' ``bodies`` as their files' steps rendered them (:mod:`.chapter_body`)."""
     from .writing import has_chapter, write_chapter_file, write_whole_report
 
     written = Written()
     if has_chapter("triangulation", analyses["triangulation"]):
         written.add(write_chapter_file(out, study, lang, "triangulation", analyses["triangulation"], texts, finder))
-    written.add(write_whole_report(out, study, lang, analyses, texts, finder))
+    written.add(write_whole_report(out, study, lang, analyses, texts, finder, {**bodies, **written.bodies}))
+    written.bodies.clear()  # handed on; not needed by the build
     return written
 
 

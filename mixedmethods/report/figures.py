@@ -45,24 +45,13 @@ def _fingerprint(*parts: object) -> str:
 
 
 def _fresh(path: Path, *data: object) -> bool:
-    """True when ``path`` already holds this very figure, drawn earlier in this process (the whole report
-    draws the chapters' figures again)."""
+    """True when ``path`` already holds this very figure, drawn earlier in this process (a whole report written
+    without its chapters' bodies renders them again: :func:`.writing.write_whole_report`)."""
     key = _fingerprint(*data)
     if _RENDERED.get(str(path)) == key and path.is_file():
         return True
     _RENDERED[str(path)] = key
     return False
-
-
-def drawn() -> dict[str, str]:
-    """The figures this process drew: path -> fingerprint of the data drawn there (handed back by a build step)."""
-    return dict(_RENDERED)
-
-
-def remember_drawn(figures: dict[str, str]) -> None:
-    """Take figures drawn by another process of the build as drawn here: the whole report then puts the same
-    files in, instead of drawing them again (:func:`_fresh` still checks that each file exists)."""
-    _RENDERED.update(figures)
 
 
 def _likert_rows(item_labels: Sequence[str], group_labels: Sequence[str], width_cm: float):

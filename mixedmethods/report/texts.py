@@ -8,7 +8,8 @@ replaces the bundled list whole). Keys it leaves out keep the bundled text.
 Whole numbers filled into a sentence are written in the report's locale
 (``19,046`` / ``19 046``, :func:`.apa.integer`), except the placeholders in
 :data:`NOT_GROUPED` (table and figure numbers, seeds, years), which are labels
-rather than quantities. Decimals are formatted by the chapters (:mod:`.apa`)
+rather than quantities, and the numbers of a chapter's tables and figures however they are named
+(:class:`.chapter_body.MarkedNumber`). Decimals are formatted by the chapters (:mod:`.apa`)
 because only they know how many decimals a statistic takes.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from . import apa
+from .chapter_body import MarkedNumber
 from ..resources import templates_dir
 from ..yamlio import load_yaml_once
 
@@ -57,8 +59,8 @@ def localise_values(values: dict[str, Any], language: str) -> dict[str, Any]:
     import numbers
 
     return {key: apa.integer(value, language)
-            if isinstance(value, numbers.Integral) and not isinstance(value, bool) and key not in NOT_GROUPED
-            else value for key, value in values.items()}
+            if isinstance(value, numbers.Integral) and not isinstance(value, (bool, MarkedNumber))
+            and key not in NOT_GROUPED else value for key, value in values.items()}
 
 
 def merge_texts(bundled: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,9 @@ Why steps (issue 14): :mod:`.build` starts each chapter's file as soon as its so
 other analyses still run, each in its own process (:mod:`.workers`); the whole report of a language starts
 when every analysis and that language's chapter files are done. A step checks the files it wrote for
 participants' identities before it returns, so the check runs beside the other steps instead of after them
-all. The figures a chapter file drew are handed back (:func:`.figures.drawn`), so that the whole report,
-written in another process, puts the same files in rather than drawing them again.
+all. Each chapter is rendered once per language: its file's step hands back the chapter's body
+(:mod:`.chapter_body`), which the whole report, written in another process, copies in with its own table and
+figure numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .. import __version__
 
 if TYPE_CHECKING:
     from ..privacy_check import Finding, LeakFinder
+    from .chapter_body import ChapterBody
+    from .document import ReportDocument
     from ..study import Study
 
 WHOLE_NAMES = {"en": "report.docx", "fr": "rapport.docx"}
@@ -44,18 +47,19 @@ def has_chapter(name: str, result: Any) -> bool:
 
 @dataclass
 class Written:
-    """What a step wrote (in the order the build lists them), the figures it drew (path -> fingerprint) and the
-    identities found in each file it wrote (path -> findings; none in a clean build). The build's own adds up
-    its steps', with the ``finder`` they checked with."""
+    """What a step wrote (in the order the build lists them), the bodies of the chapters it rendered (chapter
+    name -> :class:`.chapter_body.ChapterBody`, for the whole report of the same language) and the identities
+    found in each file it wrote (path -> findings; none in a clean build). The build's own adds up its steps',
+    with the ``finder`` they checked with."""
 
     files: list[Path] = field(default_factory=list)
-    drawn: dict[str, str] = field(default_factory=dict)
+    bodies: dict[str, "ChapterBody"] = field(default_factory=dict)
     findings: dict[Path, list["Finding"]] = field(default_factory=dict)
     finder: "LeakFinder | None" = None
 
     def add(self, other: "Written") -> None:
         self.files.extend(other.files)
-        self.drawn.update(other.drawn)
+        self.bodies.update(other.bodies)
         self.findings.update(other.findings)
 
 
@@ -109,34 +113,47 @@ def checked_files(study: "Study", out: Path, files: list[Path], finder: "LeakFin
     return {path: check_outputs(study, out, study.report_dir, finder, [path], names=False) for path in files}
 
 
+def render_chapter(study: "Study", name: str, result: Any, texts, figures: Path,
+                   doc: "ReportDocument") -> tuple[Any, "ChapterBody"]:
+    """Write the chapter ``name`` at the end of ``doc`` (whose tables and figures are numbered from 1 on); returns
+    the chapter writer (for its references) and the chapter's body, for the whole report (:mod:`.chapter_body`)."""
+    from .chapter_body import capture, mark_numbers
+
+    mark_numbers(doc)
+    before = set(doc.doc.element.body)
+    chapter = chapter_writer(study, name, texts, figures)(doc, result)
+    chapter.write()
+    return chapter, capture(doc, before)
+
+
 def write_chapter_file(out: Path, study: "Study", lang: str, name: str, result: Any, texts,
                        finder: "LeakFinder | None" = None) -> Written:
-    """``<name>.<lang>.docx``: the chapter on its own, with its references, and its figures."""
+    """``<name>.<lang>.docx``: the chapter on its own, with its references, and its figures; the chapter's body
+    is handed back for the whole report (:attr:`Written.bodies`)."""
     from .apparatus import add_page_furniture, mark_captions, running_head
-    from .figures import drawn
 
     figures = out / "figures"
     doc = new_document(study, lang, texts)
-    chapter = chapter_writer(study, name, texts, figures)(doc, result)
-    chapter.write()
+    chapter, body = render_chapter(study, name, result, texts, figures, doc)
     doc.heading(texts.get("survey.references_heading"), 2)
     chapter.references()
     mark_captions(doc)
     add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
     files = [doc.save(out / f"{name}.{lang}.docx"), *sorted(figures.glob(f"{name}-*.{lang}.png"))]
-    return Written(files, drawn(), checked_files(study, out, files, finder))
+    return Written(files, {name: body}, checked_files(study, out, files, finder))
 
 
 def write_whole_report(out: Path, study: "Study", lang: str, analyses: dict[str, Any], texts,
-                       finder: "LeakFinder | None" = None) -> Written:
+                       finder: "LeakFinder | None" = None, bodies: dict[str, "ChapterBody"] | None = None) -> Written:
     """The whole report of one language (``report.docx``, ``rapport.docx``): title page, summary, methods, every
     chapter with data, recommendations, references, with the contents and lists of tables and figures.
 
-    The chapters' figures already drawn by their chapter files (known to :mod:`.figures`) are put in as they are.
+    ``bodies``: the chapters as their files' steps rendered them in this language (:func:`write_chapter_file`),
+    copied in with the whole report's numbers; a chapter not among them is rendered here first.
     """
     from .apparatus import add_page_furniture, insert_contents, running_head
+    from .chapter_body import insert
     from .document import ReportDocument
-    from .figures import drawn
     from .whole import WholeReport
 
     figures = out / "figures"
@@ -147,14 +164,17 @@ def write_whole_report(out: Path, study: "Study", lang: str, analyses: dict[str,
     whole.summary()
     whole.methods()
     for name in present:
-        chapter_writer(study, name, texts, figures)(doc, analyses[name]).write()
+        body = (bodies or {}).get(name)
+        if body is None:
+            body = render_chapter(study, name, analyses[name], texts, figures, ReportDocument(template(study), lang))[1]
+        insert(doc, body, figures)
     whole.recommendations_section()
     whole.references_section(present)
     insert_contents(doc, anchor, {"contents": texts.get("whole.contents"), "tables": texts.get("whole.list_of_tables"),
                                   "figures": texts.get("whole.list_of_figures")})
     add_page_furniture(doc, running_head(study.title.get(lang) or next(iter(study.title.values()))), title_page=True)
     files = [doc.save(out / WHOLE_NAMES.get(lang, f"report.{lang}.docx"))]
-    return Written(files, drawn(), checked_files(study, out, files, finder))
+    return Written(files, {}, checked_files(study, out, files, finder))
 
 
 def write_tables(out: Path, study: "Study", languages: list[str], analyses: dict[str, Any],
