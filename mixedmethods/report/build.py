@@ -25,8 +25,9 @@ would publish one fails instead, naming the file and the kind.
 
 Builds are incremental (:mod:`.cache`): each analysis runs once per build, or not at all when its inputs
 (store rows, instruments, settings, tool) are those of a cached result; a file whose bytes equal the
-published one is not replaced; and when nothing changed since the last build, nothing is done. ``force``
-recomputes and rewrites everything. Each chapter is rendered once per language: its file numbers its tables
+published one is not replaced; a chapter whose analysis and documents' inputs did not change is kept from the
+last build rather than rendered (:mod:`.chapter_cache`); and when nothing changed since the last build, nothing
+is done. ``force`` recomputes, renders and rewrites everything. Each chapter is rendered once per language: its file numbers its tables
 and figures from 1, and the whole report copies the same rendering in, numbered on from the chapters before
 (:mod:`.chapter_body`).
 
@@ -51,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ..study import Study
 
 if TYPE_CHECKING:
+    from .chapter_cache import ChapterCache
     from .workers import Workers
 
 from .writing import HAS_DATA, WHOLE_NAMES, Written  # noqa: F401 - WHOLE_NAMES, HAS_DATA: the build's names
@@ -185,6 +187,7 @@ def build_report(study: Study, language: str | None = None,
     """
     from ..errors import ConfigError, OutputError
     from . import cache
+    from .chapter_cache import ChapterCache
 
     for lang in [language] if language else []:
         if lang not in study.languages:
@@ -221,7 +224,9 @@ def build_report(study: Study, language: str | None = None,
                 return analyse_all(study, progress, keys=keys, force=force, computed=outcome.computed,
                                    workers=workers, meanwhile=meanwhile, ready=ready)
 
-            staged = _build_into(staging, study, language, progress, analyse, workers, check=True)
+            chapters = ChapterCache(study, keys, inputs, out)
+            staged = _build_into(staging, study, language, progress, analyse, workers, check=True,
+                                 kept=None if force else chapters)
             written = staged.files
             if pdf:
                 from .pdf import write_pdfs
@@ -231,6 +236,7 @@ def build_report(study: Study, language: str | None = None,
                 written += write_pdfs(documents, whole, pdf_progress)
             _refuse_leaks(study, staging, out, workers, store_check, staged)
         outcome.written, outcome.unchanged = _publish(staging, out, written, replace_all=force)
+        chapters.record(staged.bodies)
         cache.write_manifest(study, inputs, keys, [*outcome.written, *outcome.unchanged], store, sources)
         return outcome
     except OSError as exc:
@@ -352,7 +358,8 @@ def _publish(staging: Path, out: Path, written: list[Path],
 def _build_into(out: Path, study: Study, language: str | None,
                 progress: Callable[[Iterable], Iterable] | None,
                 analyse: Callable[..., dict[str, Any]] | None = None,
-                workers: "Workers | None" = None, check: bool = False) -> Written:
+                workers: "Workers | None" = None, check: bool = False,
+                kept: "ChapterCache | None" = None) -> Written:
     """Write every output of the build into ``out`` (the staging folder); returns the files written, in the
     order: each language's chapter files (each with its figures) and whole report, then the workbooks and
     exports.
@@ -361,7 +368,8 @@ def _build_into(out: Path, study: Study, language: str | None,
     it ends (``ready``): its chapter files are started then, one step for every language, beside the analyses
     still running. Once every analysis is in, each language's whole report (after its chapter files, whose rendering
     it copies in) and the workbooks and exports are written side by side. With ``check`` each step checks the
-    files it wrote for identities (:mod:`.writing`).
+    files it wrote for identities (:mod:`.writing`). A chapter ``kept`` from the last build
+    (:mod:`.chapter_cache`) is taken back rather than rendered.
     """
     from .exports import export_plan
     from .workers import Workers
@@ -370,7 +378,7 @@ def _build_into(out: Path, study: Study, language: str | None,
     workers = workers or Workers(1)
     languages = [language] if language else list(study.languages)
     shared: dict[str, Any] = {}
-    chapters: dict[str, Any] = {}  # chapter -> the step writing its file in every language
+    chapters: dict[str, Any] = {}  # chapter -> the step writing its file in every language, or what was kept
 
     def prepare() -> None:
         """Once, while the analyses run: what every writing step needs, here, so each child shares it."""
@@ -386,8 +394,13 @@ def _build_into(out: Path, study: Study, language: str | None,
         prepare()
         if name in chapters or not has_chapter(name, result):
             return
-        chapters[name] = workers.submit(partial(_write_chapter_files, out, study, languages, name, result,
-                                                shared["texts"], shared["finder"]))
+        taken = kept.reuse(name, languages, out) if kept is not None else None
+        chapters[name] = taken if taken is not None else workers.submit(partial(
+            _write_chapter_files, out, study, languages, name, result, shared["texts"], shared["finder"]))
+
+    def chapter_files(name: str) -> dict[str, Written]:
+        step = chapters[name]
+        return step if isinstance(step, dict) else workers.result(step)
 
     analyses = analyse(ready, prepare) if analyse else analyse_all(study, progress, workers=workers,
                                                                     meanwhile=prepare, ready=ready)
@@ -395,15 +408,20 @@ def _build_into(out: Path, study: Study, language: str | None,
         ready(name, analyses[name])
     export_plan(study, analyses)  # kept in the results, which the whole report and the exports read
     tables = workers.submit(partial(write_tables, out, study, languages, analyses, shared["finder"]))
-    bodies = {lang: {name: workers.result(step)[lang].bodies[name] for name, step in chapters.items()}
-              for lang in languages}
+    last = None  # the triangulation's chapter, when kept
+    if kept is not None and has_chapter("triangulation", analyses["triangulation"]):
+        last = kept.reuse("triangulation", languages, out)
+    done = {name: chapter_files(name) for name in chapters} | ({"triangulation": last} if last is not None else {})
+    bodies = {lang: {name: files[lang].bodies[name, lang] for name, files in done.items()} for lang in languages}
     wholes = {lang: workers.submit(partial(_write_last, out, study, lang, analyses, shared["texts"][lang],
                                            shared["finder"], bodies[lang])) for lang in languages}
     written = Written(finder=shared["finder"])
     for lang in languages:
         for name in CHAPTERS[:-1]:
             if name in chapters:
-                written.add(workers.result(chapters[name])[lang])
+                written.add(chapter_files(name)[lang])
+        if last is not None:
+            written.add(last[lang])
         written.add(workers.result(wholes[lang]))
     written.add(workers.result(tables))
     return written
@@ -421,15 +439,16 @@ def _write_chapter_files(out: Path, study: Study, languages: list[str], name: st
 
 def _write_last(out: Path, study: Study, lang: str, analyses: dict[str, Any], texts, finder,
                 bodies: dict[str, Any]) -> Written:
-    """The triangulation's chapter file (it needs every analysis), then the whole report of ``lang``, which copies
-    in the chapters' ``bodies`` as their files' steps rendered them (:mod:`.chapter_body`)."""
+    """The triangulation's chapter file (it needs every analysis; unless ``bodies`` holds it, kept from the last
+    build), then the whole report of ``lang``, which copies in the chapters' ``bodies`` as their files' steps
+    rendered them (:mod:`.chapter_body`)."""
     from .writing import has_chapter, write_chapter_file, write_whole_report
 
     written = Written()
-    if has_chapter("triangulation", analyses["triangulation"]):
+    if has_chapter("triangulation", analyses["triangulation"]) and "triangulation" not in bodies:
         written.add(write_chapter_file(out, study, lang, "triangulation", analyses["triangulation"], texts, finder))
-    written.add(write_whole_report(out, study, lang, analyses, texts, finder, {**bodies, **written.bodies}))
-    written.bodies.clear()  # handed on; not needed by the build
+    written.add(write_whole_report(out, study, lang, analyses, texts, finder,
+                                   {**bodies, **{name: body for (name, _), body in written.bodies.items()}}))
     return written
 
 

@@ -94,6 +94,7 @@ class ChapterBody:
     the page's orientation (a section break). ``images``: relationship id in the chapter's document -> the
     image's file name in the figures folder. ``tables`` and ``figures``: how many it numbered;
     ``table_keys``: its tables' keys (:attr:`.ReportDocument.table_keys`) -> their numbers in the chapter.
+    ``files``: the chapter file and its figures, relative to the report folder (:mod:`.chapter_cache`).
     """
 
     elements: list[str | None] = field(default_factory=list)
@@ -101,6 +102,7 @@ class ChapterBody:
     tables: int = 0
     figures: int = 0
     table_keys: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
 
 def mark_numbers(doc: "ReportDocument") -> None:

@@ -47,13 +47,13 @@ def has_chapter(name: str, result: Any) -> bool:
 
 @dataclass
 class Written:
-    """What a step wrote (in the order the build lists them), the bodies of the chapters it rendered (chapter
-    name -> :class:`.chapter_body.ChapterBody`, for the whole report of the same language) and the identities
+    """What a step wrote (in the order the build lists them), the bodies of the chapters it rendered ((chapter,
+    language) -> :class:`.chapter_body.ChapterBody`, for the whole report of that language) and the identities
     found in each file it wrote (path -> findings; none in a clean build). The build's own adds up its steps',
     with the ``finder`` they checked with."""
 
     files: list[Path] = field(default_factory=list)
-    bodies: dict[str, "ChapterBody"] = field(default_factory=dict)
+    bodies: dict[tuple[str, str], "ChapterBody"] = field(default_factory=dict)
     findings: dict[Path, list["Finding"]] = field(default_factory=dict)
     finder: "LeakFinder | None" = None
 
@@ -140,7 +140,8 @@ def write_chapter_file(out: Path, study: "Study", lang: str, name: str, result: 
     mark_captions(doc)
     add_page_furniture(doc, running_head(_chapter_title(doc)), title_page=False)
     files = [doc.save(out / f"{name}.{lang}.docx"), *sorted(figures.glob(f"{name}-*.{lang}.png"))]
-    return Written(files, {name: body}, checked_files(study, out, files, finder))
+    body.files = [path.relative_to(out).as_posix() for path in files]
+    return Written(files, {(name, lang): body}, checked_files(study, out, files, finder))
 
 
 def write_whole_report(out: Path, study: "Study", lang: str, analyses: dict[str, Any], texts,
