@@ -27,9 +27,9 @@ Builds are incremental (:mod:`.cache`): each analysis runs once per build, or no
 (store rows, instruments, settings, tool) are those of a cached result; a file whose bytes equal the
 published one is not replaced; a chapter whose analysis and documents' inputs did not change is kept from the
 last build rather than rendered (:mod:`.chapter_cache`); and when nothing changed since the last build, nothing
-is done. ``force`` recomputes, renders and rewrites everything. Each chapter is rendered once per language: its file numbers its tables
-and figures from 1, and the whole report copies the same rendering in, numbered on from the chapters before
-(:mod:`.chapter_body`).
+is done. ``force`` recomputes, renders and rewrites everything. Each chapter is rendered once per language:
+its file numbers its tables and figures from 1, and the whole report copies the same rendering in, numbered on
+from the chapters before (:mod:`.chapter_body`).
 
 With several processes (:mod:`.workers`) the build is a pipeline: the store's check starts first, at a lower
 priority; each source's analysis runs in its own process, and as soon as one ends, its chapter files are
@@ -366,8 +366,8 @@ def _build_into(out: Path, study: Study, language: str | None,
 
     The analyses (``analyse(ready, meanwhile)``, default :func:`analyse_all`) hand over each source's result as
     it ends (``ready``): its chapter files are started then, one step for every language, beside the analyses
-    still running. Once every analysis is in, each language's whole report (after its chapter files, whose rendering
-    it copies in) and the workbooks and exports are written side by side. With ``check`` each step checks the
+    still running. Once every analysis is in, each language's whole report (after its chapter files, whose
+    rendering it copies in) and the workbooks and exports are written side by side. With ``check`` each step checks the
     files it wrote for identities (:mod:`.writing`). A chapter ``kept`` from the last build
     (:mod:`.chapter_cache`) is taken back rather than rendered.
     """
