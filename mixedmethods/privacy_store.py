@@ -22,7 +22,8 @@ from typing import Callable, Iterator
 # SQLite GLOB patterns that match the whole value. A value of exactly this shape is digits and separators only:
 # no name or e-mail address can be in it, and its digits are a date, not a phone number (the same reason the
 # phone-number check skips the time stamps it meets), so SQLite leaves it out without handing it to Python.
-_DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_YEAR = "[0-9][0-9][0-9][0-9]-"  # how every shape starts
+_DAY = _YEAR + "[0-9][0-9]-[0-9][0-9]"
 _SECOND = _DAY + "T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
 STORED_STAMPS = (_DAY, _SECOND, _SECOND + "." + "[0-9]" * 6)
 _CHUNK_CHARACTERS = 2_000_000  # text scanned at once: large enough for one regex pass to pay, small in memory
@@ -53,8 +54,58 @@ def scan_database(path: Path, finder, distinct: bool = False) -> list[tuple[obje
     """``(location, kind, participant id or None)`` of each identity in the tables of the SQLite file ``path``,
     in the order :meth:`LeakFinder.scan` gives for every value of every table as one list of items. A location is
     ``(table, column, rowid)``; with ``distinct``, the first row holding the value."""
-    located = finder.scan_chunks(database_chunks(path, distinct))
+    located = finder.scan_chunks(_read_ahead(database_chunks(path, distinct)))
     return _first_rows(path, located) if distinct else located
+
+
+def _read_ahead(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """``chunks``, read by a thread while the caller scans the ones before: SQLite lets other threads run while
+    it reads a table (it releases Python's lock), so on two cores reading and scanning overlap. At most ``depth``
+    chunks wait (memory stays bounded); an error while reading is raised here; the thread (and its connection)
+    is finished when the caller stops, whether it read every chunk or not."""
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        waiting.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+            else:
+                waiting.put(end)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            waiting.put(exc)
+        finally:
+            chunks.close()  # closes the connection in this thread, which opened it
+
+    thread = threading.Thread(target=read, name="store check reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            chunk = waiting.get()
+            if chunk is end:
+                return
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a reader blocked on a full queue see the stop
+            try:
+                waiting.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def database_chunks(path: Path, distinct: bool = False) -> Iterator[Chunk]:
@@ -91,8 +142,12 @@ def table_chunks(conn: sqlite3.Connection, table: str, distinct: bool = False, o
 
 
 def _stored_stamp(column: str) -> str:
-    """SQL true when ``column``'s value is a whole time stamp of one of :data:`STORED_STAMPS`' shapes."""
-    return "(" + " OR ".join(f"\"{column}\" GLOB '{shape}'" for shape in STORED_STAMPS) + ")"
+    """SQL true when ``column``'s value is a whole time stamp of one of :data:`STORED_STAMPS`' shapes.
+
+    The shapes' common start is tried first: most values fail it at their first character, so one GLOB is
+    evaluated instead of three (a tenth of the time of reading a million messages)."""
+    return (f"(\"{column}\" GLOB '{_YEAR}*' AND ("
+            + " OR ".join(f"\"{column}\" GLOB '{shape}'" for shape in STORED_STAMPS) + "))")
 
 
 def _batches(cursor: sqlite3.Cursor) -> Iterator[list]:
