@@ -38,7 +38,7 @@ from typing import Callable, Iterable, Iterator
 
 from .identity_matching import IdentityMatcher, fold
 from .privacy import _DIGIT_RUN, Participants, Redactor, email_spans, load_key
-from .privacy_store import STORED_STAMPS, check_store, raw_pages, scan_database, value_text  # noqa: F401 - public here too
+from .privacy_store import STORED_STAMPS, Parts, check_store, raw_pages, scan_database, value_text  # noqa: F401 - public here too
 
 # Texts scanned together are joined with this: longer than any separator a match may span, and a line end.
 _JOIN = "\n\n\n\n\n"
@@ -108,17 +108,32 @@ class LeakFinder:
         The findings come in the order :meth:`scan` gives for all the texts as one list in that order: the listed
         people's phone numbers, their names and e-mail addresses, anyone's e-mail addresses, anyone's phone
         numbers, each in the order of the texts."""
+        return self.merge([self.scan_parts(chunks)])
+
+    def scan_parts(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]]) -> Parts:
+        """The findings of :meth:`scan_chunks` before they are put in order: four lists (listed people's phone
+        numbers; their names and e-mail addresses; anyone's e-mail addresses; anyone's phone numbers) of
+        ``(order, location, kind, participant id)``, ``order`` being the chunk's. A finding of anyone's number or
+        address where a listed person's was found is left out (it is reported as theirs)."""
         found: tuple[list, list, list, list] = ([], [], [], [])
         for texts, locate, order in chunks:
             if texts:
                 self._scan_chunk(texts, lambda index: (order, locate(index)), found)
-        for part in found:
-            part.sort(key=lambda finding: finding[0][0])  # stable: a chunk's findings stay in their order
-        found = tuple([(location, kind, pid) for (_, location), kind, pid in part] for part in found)
-        # A listed person's number or address is reported as theirs, not again as anyone's.
-        known = {(location, GENERIC[kind]) for part in found[:2] for location, kind, pid in part
+        found = tuple([(order, location, kind, pid) for (order, location), kind, pid in part] for part in found)
+        known = {(location, GENERIC[kind]) for part in found[:2] for _, location, kind, pid in part
                  if pid is not None and kind in GENERIC}
-        return [*found[0], *found[1], *(f for part in found[2:] for f in part if (f[0], f[1]) not in known)]
+        return (found[0], found[1], *([f for f in part if (f[1], f[2]) not in known] for part in found[2:]))
+
+    @staticmethod
+    def merge(parts: Iterable[Parts]) -> list[tuple[object, str, str | None]]:
+        """``(location, kind, participant id)`` of several :meth:`scan_parts` (whose locations never recur in
+        another), kind by kind, each in the order of its chunks (stable: a chunk's findings keep their order)."""
+        parts = list(parts)
+        merged = []
+        for number in range(4):
+            found = sorted((f for part in parts for f in part[number]), key=lambda finding: finding[0])
+            merged.extend((location, kind, pid) for _, location, kind, pid in found)
+        return merged
 
     def _scan_chunk(self, texts: list[str], locate: Callable[[int], object], found: tuple) -> None:
         """Search ``texts`` joined as one text (each pattern once over the chunk: no match can cross
@@ -261,19 +276,19 @@ def _check_names(folder: Path, files: list[Path], finder: LeakFinder, root: Path
 
 
 def check_file(path: Path, shown: str, finder: LeakFinder, raw: bool = True,
-               distinct: bool = False) -> list[Finding]:
+               distinct: bool = False, tables=None) -> list[Finding]:
     """Findings in one file (read by its content: SQLite, zip, PNG, JSON, CSV, SPSS, else text).
 
     ``distinct``: in a database, each distinct value of a column is scanned once, and a finding names the
     first row holding it (the build's check, which stops at the first finding; ``check-privacy`` lists
-    every row).
+    every row); ``tables``: the findings of a database's unchanged tables (:func:`.privacy_store.check_store`).
     """
     name = finder.shown(shown)
     try:
         with path.open("rb") as handle:
             database = handle.read(16).startswith(b"SQLite format 3\0")
         # A store is read and scanned a chunk at a time (a million chat messages: privacy_store).
-        located = scan_database(path, finder, distinct) if database else finder.scan(list(_texts(path, finder)))
+        located = scan_database(path, finder, distinct, tables) if database else finder.scan(list(_texts(path, finder)))
     except Exception as exc:  # a damaged file of any format: it may hold anything, so it is a finding
         return [Finding(name, f"could not be read ({type(exc).__name__})", "not checked")]
     findings = [Finding(name, _where(location), kind, pid) for location, kind, pid in located]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 # The shapes of the time stamps the store writes (``Timestamp.isoformat``: to the second, or the microsecond), as
 # SQLite GLOB patterns that match the whole value. A value of exactly this shape is digits and separators only:
@@ -32,30 +32,91 @@ _BATCH_ROWS = 4096  # rows fetched from SQLite at once
 # ``(texts, locate, order)``: texts to scan together, the location of the text at an index (made only for a
 # finding), and the place of the texts among all (table, column, part), as LeakFinder.scan_chunks takes them.
 Chunk = tuple[list[str], Callable[[int], object], tuple]
+# LeakFinder.scan_parts: four lists of (order, location, kind, participant id or None)
+Parts = tuple[list[tuple[tuple, object, str, "str | None"]], ...]
 
 
-def check_store(study, finder=None, raw: bool = True) -> list:
+class TableChecks(Protocol):
+    """Where the build's check (distinct values) keeps each table's findings, to reuse them while the table and
+    what is looked for did not change (:class:`mixedmethods.report.cache.TableChecks`)."""
+
+    def load(self, table: str, schema: str) -> Parts | None:
+        """The findings recorded for ``table`` as it is now (``schema``: its statements), or None."""
+
+    def save(self, table: str, schema: str, found: Parts) -> None:
+        """Record ``table``'s findings."""
+
+
+def check_store(study, finder=None, raw: bool = True, tables: TableChecks | None = None) -> list:
     """Findings in the study's store: its tables and, with ``raw``, the raw bytes of the file and its -wal
     (deleted rows and old versions of pages linger there until overwritten). Without ``raw`` (the build's
-    check) each distinct value of a column is scanned once and named by its first row."""
+    check) each distinct value of a column is scanned once and named by its first row; ``tables`` then gives
+    the findings of the tables that did not change since they were recorded (an import of one transcript does
+    not read a million chat messages again), and records the others'."""
     from .privacy_check import _unique, check_file, leak_finder
 
     if not study.store_path.exists():
         return []
     finder = finder or leak_finder(study)
-    findings = check_file(study.store_path, study.relative(study.store_path), finder, raw, distinct=not raw)
+    findings = check_file(study.store_path, study.relative(study.store_path), finder, raw, distinct=not raw,
+                          tables=None if raw else tables)
     wal = study.store_path.with_name(study.store_path.name + "-wal")
     if raw and wal.is_file():
         findings.extend(check_file(wal, study.relative(wal), finder))
     return _unique(findings)
 
 
-def scan_database(path: Path, finder, distinct: bool = False) -> list[tuple[object, str, str | None]]:
+def scan_database(path: Path, finder, distinct: bool = False,
+                  tables: TableChecks | None = None) -> list[tuple[object, str, str | None]]:
     """``(location, kind, participant id or None)`` of each identity in the tables of the SQLite file ``path``,
     in the order :meth:`LeakFinder.scan` gives for every value of every table as one list of items. A location is
-    ``(table, column, rowid)``; with ``distinct``, the first row holding the value."""
-    located = finder.scan_chunks(_read_ahead(database_chunks(path, distinct)))
-    return _first_rows(path, located) if distinct else located
+    ``(table, column, rowid)``; with ``distinct``, the first row holding the value (and ``tables``, see
+    :func:`check_store`)."""
+    if not distinct or tables is None:
+        located = finder.scan_chunks(_read_ahead(database_chunks(path, distinct)))
+        return _first_rows(path, located) if distinct else located
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        schemas = [_schema(conn, table) for table in names]
+    finally:
+        conn.close()
+    parts = []
+    for number, (table, schema) in enumerate(zip(names, schemas)):
+        found = tables.load(table, schema)
+        if found is None:
+            found = _first_rows_of_parts(path, finder.scan_parts(_read_ahead(_one_table(path, table))))
+            tables.save(table, schema, found)
+        parts.append(tuple([((number, *order), location, kind, pid) for order, location, kind, pid in part]
+                           for part in found))
+    return finder.merge(parts)
+
+
+def _schema(conn: sqlite3.Connection, table: str) -> str:
+    """The statements of ``table`` and its indexes, and SQLite's statistics of them if any: what the order in
+    which SQLite reads the table's distinct values depends on."""
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? ORDER BY type, name",
+                        (table,)).fetchall()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        rows += conn.execute("SELECT * FROM sqlite_stat1 WHERE tbl = ? ORDER BY idx", (table,)).fetchall()
+    return repr(rows)
+
+
+def _one_table(path: Path, table: str) -> Iterator[Chunk]:
+    """:func:`table_chunks` of one table with distinct values, on a connection of its own (opened, used and
+    closed by the thread that reads, :func:`_read_ahead`)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield from table_chunks(conn, table, True)
+    finally:
+        conn.close()
+
+
+def _first_rows_of_parts(path: Path, found: Parts) -> Parts:
+    """:func:`_first_rows` for the findings of :meth:`LeakFinder.scan_parts`."""
+    locations = [(location, None, None) for part in found for _, location, _, _ in part]
+    rows = {location: row for (location, _, _), (row, _, _) in zip(locations, _first_rows(path, locations))}
+    return tuple([(order, rows[location], kind, pid) for order, location, kind, pid in part] for part in found)
 
 
 def _read_ahead(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
