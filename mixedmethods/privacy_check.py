@@ -146,15 +146,19 @@ class LeakFinder:
                 starts.extend(_starts(texts))
             return bisect.bisect_right(starts, position) - 1
 
-        for match in self.matcher.phones(raw):
-            found[0].append((locate(index(match.start)), match.kind, match.participant_id))
+        # The matcher looks for a listed number in all of a text's digits first; the same test, with the digits
+        # taken by one substitution rather than a list of runs (a third of the time on a chunk of chat).
+        digits = getattr(self.matcher, "_phone_digits", False)
+        if digits is False or (digits is not None and digits.search(_NOT_DIGITS.sub("", raw))):
+            for match in self.matcher.phones(raw):
+                found[0].append((locate(index(match.start)), match.kind, match.participant_id))
         # Names are searched in the folded text. Folding acts on each character alone (case folding, NFKD, whose
         # reordering of marks never crosses a line end), so the folded chunk is the chunk of the folded texts;
         # an ASCII chunk keeps every length, so its positions are the raw text's.
         if raw.isascii():
             folded, folded_index = raw.lower(), index
         else:
-            folded, folded_starts = fold(raw), []
+            folded, folded_starts = _fold_chunk(raw), []
 
             def folded_index(position: int) -> int:
                 if not folded_starts:
@@ -175,6 +179,21 @@ class LeakFinder:
                     continue  # a size, a count, an id: not somebody's number written for people to read
                 if self.redactor.phones(text):
                     found[3].append((locate(at), "phone number", None))
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+def _fold_chunk(raw: str) -> str:
+    """``fold(raw)``, faster when few of its characters are not ASCII (a chunk of English or Spanish chat): only
+    the runs of such characters are folded, and the ASCII letters lowered as bytes. The same text, because an ASCII
+    character is folded by lowering it and folding never reorders anything across it (it is a starter in NFKD)."""
+    encoded = len(raw.encode("utf-8", "surrogatepass"))
+    if (encoded - len(raw)) * 20 > len(raw):  # many: one pass of NFKD over the whole is cheaper
+        return fold(raw)
+    runs = _NOT_ASCII.sub(lambda run: fold(run.group()), raw)
+    return runs.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")  # bytes: ASCII only
 
 
 def _starts(texts: list[str]) -> list[int]:
