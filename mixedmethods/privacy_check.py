@@ -27,12 +27,13 @@ import bisect
 import html
 import io
 import json
+import operator
 import re
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -152,17 +153,17 @@ class LeakFinder:
         if digits is False or (digits is not None and digits.search(_NOT_DIGITS.sub("", raw))):
             for match in self.matcher.phones(raw):
                 found[0].append((locate(index(match.start)), match.kind, match.participant_id))
-        # Names are searched in the folded text. Folding acts on each character alone (case folding, NFKD, whose
-        # reordering of marks never crosses a line end), so the folded chunk is the chunk of the folded texts;
-        # an ASCII chunk keeps every length, so its positions are the raw text's.
+        # Names are searched in the folded texts, whose lengths may differ from the originals' (an ASCII chunk
+        # keeps every length, so its positions are the raw text's).
         if raw.isascii():
             folded, folded_index = raw.lower(), index
         else:
-            folded, folded_starts = _fold_chunk(raw), []
+            pieces = _folded(texts)
+            folded, folded_starts = _JOIN.join(pieces), []
 
             def folded_index(position: int) -> int:
                 if not folded_starts:
-                    folded_starts.extend(_starts([fold(t) for t in texts]))
+                    folded_starts.extend(_starts(pieces))
                 return bisect.bisect_right(folded_starts, position) - 1
         for match in self.matcher.names_in_folded(folded):
             found[1].append((locate(folded_index(match.start)), match.kind, match.participant_id))
@@ -181,19 +182,15 @@ class LeakFinder:
                     found[3].append((locate(at), "phone number", None))
 
 
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 _NOT_DIGITS = re.compile(r"\D+")
 
 
-def _fold_chunk(raw: str) -> str:
-    """``fold(raw)``, faster when few of its characters are not ASCII (a chunk of English or Spanish chat): only
-    the runs of such characters are folded, and the ASCII letters lowered as bytes. The same text, because an ASCII
-    character is folded by lowering it and folding never reorders anything across it (it is a starter in NFKD)."""
-    encoded = len(raw.encode("utf-8", "surrogatepass"))
-    if (encoded - len(raw)) * 20 > len(raw):  # many: one pass of NFKD over the whole is cheaper
-        return fold(raw)
-    runs = _NOT_ASCII.sub(lambda run: fold(run.group()), raw)
-    return runs.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")  # bytes: ASCII only
+def _folded(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, with the ASCII texts (most texts of most chats) lowered by ``map`` in C."""
+    pieces = list(map(str.lower, texts))
+    for at in compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+        pieces[at] = fold(texts[at])
+    return pieces
 
 
 def _starts(texts: list[str]) -> list[int]:

@@ -269,24 +269,20 @@ def _distinct_chunks(conn: sqlite3.Connection, table: str, columns: list[str], w
     collated = statement is None or "collate" in (statement[0] or "").lower()
     in_rows = [] if collated else [number for number, (column, where) in enumerate(zip(columns, wanted))
                                    if _distinct_in_row_order(conn, table, column, where)]
-    for number in sorted(set(range(len(columns))) - set(in_rows)):
-        where = _DistinctColumn(table, columns[number])
-        cursor = conn.execute(f'SELECT DISTINCT "{columns[number]}" FROM "{table}" WHERE {wanted[number]}')
-        for part, rows in enumerate(_batches(cursor)):
-            values = list(chain.from_iterable(rows))
-            texts, kept = _texts_of(values)
-            if kept is not None:
-                values = list(compress(values, kept))
-            if texts:
-                yield texts, lambda index, values=values, where=where: (where, values[index]), (*order, number, part)
-    if not in_rows:
+    by_index = sorted(set(range(len(columns))) - set(in_rows))
+    if collated or not in_rows:
+        yield from _distinct_queries(conn, table, columns, wanted, order, by_index)
         return
+    # One pass: the values of the columns read in row order, and for each other column whether any row holds a
+    # value it wants (a row id, a count, a time stamp: nearly never), whose query then runs, in the index's order.
     # A value not wanted is read as NULL, and NULL is never wanted (typeof null): it stands for "nothing here".
-    selected = ", ".join(f'CASE WHEN {wanted[number]} THEN "{columns[number]}" END' for number in in_rows)
+    selected = ", ".join([*(f'CASE WHEN {wanted[number]} THEN "{columns[number]}" END' for number in in_rows),
+                          *(f"CASE WHEN {wanted[number]} THEN 1 END" for number in by_index)])
     cursor = conn.execute(f'SELECT {selected} FROM "{table}" NOT INDEXED')
     seen: list[set] = [set() for _ in in_rows]
     pending: list[list] = [[] for _ in in_rows]
     sizes, parts = [0] * len(in_rows), [0] * len(in_rows)
+    wanted_by_index = [False] * len(by_index)
 
     def flush(slot: int) -> Iterator[Chunk]:
         values, pending[slot], sizes[slot] = pending[slot], [], 0
@@ -302,6 +298,9 @@ def _distinct_chunks(conn: sqlite3.Connection, table: str, columns: list[str], w
         rows = cursor.fetchmany(_BATCH_ROWS)
         if not rows:
             break
+        for slot in range(len(by_index)):
+            if not wanted_by_index[slot] and any(map(itemgetter(len(in_rows) + slot), rows)):
+                wanted_by_index[slot] = True
         for slot in range(len(in_rows)):
             fresh = dict.fromkeys(map(itemgetter(slot), rows))  # first appearance, as SQLite's DISTINCT keeps it
             fresh.pop(None, None)
@@ -320,6 +319,22 @@ def _distinct_chunks(conn: sqlite3.Connection, table: str, columns: list[str], w
                 yield from flush(slot)
     for slot in range(len(in_rows)):
         yield from flush(slot)
+    yield from _distinct_queries(conn, table, columns, wanted, order, list(compress(by_index, wanted_by_index)))
+
+
+def _distinct_queries(conn: sqlite3.Connection, table: str, columns: list[str], wanted: list[str], order: tuple,
+                      numbers: list[int]) -> Iterator[Chunk]:
+    """The chunks of the columns ``numbers`` read by SQLite's ``SELECT DISTINCT``, each column by its query."""
+    for number in numbers:
+        where = _DistinctColumn(table, columns[number])
+        cursor = conn.execute(f'SELECT DISTINCT "{columns[number]}" FROM "{table}" WHERE {wanted[number]}')
+        for part, rows in enumerate(_batches(cursor)):
+            values = list(chain.from_iterable(rows))
+            texts, kept = _texts_of(values)
+            if kept is not None:
+                values = list(compress(values, kept))
+            if texts:
+                yield texts, lambda index, values=values, where=where: (where, values[index]), (*order, number, part)
 
 
 def _distinct_in_row_order(conn: sqlite3.Connection, table: str, column: str, wanted: str) -> bool:
