@@ -393,7 +393,7 @@ def value_text(value: object) -> str:
 def raw_pages(path: Path) -> Iterator[tuple[str, str]]:
     """The raw bytes of a database file, page by page, as text in which only listed identities are looked for
     (deleted rows and old versions of pages linger there until overwritten)."""
-    from .privacy_check import Markup
+    from .privacy_files import Markup
 
     data = path.read_bytes()
     size = 4096
