@@ -149,3 +149,22 @@ def test_an_import_says_on_a_terminal_that_it_checks_the_store_when_that_takes_a
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "Checking the store for the participants' names, phone numbers and e-mail addresses..."]
+
+
+def test_a_column_of_few_repeated_values_is_read_by_sqlite_and_found_the_same(tmp_path: Path, finder):
+    """A column of a few values repeated (here two, on six rows) is left to SQLite's DISTINCT; the text column
+    beside it, all different, is read row by row: both findings, column by column, each by its first row."""
+    from mixedmethods import privacy_store
+
+    path = tmp_path / "s.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE messages (kind TEXT, body TEXT)")
+    conn.executemany("INSERT INTO messages VALUES (?, ?)", [
+        ("note", "one"), ("Ana Pérez", "two"), ("note", "three"), ("Ana Pérez", "four"), ("note", "ana perez"),
+        ("note", "six")])
+    conn.commit()
+    assert privacy_store._few_values(conn, "messages", "kind", "1")
+    assert not privacy_store._few_values(conn, "messages", "body", "1")
+    conn.close()
+    assert privacy_store.scan_database(path, finder, distinct=True) == [
+        (("messages", "kind", 2), "name", "P-1"), (("messages", "body", 5), "name", "P-1")]
