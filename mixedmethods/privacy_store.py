@@ -73,7 +73,7 @@ def scan_database(path: Path, finder, distinct: bool = False,
     ``(table, column, rowid)``; with ``distinct``, the first row holding the value (and ``tables``, see
     :func:`check_store`)."""
     if not distinct or tables is None:
-        located = finder.scan_chunks(_read_ahead(database_chunks(path, distinct)))
+        located = finder.scan_chunks(database_chunks(path, distinct))
         return _first_rows(path, located) if distinct else located
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -85,7 +85,7 @@ def scan_database(path: Path, finder, distinct: bool = False,
     for number, (table, schema) in enumerate(zip(names, schemas)):
         found = tables.load(table, schema)
         if found is None:
-            found = _first_rows_of_parts(path, finder.scan_parts(_read_ahead(_one_table(path, table))))
+            found = _first_rows_of_parts(path, finder.scan_parts(_one_table(path, table)))
             tables.save(table, schema, found)
         parts.append(tuple([((number, *order), location, kind, pid) for order, location, kind, pid in part]
                            for part in found))
@@ -103,8 +103,7 @@ def _schema(conn: sqlite3.Connection, table: str) -> str:
 
 
 def _one_table(path: Path, table: str) -> Iterator[Chunk]:
-    """:func:`table_chunks` of one table with distinct values, on a connection of its own (opened, used and
-    closed by the thread that reads, :func:`_read_ahead`)."""
+    """:func:`table_chunks` of one table with distinct values, on a connection of its own."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         yield from table_chunks(conn, table, True)
@@ -117,56 +116,6 @@ def _first_rows_of_parts(path: Path, found: Parts) -> Parts:
     locations = [(location, None, None) for part in found for _, location, _, _ in part]
     rows = {location: row for (location, _, _), (row, _, _) in zip(locations, _first_rows(path, locations))}
     return tuple([(order, rows[location], kind, pid) for order, location, kind, pid in part] for part in found)
-
-
-def _read_ahead(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
-    """``chunks``, read by a thread while the caller scans the ones before: SQLite lets other threads run while
-    it reads a table (it releases Python's lock), so on two cores reading and scanning overlap. At most ``depth``
-    chunks wait (memory stays bounded); an error while reading is raised here; the thread (and its connection)
-    is finished when the caller stops, whether it read every chunk or not."""
-    import queue
-    import threading
-
-    waiting: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    end = object()
-
-    def read() -> None:
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        waiting.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    break
-            else:
-                waiting.put(end)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
-            waiting.put(exc)
-        finally:
-            chunks.close()  # closes the connection in this thread, which opened it
-
-    thread = threading.Thread(target=read, name="store check reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            chunk = waiting.get()
-            if chunk is end:
-                return
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
-    finally:
-        stop.set()
-        while thread.is_alive():  # let a reader blocked on a full queue see the stop
-            try:
-                waiting.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()
 
 
 def database_chunks(path: Path, distinct: bool = False) -> Iterator[Chunk]:
