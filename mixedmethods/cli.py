@@ -156,15 +156,36 @@ def import_(study_dir: Path, reader: str | None, force: bool) -> None:
     _check_imported(study, outcomes)
 
 
+CHECK_NOTICE_AFTER = 1.0  # seconds of the store's check after which the import says that it is checking
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def _check_imported(study, outcomes) -> None:
     """After an import that changed the store: check it for identities once (the build reuses the check while the
     store and participants.csv do not change, :func:`.report.cache.checked_store`), and warn in one line if the
     store holds one, which 'build' would refuse to publish."""
     if all(outcome.status == "unchanged" for outcome in outcomes):
         return
+    import threading
+
     from .report.cache import checked_store
 
-    found = checked_store(study)
+    # A million chat messages take seconds to check: say what runs, once, when it is not over at once (on a
+    # terminal, as the import's progress bar: a log or a pipe gets the result only).
+    notice = threading.Timer(CHECK_NOTICE_AFTER, lambda: click.echo(
+        "Checking the store for the participants' names, phone numbers and e-mail addresses...", err=True))
+    notice.daemon = True
+    if _on_terminal():
+        notice.start()
+    try:
+        found = checked_store(study)
+    finally:
+        notice.cancel()
+        if notice.is_alive():
+            notice.join()
     if found:
         first = found[0]
         whose = f" of {first.participant_id}" if first.participant_id else ""

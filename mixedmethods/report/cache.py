@@ -265,8 +265,6 @@ def store_check_key(study, sources: dict[str, str]) -> str:
     it reads (every table: the sources' keys ``sources``, :func:`source_keys`, and the rows of the other
     tables) and what it looks for (participants.csv and the secret key, whose names, numbers and pseudonyms it
     searches; the country code of phone numbers; the default group), and the tool."""
-    from ..privacy import KEY_FILE, PARTICIPANTS_FILE
-
     h = hashlib.sha256()
     if study.store_path.is_file():
         try:
@@ -280,9 +278,47 @@ def store_check_key(study, sources: dict[str, str]) -> str:
                 conn.close()
         except sqlite3.Error:
             h.update(f"unreadable {os.getpid()}".encode())  # never equal to a key recorded earlier
-    return _digest("store check", tool_fingerprint(), sorted(sources.items()), h.hexdigest(),
-                   file_hash(study.private_dir / PARTICIPANTS_FILE), file_hash(study.private_dir / KEY_FILE),
-                   study.chats.default_country_code, study.default_group)
+    return _digest("store check", sorted(sources.items()), h.hexdigest(), _looked_for(study))
+
+
+def _looked_for(study) -> str:
+    """The key of what the store's check looks for and how: participants.csv and the secret key (whose names,
+    numbers and pseudonyms it searches), the country code of phone numbers, the default group, and the tool."""
+    from ..privacy import KEY_FILE, PARTICIPANTS_FILE
+
+    return _digest("looked for", tool_fingerprint(), file_hash(study.private_dir / PARTICIPANTS_FILE),
+                   file_hash(study.private_dir / KEY_FILE), study.chats.default_country_code, study.default_group)
+
+
+class TableChecks:
+    """The findings of the store's check per table of a source (:data:`SOURCE_TABLES`), under the key of its
+    source (:func:`source_keys`: every row of its tables), the table's statements and :func:`_looked_for`: an
+    import of one transcript changes the interviews' key, and the check reads the interview tables and the
+    small shared ones again, not a million chat messages (:func:`mixedmethods.privacy_store.check_store`).
+    Any other table is read again by every check."""
+
+    def __init__(self, study, sources: dict[str, str]) -> None:
+        self.study, self.sources, self.looked_for = study, sources, _looked_for(study)
+        self.owner = {table: source for source, tables in SOURCE_TABLES.items() for table in tables}
+
+    def _key(self, table: str, schema: str) -> str | None:
+        source = self.owner.get(table)
+        return None if source is None else _digest("store table check", self.looked_for, self.sources.get(source),
+                                                   table, schema)
+
+    @staticmethod
+    def _name(table: str) -> str:
+        return "store-table-" + hashlib.sha256(table.encode()).hexdigest()[:16]
+
+    def load(self, table: str, schema: str):
+        key = self._key(table, schema)
+        found = None if key is None else load_result(self.study, self._name(table), key, tuple)
+        return found if found is not None and len(found) == 4 else None
+
+    def save(self, table: str, schema: str, found) -> None:
+        key = self._key(table, schema)
+        if key is not None:
+            store_result(self.study, self._name(table), key, found)
 
 
 def load_store_check(study, key: str) -> list | None:
@@ -301,7 +337,8 @@ def checked_store(study, sources: dict[str, str] | None = None, force: bool = Fa
     the store and of what is looked for (:func:`store_check_key`): ``import`` checks the store it has just
     written, and a build reuses that check while nothing changed since (a million messages take seconds to
     check). ``force`` checks again. The store's write-ahead log is moved into the file first, so that the key
-    is the one a build computes (:func:`settle_store`)."""
+    is the one a build computes (:func:`settle_store`). When the store changed, the tables of a source whose
+    rows did not change are not read again (:class:`TableChecks`)."""
     from ..privacy_check import check_store
 
     settle_store(study)
@@ -316,7 +353,7 @@ def checked_store(study, sources: dict[str, str] | None = None, force: bool = Fa
     key = store_check_key(study, sources)
     found = None if force else load_store_check(study, key)
     if found is None:
-        found = check_store(study, raw=False)
+        found = check_store(study, raw=False, tables=None if force else TableChecks(study, sources))
         record_store_check(study, key, found)
     return found
 
