@@ -35,14 +35,30 @@ _DIGIT_RUN = re.compile(r"\+?\d(?:(?:[^\w\n]|_){0,3}\d){6,}")
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NOT_DIGIT = re.compile(r"\D")
 _DIGITS = re.compile(r"\d+")
-_FOLDED: dict[str, str] = {}
+_ANY_DIGIT = re.compile(r"\d")
 
 
-def _fold_char(char: str) -> str:
-    folded = _FOLDED.get(char)
-    if folded is None:
-        folded = _FOLDED[char] = _MARKS.sub("", unicodedata.normalize("NFKD", char.casefold()))
-    return folded
+class _FoldTable(dict):
+    """Code point -> its folded form (as :func:`fold` folds it alone), filled as characters are met; a ``str.translate`` table.
+
+    ``irregular`` holds the characters whose folded form is not one character
+    (ß -> ss, a combining accent -> nothing): only texts holding one need a
+    map of positions.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, point: int) -> str:
+        char = chr(point)
+        folded = self[point] = _MARKS.sub("", unicodedata.normalize("NFKD", char.casefold()))
+        if len(folded) != 1:
+            self.irregular.add(char)
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -63,11 +79,10 @@ def fold_with_positions(text: str) -> tuple[str, list[int] | None]:
     """
     if text.isascii():
         return text.lower(), None
-    pieces = [_fold_char(c) for c in text]
-    folded = "".join(pieces)
-    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+    folded = text.translate(_FOLD_TABLE)  # character by character, in C; new characters are folded once
+    if _FOLD_TABLE.irregular.isdisjoint(text):  # every character folded to one: positions unchanged
         return folded, None
-    return folded, [i for i, piece in enumerate(pieces) for _ in piece]
+    return folded, [i for i, char in enumerate(text) for _ in _FOLD_TABLE[ord(char)]]
 
 
 def collapse(text: str) -> str:
@@ -189,7 +204,8 @@ class IdentityMatcher:
 
     def phones(self, text: str) -> Iterator[Match]:
         """The listed people's phone numbers, whatever separates their digits."""
-        if self._phone_digits is None or not self._phone_digits.search("".join(_DIGITS.findall(text))):
+        if self._phone_digits is None or not _ANY_DIGIT.search(text) \
+                or not self._phone_digits.search("".join(_DIGITS.findall(text))):
             return  # each run's digits are a piece of all the text's digits: none of them can hold a number
         for run in _DIGIT_RUN.finditer(text):
             if not self._phone_digits.search(_NOT_DIGIT.sub("", run.group(0))):

@@ -12,7 +12,6 @@ stored rows and the redaction counts are the same as one message at a time.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
@@ -44,9 +43,9 @@ class _TextMemo:
     """Each distinct message text's pseudonymised form, mentions, redactions, word count and language, once.
 
     :meth:`AuthorLinker.pseudonymise` depends on the text alone, so its
-    result can be reused; what it adds to the redactor's counts is replayed
-    for every message that repeats the text, so the import's redaction
-    counts do not change.
+    result can be reused; the kinds of redaction it made are counted for
+    every message that holds the text, so the import's redaction counts
+    are those of one message at a time.
     """
 
     def __init__(self, linker: AuthorLinker) -> None:
@@ -57,17 +56,16 @@ class _TextMemo:
         if len(self.seen) > MEMO_LIMIT:
             self.seen.clear()
         counts = self.linker.redactor.counts
+        pseudonymised = self.linker.pseudonymised
+        seen = self.seen
         entries = []
         for text in texts:
-            entry = self.seen.get(text)
+            entry = seen.get(text)
             if entry is None:
-                before = Counter(counts)
-                clean, mentioned = self.linker.pseudonymise(text)
-                added = Counter(counts)
-                added.subtract(before)
-                entry = self.seen[text] = [clean, tuple(mentioned), +added or None, len(clean.split()), None]
-            elif entry[2]:
-                counts.update(entry[2])  # the same redactions, once more
+                clean, mentioned, kinds = pseudonymised(text)
+                entry = seen[text] = [clean, tuple(mentioned), kinds or None, len(clean.split()), None]
+            if entry[2]:
+                counts.update(entry[2])  # its redactions, counted for every message that holds the text
             entries.append(entry)
         return entries
 

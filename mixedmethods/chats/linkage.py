@@ -112,7 +112,18 @@ class AuthorLinker:
         return pid, False
 
     def pseudonymise(self, text: str) -> tuple[str, list[str]]:
-        """Mentions become ``@P-...`` (returned as links), then the text is redacted."""
+        """Mentions become ``@P-...`` (returned as links), then the text is redacted (and counted)."""
+        clean, mentioned, kinds = self.pseudonymised(text)
+        if kinds:
+            self.redactor.counts.update(kinds)
+        return clean, mentioned
+
+    def pseudonymised(self, text: str) -> tuple[str, list[str], list[str]]:
+        """:meth:`pseudonymise` and the kind of each redaction, not added to the redactor's counts.
+
+        The import redacts each distinct text once and counts its redactions
+        for every message that repeats it.
+        """
         mentioned: list[str] = []
 
         def by_phone(match: re.Match[str]) -> str:
@@ -129,7 +140,9 @@ class AuthorLinker:
             mentioned.append(pid)
             return "@" + pid
 
-        text = _MENTION_PHONE.sub(by_phone, text)
-        if self._mention_names is not None:
-            text = self._mention_names.sub(by_name, text)
-        return self.redactor(text), mentioned
+        if "@" in text:  # both kinds of mention start with one; most messages have none
+            text = _MENTION_PHONE.sub(by_phone, text)
+            if self._mention_names is not None:
+                text = self._mention_names.sub(by_name, text)
+        clean, kinds = self.redactor.redacted(text)
+        return clean, mentioned, kinds
