@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
@@ -36,6 +37,8 @@ _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20
 _NOT_DIGIT = re.compile(r"\D")
 _DIGITS = re.compile(r"\d+")
 _ANY_DIGIT = re.compile(r"\d")
+PHONE_DIGITS = 7  # the fewest digits of a phone number looked for (the shortest national numbers)
+_TEXT_BREAK = "\x00" * 4  # between texts scanned together: longer than a separator within a name (_SEPARATOR)
 
 
 class _FoldTable(dict):
@@ -191,6 +194,28 @@ class IdentityMatcher:
                 end = positions[end] if end < len(positions) else len(text)
             yield Match(start, end, found.kind, found.participant_id)
 
+    def texts_with_names(self, texts: list[str]) -> set[int]:
+        """The indices of the ``texts`` in which :meth:`names` may find something, with one scan of them all.
+
+        The texts are folded as :meth:`names` folds them and joined by four
+        NUL characters: the parts of a name are separated by three
+        characters at most, so no match spans two texts, and a NUL stands
+        where a text starts or ends for the whole-word look-arounds. Each
+        text in which the names' pattern matches is returned (:meth:`names`
+        then tells whose name it is, or that it is nobody's); the others
+        hold no name. Scanning many short texts at once costs a fraction of
+        one call per text.
+        """
+        if self._texts is None or not texts:
+            return set()
+        folded = [text.lower() if text.isascii() else text.translate(_FOLD_TABLE) for text in texts]
+        starts, position = [], 0
+        for piece in folded:
+            starts.append(position)
+            position += len(piece) + len(_TEXT_BREAK)
+        found = {bisect_right(starts, hit.start()) - 1 for hit in self._texts.finditer(_TEXT_BREAK.join(folded))}
+        return found
+
     def names_in_folded(self, folded: str) -> Iterator[Match]:
         """:meth:`names` in a text already folded (:func:`fold`); positions are the folded text's."""
         if self._texts is None:
@@ -235,7 +260,7 @@ def _phone_forms(participants: "Participants", country_code: str | None) -> dict
         written = re.sub(r"\D", "", p.phone)
         national = _national(international) if normalise_phone(p.phone, country_code).startswith("+") else written
         for form in (international, written, national, "0" + national):
-            if len(form) >= 7:
+            if len(form) >= PHONE_DIGITS:
                 forms.setdefault(form, p.participant_id)
     return forms
 

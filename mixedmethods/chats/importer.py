@@ -11,10 +11,11 @@ stored rows and the redaction counts are the same as one message at a time.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .language import identify, release_model
 from .linkage import AuthorLinker
@@ -55,18 +56,15 @@ class _TextMemo:
     def pseudonymised(self, texts: list[str]) -> list[list]:
         if len(self.seen) > MEMO_LIMIT:
             self.seen.clear()
-        counts = self.linker.redactor.counts
-        pseudonymised = self.linker.pseudonymised
         seen = self.seen
-        entries = []
-        for text in texts:
-            entry = seen.get(text)
-            if entry is None:
-                clean, mentioned, kinds = pseudonymised(text)
-                entry = seen[text] = [clean, tuple(mentioned), kinds or None, len(clean.split()), None]
+        new = [text for text in dict.fromkeys(texts) if text not in seen]
+        for text, (clean, mentioned, kinds) in zip(new, self.linker.pseudonymised_many(new)):
+            seen[text] = [clean, tuple(mentioned), kinds or None, len(clean.split()), None]
+        entries = [seen[text] for text in texts]
+        counts = self.linker.redactor.counts
+        for entry in entries:
             if entry[2]:
                 counts.update(entry[2])  # its redactions, counted for every message that holds the text
-            entries.append(entry)
         return entries
 
     @staticmethod
@@ -107,25 +105,49 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     ids = {author: pid for author, (pid, _) in authors.items()}
     memo = _TextMemo(linker)
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
-    for start in range(0, len(frame), batch):
-        part = frame.iloc[start:start + batch]
-        entries = memo.pseudonymised(part["text"].tolist())
-        kinds = part["kind"].tolist()
-        wordy = [kind in WORDY for kind in kinds]
-        memo.languages([e for e, w in zip(entries, wordy) if w])
-        rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
-                   [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
-                   [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
-                   [e[3] if w else 0 for e, w in zip(entries, wordy)],
-                   [e[4] if w else None for e, w in zip(entries, wordy)])
-        conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
-                         "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
-                         [(first + start + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
-        del part, entries, rows
+    with _young_collections_only():
+        for start in range(0, len(frame), batch):
+            _store_batch(conn, frame.iloc[start:start + batch], chat_id, first + start, ids, memo)
+            gc.collect(0)  # what this batch left in reference cycles (the memo's entries hold none)
     del memo
     release_model()  # the next chat's parse is where an import's memory peaks
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
     return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),
                       chat_format.name)
+
+
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """No automatic garbage collection while the rows of a chat are made (each batch collects its own).
+
+    A batch makes some hundred thousand lists and tuples (rows, memo
+    entries, redaction kinds) that live until the batch is stored; the
+    automatic collector would walk them, and the memo, again and again (a
+    tenth of the import's time at a million messages).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _store_batch(conn: sqlite3.Connection, part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str],
+                 memo: _TextMemo) -> None:
+    """Insert one batch of messages (``first``: the message id of its first row) and their mentions."""
+    entries = memo.pseudonymised(part["text"].tolist())
+    kinds = part["kind"].tolist()
+    wordy = [kind in WORDY for kind in kinds]
+    memo.languages([e for e, w in zip(entries, wordy) if w])
+    rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
+               [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
+               [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
+               [e[3] if w else 0 for e, w in zip(entries, wordy)],
+               [e[4] if w else None for e, w in zip(entries, wordy)])
+    conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
+                     "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
+                     [(first + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
