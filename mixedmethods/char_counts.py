@@ -19,7 +19,7 @@ from typing import Callable
 def _ascii_table(method: Callable[[str], bool]):
     import numpy as np
 
-    return np.array([method(chr(byte)) for byte in range(128)] + [False] * 128, dtype=np.int64)
+    return np.array([method(chr(byte)) for byte in range(128)] + [False] * 128, dtype=np.int8)
 
 
 def counts(texts: list[str], method: Callable[[str], bool]) -> list[int]:
@@ -36,7 +36,8 @@ def counts(texts: list[str], method: Callable[[str], bool]) -> list[int]:
     plain = [text for text, is_ascii in zip(texts, ascii_) if is_ascii]
     found = np.zeros(len(plain) + 1, dtype=np.int64)
     if plain:
-        running = np.cumsum(_ascii_table(method)[np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)])
+        running = np.cumsum(_ascii_table(method)[np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)],
+                            dtype=np.int64)
         ends = np.cumsum(np.fromiter(map(len, plain), dtype=np.int64, count=len(plain)))
         found[1:] = np.r_[0, running][ends]  # characters counted up to the end of each text
     per_plain = iter(np.diff(found).tolist())

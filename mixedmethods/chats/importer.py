@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 WORDY = ("text", "edited", "poll")
 BATCH = 50_000  # rows per executemany: tens of MB of tuples at most, and few enough round trips
-MEMO_LIMIT = 200_000  # distinct texts remembered across batches before the memo starts again (bounded memory)
+# Distinct texts remembered across batches before the memo starts again: enough for the few thousand texts a chat
+# repeats ("Thanks", "+1"), and little memory when nearly every text is new (some 15 MB).
+MEMO_LIMIT = 50_000
 
 
 @dataclass
