@@ -180,6 +180,10 @@ class IdentityMatcher:
         pattern = trie_pattern([text for _, text, _ in texts])
         # Whole words only: not glued to a letter or digit on either side.
         self._texts = re.compile(r"(?<![^\W_])" + pattern + r"(?![^\W_])") if pattern else None
+        # The same names after a character that is not a letter or digit (the look-behind above, as a character
+        # the match holds): a pattern that opens with a character class is scanned for where it can start in C,
+        # a third faster over many texts joined (texts_with_names puts a NUL before the first).
+        self._word_texts = re.compile(r"[\W_](" + pattern + r")(?![^\W_])") if pattern else None
         self._phones = _phone_forms(participants, country_code)
         phone_pattern = trie_pattern(list(self._phones))  # digit strings: a trie of digits, longest first
         self._phone_digits = re.compile(phone_pattern) if phone_pattern else None
@@ -213,8 +217,8 @@ class IdentityMatcher:
         for piece in folded:
             starts.append(position)
             position += len(piece) + len(_TEXT_BREAK)
-        found = {bisect_right(starts, hit.start()) - 1 for hit in self._texts.finditer(_TEXT_BREAK.join(folded))}
-        return found
+        joined = _TEXT_BREAK + _TEXT_BREAK.join(folded)
+        return {bisect_right(starts, hit.start(1) - len(_TEXT_BREAK)) - 1 for hit in self._word_texts.finditer(joined)}
 
     def names_in_folded(self, folded: str) -> Iterator[Match]:
         """:meth:`names` in a text already folded (:func:`fold`); positions are the folded text's."""

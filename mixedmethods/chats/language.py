@@ -132,10 +132,9 @@ def classify_many(texts: list[str]) -> list[str]:
     featureless = np.ones(len(texts), dtype=bool)
     featureless[text_of] = False
     best[featureless] = 0  # classify's floor score for every language: argmax takes the first
-    labels = [""] * len(texts)
-    for position, index in enumerate(order.tolist()):
-        labels[index] = classes[best[position]]
-    return labels
+    in_order = np.empty(len(texts), dtype=np.int64)
+    in_order[order] = best  # back from longest first to the order of the texts
+    return [classes[index] for index in in_order.tolist()]
 
 
 def identify(texts: Iterable[str]) -> list[str]:
