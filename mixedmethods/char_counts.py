@@ -34,11 +34,12 @@ def counts(texts: list[str], method: Callable[[str], bool]) -> list[int]:
 
     ascii_ = [text.isascii() for text in texts]
     plain = [text for text, is_ascii in zip(texts, ascii_) if is_ascii]
-    found = np.zeros(len(plain) + 1, dtype=np.int64)
-    if plain:
-        running = np.cumsum(_ascii_table(method)[np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)],
-                            dtype=np.int64)
-        ends = np.cumsum(np.fromiter(map(len, plain), dtype=np.int64, count=len(plain)))
-        found[1:] = np.r_[0, running][ends]  # characters counted up to the end of each text
-    per_plain = iter(np.diff(found).tolist())
+    lengths = np.fromiter(map(len, plain), dtype=np.int64, count=len(plain))
+    found = np.zeros(len(plain), dtype=np.int64)
+    filled = lengths > 0  # reduceat gives an empty text the next character's answer: left at 0 instead
+    if filled.any():
+        hits = _ascii_table(method)[np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)]  # a byte each
+        starts = np.cumsum(lengths) - lengths
+        found[filled] = np.add.reduceat(hits, starts[filled], dtype=np.int64)
+    per_plain = iter(found.tolist())
     return [next(per_plain) if is_ascii else sum(map(method, text)) for text, is_ascii in zip(texts, ascii_)]

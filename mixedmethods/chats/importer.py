@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
@@ -113,10 +114,31 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
             gc.collect(0)  # what this batch left in reference cycles (the memo's entries hold none)
     del memo
     release_model()  # the next chat's parse is where an import's memory peaks
+    _return_freed_memory()
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
     return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),
                       chat_format.name)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed by the chat's batches back to the operating system (glibc's ``malloc_trim``).
+
+    glibc keeps freed heap pages for later: after the batches' large
+    temporary arrays the process held some 120-150 MB it no longer used at
+    a million messages, on top of which the next chat's parse and the
+    store's privacy check then peaked. Other C libraries (macOS, Windows,
+    musl) are left alone. See malloc_trim(3); Orthanc (1.11.3) trims its
+    heap the same way.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return
 
 
 @contextmanager
