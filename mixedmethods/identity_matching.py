@@ -42,7 +42,9 @@ _TEXT_BREAK = "\x00" * 4  # between texts scanned together: longer than a separa
 
 
 class _FoldTable(dict):
-    """Code point -> its folded form (as :func:`fold` folds it alone), filled as characters are met; a ``str.translate`` table.
+    """Code point -> its folded form (as :func:`fold` folds it alone), filled as characters are met.
+
+    A ``str.translate`` table: a text is folded character by character in C.
 
     ``irregular`` holds the characters whose folded form is not one character
     (ß -> ss, a combining accent -> nothing): only texts holding one need a

@@ -330,12 +330,12 @@ class Redactor:
 
     def replacements(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping ``(start, end, replacement)`` spans of ``text``, in order; added to :attr:`counts`."""
-        spans, kinds = self.found(text)
+        spans, kinds = self.replacements_and_kinds(text)
         if kinds:
             self.counts.update(kinds)
         return spans
 
-    def found(self, text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+    def replacements_and_kinds(self, text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
         """:meth:`replacements` and the kind of each (``name``, ``phone``, ``e-mail``), not added to the counts.
 
         For callers that redact a text once and count it for every message that repeats it.
@@ -382,7 +382,7 @@ class Redactor:
 
     def redacted(self, text: str) -> tuple[str, list[str]]:
         """The redacted text and the kind of each redaction in it, not added to :attr:`counts`."""
-        spans, kinds = self.found(text)
+        spans, kinds = self.replacements_and_kinds(text)
         return _replaced(text, spans), kinds
 
     def __call__(self, text: str) -> str:

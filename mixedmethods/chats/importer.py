@@ -7,6 +7,9 @@ transaction, and only one batch's rows exist as Python tuples at a time.
 Chats repeat themselves ("Thanks", "Noted", "+1", the same link), so each
 distinct text is pseudonymised and identified once (:class:`_TextMemo`); the
 stored rows and the redaction counts are the same as one message at a time.
+A batch's new texts are redacted together
+(:meth:`AuthorLinker.pseudonymised_many`) and their languages identified
+together, since in a real chat nearly every text is new.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 WORDY = ("text", "edited", "poll")
 BATCH = 50_000  # rows per executemany: tens of MB of tuples at most, and few enough round trips
 # Distinct texts remembered across batches before the memo starts again: enough for the few thousand texts a chat
-# repeats ("Thanks", "+1"), and little memory when nearly every text is new (some 15 MB).
+# repeats ("Thanks", "+1"), and bounded memory when nearly every text is new (a real chat of a million messages).
 MEMO_LIMIT = 50_000
 
 
@@ -54,7 +57,7 @@ class _TextMemo:
 
     def __init__(self, linker: AuthorLinker) -> None:
         self.linker = linker
-        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, counts, words, language or None]
+        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, redaction kinds or None, words, language or None]
 
     def pseudonymised(self, texts: list[str]) -> list[list]:
         if len(self.seen) > MEMO_LIMIT:
