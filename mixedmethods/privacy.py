@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PrivacyError
+from .identity_matching import PHONE_DIGITS  # the fewest digits of a number either phone matcher finds
 from .normalise import text_key
 
 KEY_FILE = "secret.key"
@@ -40,6 +41,8 @@ _EMAIL_GLUED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 def email_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every e-mail address in ``text``, glued ones included; linear in its length."""
+    if "@" not in text:  # every address has one; most messages do not (a scan in C instead of the regex's)
+        return []
     spans = []
     for match in _EMAIL.finditer(text):
         start, end = match.span()
@@ -54,7 +57,7 @@ def email_spans(text: str) -> list[tuple[int, int]]:
 # Cheap pre-filter: seven digits with at most three separators between each two. Most chat messages have
 # none, and only texts that do are given to the (much slower) phone-number matcher.
 _SEPARATORS = r"[\s().\-/\u2010\u2011\u2012\u2013\u00a0]"
-_DIGIT_RUN = re.compile(r"\d(?:" + _SEPARATORS + r"{0,3}\d){6}")
+_DIGIT_RUN = re.compile(r"\d(?:" + _SEPARATORS + r"{0,3}\d){%d}" % (PHONE_DIGITS - 1))
 # "00" opening an international number (the prefix of most of the world) as "+", so that a matcher set
 # to a country whose prefix is another (011 in North America) still reads it; same length, same offsets.
 # Not a group inside a number: in "+1 246 555 0010" the "0010" follows digits and a separator.
@@ -326,42 +329,81 @@ class Redactor:
         return [(start, end) for start, end in found if not _not_a_phone(text, start, end)]
 
     def replacements(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping ``(start, end, replacement)`` spans of ``text``, in order."""
+        """Non-overlapping ``(start, end, replacement)`` spans of ``text``, in order; added to :attr:`counts`."""
+        spans, kinds = self.replacements_and_kinds(text)
+        if kinds:
+            self.counts.update(kinds)
+        return spans
+
+    def replacements_and_kinds(self, text: str) -> tuple[list[tuple[int, int, str]], list[str]]:
+        """:meth:`replacements` and the kind of each (``name``, ``phone``, ``e-mail``), not added to the counts.
+
+        For callers that redact a text once and count it for every message that repeats it.
+        """
         spans: list[tuple[int, int, str]] = []
+        kinds: list[str] = []
 
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e, _ in spans)
 
         for start, end in email_spans(text):
             spans.append((start, end, EMAIL_MARK))
-            self.counts["e-mail"] += 1
+            kinds.append("e-mail")
         for start, end in self.phones(text):
             if free(start, end):
                 spans.append((start, end, PHONE_MARK))
-                self.counts["phone"] += 1
+                kinds.append("phone")
         for found in self._known.phones(text):  # a listed number, whatever separates its digits: 246_555_0060
             if free(found.start, found.end):
                 spans.append((found.start, found.end, PHONE_MARK))
-                self.counts["phone"] += 1
+                kinds.append("phone")
         for found in self._known.names(text):  # names and e-mails in any case, accents or spacing
             if free(found.start, found.end):
                 mark = found.participant_id if found.kind == "name" else EMAIL_MARK
                 spans.append((found.start, found.end, mark))
-                self.counts[found.kind] += 1
-        return sorted(spans)
+                kinds.append(found.kind)
+        spans.sort()
+        return spans, kinds
+
+    def redacted_many(self, texts: list[str]) -> list[tuple[str, list[str]]]:
+        """:meth:`redacted` of each text, without a call per text for the many texts that hold nothing to redact.
+
+        A text can hold an e-mail address only if it has an ``@``, a phone
+        number only if it has seven digits or more, and a listed name only if
+        the names' pattern matches in it (one scan of all the texts,
+        :meth:`IdentityMatcher.texts_with_names`); only such texts are
+        redacted one by one, with the same code as :meth:`redacted`.
+        """
+        from .char_counts import counts
+
+        named = self._known.texts_with_names(texts)
+        return [self.redacted(text) if digits >= PHONE_DIGITS or "@" in text or index in named else (text, [])
+                for index, (text, digits) in enumerate(zip(texts, counts(texts, str.isdecimal)))]
+
+    def redacted(self, text: str) -> tuple[str, list[str]]:
+        """The redacted text and the kind of each redaction in it, not added to :attr:`counts`."""
+        spans, kinds = self.replacements_and_kinds(text)
+        return _replaced(text, spans), kinds
 
     def __call__(self, text: str) -> str:
         return self.with_offsets(text)[0]
 
     def with_offsets(self, text: str) -> tuple[str, "OffsetMap"]:
         """The redacted text and the map from original to redacted character positions."""
-        pieces, position = [], 0
         spans = self.replacements(text)
-        for start, end, replacement in spans:
-            pieces += [text[position:start], replacement]
-            position = end
-        pieces.append(text[position:])
-        return "".join(pieces), OffsetMap(spans)
+        return _replaced(text, spans), OffsetMap(spans)
+
+
+def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, replacement)`` span (in order, not overlapping) replaced."""
+    if not spans:  # most texts: nothing to replace
+        return text
+    pieces, position = [], 0
+    for start, end, replacement in spans:
+        pieces += [text[position:start], replacement]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 _MATCHERS: dict[tuple, object] = {}  # the last few participants lists' matchers (see _identity_matcher)

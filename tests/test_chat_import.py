@@ -266,3 +266,40 @@ def test_redactors_share_one_matcher_and_redact_as_before(country):
         redacted, offsets = first.with_offsets(text)
         assert offsets.spans == reference.replacements(text)
     assert dict(first.counts) == dict(reference.counts) and first.counts["name"] > 100
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_memo_that_starts_again_stores_the_same_and_the_collector_is_left_as_it_was(tmp_path: Path, monkeypatch,
+                                                                                      collecting: bool):
+    import gc
+
+    from mixedmethods.chats import importer
+    from mixedmethods.chats.parser import parse_export
+    from mixedmethods.demo_chats import write_chat_export
+
+    people = _people()
+    path = tmp_path / "chat.txt"
+    write_chat_export(path, random.Random(5), "caricom", people, {}, 120, False, "Test")
+    with path.open("a", encoding="utf-8") as handle:
+        for text in _texts(4, 40) * 3:  # mentions, e-mails, phone numbers, names; each three times
+            handle.write(f"02/01/2026, 09:00 - {NAMES[1]}: {text}\n")
+    frame, chat_format = parse_export(path)
+    results = []
+    was_enabled = gc.isenabled()
+    try:
+        (gc.enable if collecting else gc.disable)()
+        for name in ("reference", "batched"):
+            conn = _store(tmp_path, name)
+            linker = AuthorLinker(Participants(people), bytes(32), "+1")
+            if name == "reference":
+                _reference_store_chat(conn, 1, frame, chat_format, "caricom", linker)
+            else:
+                monkeypatch.setattr(importer, "MEMO_LIMIT", 5)  # forgets its texts every few batches
+                store_chat(conn, 1, frame, chat_format, "caricom", linker, batch=23)
+                assert gc.isenabled() is collecting
+            results.append((_dump(conn), linker.redactor.take_counts()))
+            conn.close()
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+    assert results[0] == results[1]
+    assert results[0][1]["name"] > 0 and results[0][1]["phone"] > 0  # the texts do hold what is redacted

@@ -7,15 +7,19 @@ transaction, and only one batch's rows exist as Python tuples at a time.
 Chats repeat themselves ("Thanks", "Noted", "+1", the same link), so each
 distinct text is pseudonymised and identified once (:class:`_TextMemo`); the
 stored rows and the redaction counts are the same as one message at a time.
+A batch's new texts are redacted together
+(:meth:`AuthorLinker.pseudonymised_many`) and their languages identified
+together, since in a real chat nearly every text is new.
 """
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from collections import Counter
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .language import identify, release_model
 from .linkage import AuthorLinker
@@ -27,7 +31,9 @@ if TYPE_CHECKING:
 
 WORDY = ("text", "edited", "poll")
 BATCH = 50_000  # rows per executemany: tens of MB of tuples at most, and few enough round trips
-MEMO_LIMIT = 200_000  # distinct texts remembered across batches before the memo starts again (bounded memory)
+# Distinct texts remembered across batches before the memo starts again: enough for the few thousand texts a chat
+# repeats ("Thanks", "+1"), and bounded memory when nearly every text is new (a real chat of a million messages).
+MEMO_LIMIT = 50_000
 
 
 @dataclass
@@ -44,31 +50,27 @@ class _TextMemo:
     """Each distinct message text's pseudonymised form, mentions, redactions, word count and language, once.
 
     :meth:`AuthorLinker.pseudonymise` depends on the text alone, so its
-    result can be reused; what it adds to the redactor's counts is replayed
-    for every message that repeats the text, so the import's redaction
-    counts do not change.
+    result can be reused; the kinds of redaction it made are counted for
+    every message that holds the text, so the import's redaction counts
+    are those of one message at a time.
     """
 
     def __init__(self, linker: AuthorLinker) -> None:
         self.linker = linker
-        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, counts, words, language or None]
+        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, redaction kinds or None, words, language or None]
 
     def pseudonymised(self, texts: list[str]) -> list[list]:
         if len(self.seen) > MEMO_LIMIT:
             self.seen.clear()
+        seen = self.seen
+        new = [text for text in dict.fromkeys(texts) if text not in seen]
+        for text, (clean, mentioned, kinds) in zip(new, self.linker.pseudonymised_many(new)):
+            seen[text] = [clean, tuple(mentioned), kinds or None, len(clean.split()), None]
+        entries = [seen[text] for text in texts]
         counts = self.linker.redactor.counts
-        entries = []
-        for text in texts:
-            entry = self.seen.get(text)
-            if entry is None:
-                before = Counter(counts)
-                clean, mentioned = self.linker.pseudonymise(text)
-                added = Counter(counts)
-                added.subtract(before)
-                entry = self.seen[text] = [clean, tuple(mentioned), +added or None, len(clean.split()), None]
-            elif entry[2]:
-                counts.update(entry[2])  # the same redactions, once more
-            entries.append(entry)
+        for entry in entries:
+            if entry[2]:
+                counts.update(entry[2])  # its redactions, counted for every message that holds the text
         return entries
 
     @staticmethod
@@ -109,25 +111,70 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     ids = {author: pid for author, (pid, _) in authors.items()}
     memo = _TextMemo(linker)
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
-    for start in range(0, len(frame), batch):
-        part = frame.iloc[start:start + batch]
-        entries = memo.pseudonymised(part["text"].tolist())
-        kinds = part["kind"].tolist()
-        wordy = [kind in WORDY for kind in kinds]
-        memo.languages([e for e, w in zip(entries, wordy) if w])
-        rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
-                   [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
-                   [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
-                   [e[3] if w else 0 for e, w in zip(entries, wordy)],
-                   [e[4] if w else None for e, w in zip(entries, wordy)])
-        conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
-                         "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
-                         [(first + start + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
-        del part, entries, rows
+    with _young_collections_only():
+        for start in range(0, len(frame), batch):
+            _store_batch(conn, frame.iloc[start:start + batch], chat_id, first + start, ids, memo)
+            gc.collect(0)  # what this batch left in reference cycles (the memo's entries hold none)
     del memo
     release_model()  # the next chat's parse is where an import's memory peaks
+    _return_freed_memory()
     linked = sum(1 for _, listed in authors.values() if listed)
     system = int((frame["kind"] == "system").sum())
     return ChatCounts(len(frame) - system, system, linked, len(authors) - linked, chat_format.describe(),
                       chat_format.name)
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed by the chat's batches back to the operating system (glibc's ``malloc_trim``).
+
+    glibc keeps freed heap pages for later: after the batches' large
+    temporary arrays the process held some 120-150 MB it no longer used at
+    a million messages, on top of which the next chat's parse and the
+    store's privacy check then peaked. Other C libraries (macOS, Windows,
+    musl) are left alone. See malloc_trim(3); Orthanc (1.11.3) trims its
+    heap the same way.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        return
+
+
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """No automatic garbage collection while the rows of a chat are made (each batch collects its own).
+
+    A batch makes some hundred thousand lists and tuples (rows, memo
+    entries, redaction kinds) that live until the batch is stored; the
+    automatic collector would walk them, and the memo, again and again (a
+    tenth of the import's time at a million messages).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _store_batch(conn: sqlite3.Connection, part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str],
+                 memo: _TextMemo) -> None:
+    """Insert one batch of messages (``first``: the message id of its first row) and their mentions."""
+    entries = memo.pseudonymised(part["text"].tolist())
+    kinds = part["kind"].tolist()
+    wordy = [kind in WORDY for kind in kinds]
+    memo.languages([e for e, w in zip(entries, wordy) if w])
+    rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
+               [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
+               [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
+               [e[3] if w else 0 for e, w in zip(entries, wordy)],
+               [e[4] if w else None for e, w in zip(entries, wordy)])
+    conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
+                     "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
+                     [(first + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])

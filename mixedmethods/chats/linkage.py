@@ -112,7 +112,30 @@ class AuthorLinker:
         return pid, False
 
     def pseudonymise(self, text: str) -> tuple[str, list[str]]:
-        """Mentions become ``@P-...`` (returned as links), then the text is redacted."""
+        """Mentions become ``@P-...`` (returned as links), then the text is redacted (and counted)."""
+        clean, mentioned, kinds = self.pseudonymised(text)
+        if kinds:
+            self.redactor.counts.update(kinds)
+        return clean, mentioned
+
+    def pseudonymised(self, text: str) -> tuple[str, list[str], list[str]]:
+        """:meth:`pseudonymise` and the kind of each redaction, not added to the redactor's counts."""
+        text, mentioned = self._mentions(text)
+        clean, kinds = self.redactor.redacted(text)
+        return clean, mentioned, kinds
+
+    def pseudonymised_many(self, texts: list[str]) -> list[tuple[str, list[str], list[str]]]:
+        """:meth:`pseudonymised` of each text, redacted together (:meth:`Redactor.redacted_many`).
+
+        The import redacts each distinct text once and counts its redactions
+        for every message that repeats it.
+        """
+        mentions = [self._mentions(text) if "@" in text else (text, []) for text in texts]  # mentions start with @
+        redacted = self.redactor.redacted_many([text for text, _ in mentions])
+        return [(clean, mentioned, kinds) for (clean, kinds), (_, mentioned) in zip(redacted, mentions)]
+
+    def _mentions(self, text: str) -> tuple[str, list[str]]:
+        """The text with mentions of known people as ``@P-...`` (other numbers ``@[phone]``), and those people."""
         mentioned: list[str] = []
 
         def by_phone(match: re.Match[str]) -> str:
@@ -132,4 +155,4 @@ class AuthorLinker:
         text = _MENTION_PHONE.sub(by_phone, text)
         if self._mention_names is not None:
             text = self._mention_names.sub(by_name, text)
-        return self.redactor(text), mentioned
+        return text, mentioned
