@@ -252,14 +252,18 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
             if any(s.source for s in interview_states):
                 work.append(("interviews", interview_states))
             work += [("chats", s) for s in states if s.kind == "chats" and s.source]
-            for kind, item in (progress(work) if progress else work):
-                if kind == "survey":
-                    outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force,
-                                                   names))
-                elif kind == "interviews":
-                    outcomes.append(_import_interviews(conn, study, item, participants, redact, key, force, names))
-                else:
-                    outcomes.append(_import_chat(conn, study, item, participants, key, force, names))
+            # Languages are identified beside the import when a chat is to be read: the process that does it is
+            # started now, while this one holds little memory (chats/language.py, Identifier).
+            with _language_identifier(any(kind == "chats" for kind, _ in work)) as identifier:
+                for kind, item in (progress(work) if progress else work):
+                    if kind == "survey":
+                        outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force,
+                                                       names))
+                    elif kind == "interviews":
+                        outcomes.append(_import_interviews(conn, study, item, participants, redact, key, force,
+                                                           names))
+                    else:
+                        outcomes.append(_import_chat(conn, study, item, participants, key, force, names, identifier))
             forget_unseen_participants(conn)
     finally:
         conn.close()
@@ -387,8 +391,15 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
                          kind="interviews", why=why, redactions=redactions)
 
 
+def _language_identifier(chats: bool):
+    """Where the chats' languages are identified: beside this process when there are ``chats`` to import."""
+    from .chats.language import Identifier
+
+    return Identifier(beside=chats)
+
+
 def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,
-                 force: bool, names: StoredNames) -> ImportOutcome:
+                 force: bool, names: StoredNames, identifier=None) -> ImportOutcome:
     """One chat export is one import, read with study.yaml's ``format:`` or the format the registry detects."""
     from .chats.importer import store_chat
     from .chats.linkage import AuthorLinker
@@ -405,7 +416,7 @@ def _import_chat(conn, study: Study, state: FileState, participants: Participant
     digest = state.source.sha256
     status, import_id = begin_import(conn, previous, "chats", state.relative, digest, chat_format.name,
                                      state.source.governed_by, {state.relative: digest}, names)
-    counts = store_chat(conn, import_id, frame, chat_format, source.group, linker)
+    counts = store_chat(conn, import_id, frame, chat_format, source.group, linker, identifier=identifier)
     redactions = linker.redactor.take_counts()
     finish_import(conn, import_id, counts.messages, counts.unknown_authors, redactions)
     why = _reason(state, force)

@@ -8,6 +8,7 @@ message at a time, and py3langid's own ``classify`` per text.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mixedmethods.chats.importer import store_chat
-from mixedmethods.chats.language import classify_many, identify, identify_one_by_one
+from mixedmethods.chats.language import Identifier, classify_many, identify, identify_one_by_one
 from mixedmethods.chats.linkage import AuthorLinker, mention_trie
 from mixedmethods.normalise import text_key
 from mixedmethods.privacy import Participant, Participants
@@ -197,16 +198,20 @@ def test_batched_store_chat_stores_what_the_one_by_one_import_stored(tmp_path: P
             handle.write(f"{stamp} {NAMES[1]}: {text}\n")
     frame, chat_format = parse_export(path)
     results = []
-    for name, batch in (("reference", None), ("one", 10**6), ("many", 37)):
+    # "beside": languages identified in a second process while the next batch is pseudonymised (Identifier)
+    for name, batch in (("reference", None), ("one", 10**6), ("many", 37), ("beside", 37)):
         conn = _store(tmp_path, name)
         linker = AuthorLinker(Participants(people), bytes(32), "+1")
         if batch is None:
             _reference_store_chat(conn, 1, frame, chat_format, "caricom", linker)
         else:
-            store_chat(conn, 1, frame, chat_format, "caricom", linker, batch=batch)
+            with Identifier(beside=name == "beside") as identifier:
+                if name == "beside":  # a second process on a computer with two cores and more
+                    assert (identifier._pool is not None) == (len(os.sched_getaffinity(0)) > 1)
+                store_chat(conn, 1, frame, chat_format, "caricom", linker, batch=batch, identifier=identifier)
         results.append((_dump(conn), linker.redactor.take_counts(), dict(linker.unknown)))
         conn.close()
-    assert results[0] == results[1] == results[2]
+    assert results[0] == results[1] == results[2] == results[3]
     dump, counts, _ = results[0]
     assert len(dump[1]) == len(frame) and dump[2] and counts["name"] > 0 \
         and Counter(r["language"] for r in dump[1]).get(None, 0) and Counter(r["language"] for r in dump[1])["fr"]

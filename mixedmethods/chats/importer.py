@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from .language import identify, release_model
+from .language import Identifier, release_model
 from .linkage import AuthorLinker
 
 if TYPE_CHECKING:
@@ -74,11 +74,17 @@ class _TextMemo:
         return entries
 
     @staticmethod
-    def languages(entries: list[list]) -> None:
-        """Fill in the language of the entries that have none yet, all distinct texts in one call."""
+    def languages(entries: list[list], identifier: Identifier):
+        """Identify the language of the entries that have none yet, all distinct texts in one call; returns a
+        function that fills them in (waiting for the labels if ``identifier`` works beside this process)."""
         missing = list({id(e): e for e in entries if e[4] is None}.values())
-        for entry, language in zip(missing, identify([e[0] for e in missing])):
-            entry[4] = language
+        labels = identifier.submit([e[0] for e in missing])
+
+        def fill() -> None:
+            for entry, language in zip(missing, labels()):
+                entry[4] = language
+
+        return fill
 
 
 def _timestamps(column: "pd.Series") -> list[str]:
@@ -92,8 +98,14 @@ def _timestamps(column: "pd.Series") -> list[str]:
 
 
 def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", chat_format: "ChatFormat",
-               group: str, linker: AuthorLinker, batch: int = BATCH) -> ChatCounts:
-    """Insert one read export (:func:`mixedmethods.chats.readers.read_chat`); returns counts for the summary."""
+               group: str, linker: AuthorLinker, batch: int = BATCH,
+               identifier: Identifier | None = None) -> ChatCounts:
+    """Insert one read export (:func:`mixedmethods.chats.readers.read_chat`); returns counts for the summary.
+
+    ``identifier``: where languages are identified (:class:`.language.Identifier`; here by default). Working
+    beside this process, it identifies a batch's languages while the next batch is pseudonymised; the batch
+    is inserted once its labels are in.
+    """
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
     chat_id = cursor.lastrowid
@@ -111,10 +123,17 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     ids = {author: pid for author, (pid, _) in authors.items()}
     memo = _TextMemo(linker)
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
+    identifier = identifier or Identifier()
     with _young_collections_only():
+        waiting = None  # the batch made last, inserted once its languages are in
         for start in range(0, len(frame), batch):
-            _store_batch(conn, frame.iloc[start:start + batch], chat_id, first + start, ids, memo)
-            gc.collect(0)  # what this batch left in reference cycles (the memo's entries hold none)
+            made = _make_batch(frame.iloc[start:start + batch], chat_id, first + start, ids, memo, identifier)
+            if waiting is not None:
+                _insert_batch(conn, *waiting)
+            waiting = made
+            gc.collect(0)  # what the batch left in reference cycles (the memo's entries hold none)
+        if waiting is not None:
+            _insert_batch(conn, *waiting)
     del memo
     release_model()  # the next chat's parse is where an import's memory peaks
     _return_freed_memory()
@@ -162,13 +181,21 @@ def _young_collections_only() -> Iterator[None]:
             gc.enable()
 
 
-def _store_batch(conn: sqlite3.Connection, part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str],
-                 memo: _TextMemo) -> None:
-    """Insert one batch of messages (``first``: the message id of its first row) and their mentions."""
+def _make_batch(part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str], memo: _TextMemo,
+                identifier: Identifier) -> tuple:
+    """Pseudonymise one batch of messages (``first``: the message id of its first row) and submit its new texts'
+    languages; returns what :func:`_insert_batch` needs."""
     entries = memo.pseudonymised(part["text"].tolist())
     kinds = part["kind"].tolist()
     wordy = [kind in WORDY for kind in kinds]
-    memo.languages([e for e, w in zip(entries, wordy) if w])
+    fill = memo.languages([e for e, w in zip(entries, wordy) if w], identifier)
+    return part, chat_id, first, ids, entries, kinds, wordy, fill
+
+
+def _insert_batch(conn: sqlite3.Connection, part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str],
+                  entries: list[list], kinds: list[str], wordy: list[bool], fill) -> None:
+    """Insert one batch of messages and their mentions, its languages filled in first."""
+    fill()
     rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
                [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
                [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
