@@ -127,13 +127,13 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     with _young_collections_only():
         waiting = None  # the batch made last, inserted once its languages are in
         for start in range(0, len(frame), batch):
-            made = _make_batch(frame.iloc[start:start + batch], chat_id, first + start, ids, memo, identifier)
+            made = first + start, _make_batch(frame.iloc[start:start + batch], memo, identifier)
             if waiting is not None:
-                _insert_batch(conn, *waiting)
+                _insert_batch(conn, chat_id, ids, *waiting)
             waiting = made
             gc.collect(0)  # what the batch left in reference cycles (the memo's entries hold none)
         if waiting is not None:
-            _insert_batch(conn, *waiting)
+            _insert_batch(conn, chat_id, ids, *waiting)
     del memo
     release_model()  # the next chat's parse is where an import's memory peaks
     _return_freed_memory()
@@ -181,20 +181,21 @@ def _young_collections_only() -> Iterator[None]:
             gc.enable()
 
 
-def _make_batch(part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str], memo: _TextMemo,
-                identifier: Identifier) -> tuple:
-    """Pseudonymise one batch of messages (``first``: the message id of its first row) and submit its new texts'
-    languages; returns what :func:`_insert_batch` needs."""
+def _make_batch(part: "pd.DataFrame", memo: _TextMemo, identifier: Identifier) -> tuple:
+    """Pseudonymise one batch of messages and submit its new texts' languages; returns what
+    :func:`_insert_batch` needs of it."""
     entries = memo.pseudonymised(part["text"].tolist())
     kinds = part["kind"].tolist()
     wordy = [kind in WORDY for kind in kinds]
     fill = memo.languages([e for e, w in zip(entries, wordy) if w], identifier)
-    return part, chat_id, first, ids, entries, kinds, wordy, fill
+    return part, entries, kinds, wordy, fill
 
 
-def _insert_batch(conn: sqlite3.Connection, part: "pd.DataFrame", chat_id: int, first: int, ids: dict[str, str],
-                  entries: list[list], kinds: list[str], wordy: list[bool], fill) -> None:
-    """Insert one batch of messages and their mentions, its languages filled in first."""
+def _insert_batch(conn: sqlite3.Connection, chat_id: int, ids: dict[str, str], first: int,
+                  made: tuple) -> None:
+    """Insert one batch of messages (``first``: the message id of its first row; ``made``: :func:`_make_batch`)
+    and their mentions, its languages filled in first."""
+    part, entries, kinds, wordy, fill = made
     fill()
     rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
                [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 START, END = "\ue000", "\ue001"  # Unicode private-use characters: no text of a report holds them
 _MARK = re.compile("\ue000([TF])(\\d+)\ue001")
-KINDS = {"tables": "T", "figures": "F"}
+TABLE, FIGURE = "T", "F"  # the kinds of marked numbers
 
 
 class MarkedNumber(int):
@@ -107,8 +107,8 @@ class ChapterBody:
 
 def mark_numbers(doc: "ReportDocument") -> None:
     """Let ``doc`` number the tables and figures written next with marks (module docstring)."""
-    doc.tables = MarkedNumber(int(doc.tables), KINDS["tables"])
-    doc.figures = MarkedNumber(int(doc.figures), KINDS["figures"])
+    doc.tables = MarkedNumber(int(doc.tables), TABLE)
+    doc.figures = MarkedNumber(int(doc.figures), FIGURE)
 
 
 def _section_break(element) -> bool:
@@ -139,7 +139,7 @@ def capture(doc: "ReportDocument", before: set) -> ChapterBody:
         captured.elements.append(etree.tostring(element, encoding="unicode"))
         for picture in element.iter(blip):
             captured.images[picture.get(embed)] = related[picture.get(embed)].filename
-    own = {kind: 0 for kind in KINDS.values()}
+    own = {TABLE: 0, FIGURE: 0}
     for element in added:
         _fill_in_place(element, own)
     doc.tables, doc.figures = int(doc.tables), int(doc.figures)
@@ -166,10 +166,11 @@ def insert(doc: "ReportDocument", chapter: ChapterBody, figures: Path) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
 
-    offsets = {KINDS["tables"]: int(doc.tables), KINDS["figures"]: int(doc.figures)}
+    tables, figures_before = int(doc.tables), int(doc.figures)
+    offsets = {TABLE: tables, FIGURE: figures_before}
     doc._portrait()  # what the chapter's first heading does
     part = doc.doc.part
-    body = doc.doc.element.body
+    end = doc.doc.element.body.sectPr  # python-docx adds paragraphs before the last section's properties
     used = [int(value) for value in doc.doc.element.xpath("//@id") if value.isdigit()]
     next_id = max(used, default=0) + 1  # StoryPart.next_id
     blip, embed, drawing = qn("a:blip"), qn("r:embed"), qn("wp:docPr")
@@ -185,7 +186,9 @@ def insert(doc: "ReportDocument", chapter: ChapterBody, figures: Path) -> None:
             properties.set("id", str(next_id))
             properties.set("name", f"Picture {next_id}")
             next_id += 1
-        body.sectPr.addprevious(element) if body.sectPr is not None else body.append(element)
-    doc.tables = offsets[KINDS["tables"]] + chapter.tables
-    doc.figures = offsets[KINDS["figures"]] + chapter.figures
-    doc.table_keys.update({key: number + offsets[KINDS["tables"]] for key, number in chapter.table_keys.items()})
+        if end is not None:
+            end.addprevious(element)
+        else:
+            doc.doc.element.body.append(element)
+    doc.tables, doc.figures = tables + chapter.tables, figures_before + chapter.figures
+    doc.table_keys.update({key: number + tables for key, number in chapter.table_keys.items()})

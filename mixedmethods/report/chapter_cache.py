@@ -33,6 +33,7 @@ class ChapterCache:
 
     def __init__(self, study, analysis_keys: dict[str, str], inputs: dict[str, Any], published: Path) -> None:
         self.study, self.analysis_keys, self.inputs, self.published = study, analysis_keys, inputs, published
+        self.taken: set[tuple[str, str]] = set()  # (chapter, language) taken back: already recorded so
 
     def key(self, name: str, lang: str) -> str:
         return _digest("chapter", name, lang, self.analysis_keys[name], self.inputs)
@@ -66,11 +67,15 @@ class ChapterCache:
                 shutil.copyfile(self.published / rel, target)
                 files.append(target)
             done[lang] = Written(files, {(name, lang): body})  # no findings yet: checked with the other files
+            self.taken.add((name, lang))
         return done
 
     def record(self, bodies: "dict[tuple[str, str], ChapterBody]") -> None:
-        """Keep each chapter's body with the hashes of its files as published (after the build published)."""
+        """Keep each chapter's body with the hashes of its files as published (after the build published); the
+        chapters taken back from the last build are kept already."""
         for (name, lang), body in bodies.items():
+            if (name, lang) in self.taken:
+                continue
             hashes = {rel: file_hash(self.published / rel) for rel in body.files}
             if None not in hashes.values():
                 store_result(self.study, f"chapter-{name}-{lang}", self.key(name, lang),
