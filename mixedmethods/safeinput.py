@@ -187,3 +187,18 @@ def strict_int(text: str) -> int:
     if not value.is_integer():
         raise ValueError(f"not a whole number: {text!r}")
     return int(value)
+
+
+def xml_root(data: bytes):
+    """``xml.etree.ElementTree.fromstring(data)``, with a declaration naming an encoding Python does not know
+    (``<?xml version="1.0" encoding="NaN"?>``) raised as the ``ParseError`` it is, at the declaration's line and
+    column, rather than the ``LookupError`` the parser raises: every reader turns a ParseError into its
+    one-line error (a fuzzed REFI-QDA project found it)."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        return ET.fromstring(data)
+    except LookupError as exc:
+        error = ET.ParseError(f"unknown encoding in the XML declaration ({exc})")
+        error.code, error.position = 0, (1, max(data.find(b"encoding"), 0))
+        raise error from None

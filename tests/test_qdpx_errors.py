@@ -80,3 +80,22 @@ def test_a_selection_outside_the_text_is_a_reject_not_a_stop(small_study: Path, 
     assert run("import", small_study).exit_code == 0
     assert query(small_study, "SELECT reason FROM rejects WHERE kind = 'value'") == [
         (f"offsets 20-999 are outside the text of 'bruno' (0-{len(TEXT)})",)]
+
+
+def test_a_project_declaring_an_unknown_encoding_is_one_line_at_the_declaration(tmp_path):
+    """Found by test_fuzz_readers: ``encoding="NaN"`` made ElementTree raise LookupError (a traceback)."""
+    import zipfile
+
+    from mixedmethods.errors import InputFileError
+    from mixedmethods.interviews.readers.qdpx import read
+
+    path = tmp_path / "project.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", '<?xml version="1.0" encoding="NaN"?>\n<Project xmlns="urn:QDA-XML:project:1.0"/>')
+    with pytest.raises(InputFileError) as caught:
+        read(path, "project.qdpx")
+    message = str(caught.value)
+    # the declaration's "encoding" starts at column 20 of line 1 (0-based as ElementTree counts: '<?xml ' is 6
+    # characters, 'version="1.0"' 13, then a space)
+    assert "project.qde is not well-formed XML (unknown encoding in the XML declaration" in message
+    assert "line 1" in message and "column 20" in message

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import InstrumentError
+from ..safeinput import xml_root
 from .codebook import TEXT_FIELDS, Code, Codebook
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -116,7 +117,7 @@ def _slug(name: str) -> str:
 def read_qdc(path: Path, shown: str) -> Codebook:
     """Read a REFI-QDA codebook (``.qdc``)."""
     try:
-        root = ET.parse(path).getroot()
+        root = xml_root(Path(path).read_bytes())
     except ET.ParseError as exc:
         raise InstrumentError(f"not a valid XML codebook ({exc})", file=shown, line=exc.position[0]) from None
     except FileNotFoundError:

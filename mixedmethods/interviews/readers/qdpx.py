@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...errors import InputFileError
-from ...safeinput import open_zip, read_member
+from ...safeinput import open_zip, read_member, xml_root
 from ...sources import register
 from ..model import RawSegment, RawTranscript
 from . import TRANSCRIPTS
@@ -180,7 +180,7 @@ def _project_root(archive: zipfile.ZipFile, shown: str) -> ET.Element:
         raise InputFileError("no .qde project file inside this .qdpx (a REFI-QDA project holds project.qde)",
                              file=shown)
     try:
-        return ET.fromstring(_read_member(archive, projects[0], shown))
+        return xml_root(_read_member(archive, projects[0], shown))
     except ET.ParseError as exc:
         line, column = exc.position
         reason = str(exc).rsplit(": line", 1)[0]

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from ...errors import InputFileError
-from ...safeinput import open_zip, read_member
+from ...safeinput import open_zip, read_member, xml_root
 from ...sources import register
 from ..model import RawSegment, RawTranscript
 from . import TRANSCRIPTS
@@ -29,7 +29,7 @@ def _comments(archive: zipfile.ZipFile, shown: str) -> dict[str, tuple[str, str]
     """Comment id -> (author, text)."""
     if "word/comments.xml" not in archive.namelist():
         return {}
-    root = ET.fromstring(read_member(archive, "word/comments.xml", shown))
+    root = xml_root(read_member(archive, "word/comments.xml", shown))
     found = {}
     for comment in root.iter(f"{W}comment"):
         text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in comment.iter(f"{W}p")).strip()
@@ -41,7 +41,7 @@ def extract(path: Path, shown: str) -> tuple[str, dict[str, tuple[int | None, in
     """Plain text of the body, comment ranges in it (id -> (start, end)), and the comments."""
     try:
         with open_zip(path, shown, "cannot read as a Word .docx file") as archive:
-            body = ET.fromstring(read_member(archive, "word/document.xml", shown))
+            body = xml_root(read_member(archive, "word/document.xml", shown))
             comments = _comments(archive, shown)
     except (KeyError, ET.ParseError) as exc:
         raise InputFileError(f"cannot read as a Word .docx file ({type(exc).__name__}); is it complete?",
