@@ -252,9 +252,9 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
             if any(s.source for s in interview_states):
                 work.append(("interviews", interview_states))
             work += [("chats", s) for s in states if s.kind == "chats" and s.source]
-            # Languages are identified beside the import when a chat is to be read: the process that does it is
-            # started now, while this one holds little memory (chats/language.py, Identifier).
-            with _language_identifier(any(kind == "chats" for kind, _ in work)) as identifier:
+            # Chat texts are prepared beside the import when a chat is to be read: the process that does it is
+            # started now, while this one holds little memory (chats/text_worker.py).
+            with _text_worker(study, participants, any(kind == "chats" for kind, _ in work)) as worker:
                 for kind, item in (progress(work) if progress else work):
                     if kind == "survey":
                         outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force,
@@ -263,7 +263,7 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
                         outcomes.append(_import_interviews(conn, study, item, participants, redact, key, force,
                                                            names))
                     else:
-                        outcomes.append(_import_chat(conn, study, item, participants, key, force, names, identifier))
+                        outcomes.append(_import_chat(conn, study, item, participants, key, force, names, worker))
             forget_unseen_participants(conn)
     finally:
         conn.close()
@@ -391,15 +391,16 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
                          kind="interviews", why=why, redactions=redactions)
 
 
-def _language_identifier(chats: bool):
-    """Where the chats' languages are identified: beside this process when there are ``chats`` to import."""
-    from .chats.language import Identifier
+def _text_worker(study: Study, participants: Participants, chats: bool):
+    """Where the chats' new texts are redacted and their languages identified: beside this process when there
+    are ``chats`` to import (:class:`mixedmethods.chats.text_worker.TextWorker`)."""
+    from .chats.text_worker import TextWorker
 
-    return Identifier(beside=chats)
+    return TextWorker(Redactor(participants, study.chats.default_country_code), beside=chats)
 
 
 def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,
-                 force: bool, names: StoredNames, identifier=None) -> ImportOutcome:
+                 force: bool, names: StoredNames, worker=None) -> ImportOutcome:
     """One chat export is one import, read with study.yaml's ``format:`` or the format the registry detects."""
     from .chats.importer import store_chat
     from .chats.linkage import AuthorLinker
@@ -416,7 +417,7 @@ def _import_chat(conn, study: Study, state: FileState, participants: Participant
     digest = state.source.sha256
     status, import_id = begin_import(conn, previous, "chats", state.relative, digest, chat_format.name,
                                      state.source.governed_by, {state.relative: digest}, names)
-    counts = store_chat(conn, import_id, frame, chat_format, source.group, linker, identifier=identifier)
+    counts = store_chat(conn, import_id, frame, chat_format, source.group, linker, worker=worker)
     redactions = linker.redactor.take_counts()
     finish_import(conn, import_id, counts.messages, counts.unknown_authors, redactions)
     why = _reason(state, force)

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from mixedmethods.chats.importer import store_chat
-from mixedmethods.chats.language import Identifier, classify_many, identify, identify_one_by_one
+from mixedmethods.chats.language import classify_many, identify, identify_one_by_one
 from mixedmethods.chats.linkage import AuthorLinker, mention_trie
+from mixedmethods.chats.text_worker import TextWorker
 from mixedmethods.normalise import text_key
-from mixedmethods.privacy import Participant, Participants
+from mixedmethods.privacy import Participant, Participants, Redactor
 
 # Names that share prefixes, differ in case or accents only, hold hyphens, or case-fold specially.
 NAMES = ["Ana", "Ana Pérez", "Ana Pérez Gómez", "ANA PEREZ", "Anabel Ruiz", "Jean-Luc Picard", "Jean Luc",
@@ -122,7 +123,7 @@ def _labelled() -> list[str]:
     return [text for texts in module.LABELLED.values() for text in texts]
 
 
-def test_vectorised_language_labels_equal_classify_per_text(demo_study: Path):
+def test_vectorised_language_labels_equal_classify_per_text(demo_study: Path, monkeypatch):
     con = sqlite3.connect(demo_study / "store.sqlite")
     demo = [r[0] for r in con.execute("SELECT DISTINCT text FROM chat_messages WHERE kind IN ('text', 'edited', "
                                       "'poll')")]
@@ -132,6 +133,11 @@ def test_vectorised_language_labels_equal_classify_per_text(demo_study: Path):
     salad = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(2000)]
     texts = _labelled() + demo + salad + ["ÉCRIVEZ-NOUS VITE", "   ", "123 456", "😀😀 ok", "x" * 3000]
     assert identify(texts) == identify_one_by_one(texts)
+    from mixedmethods.chats import language
+
+    monkeypatch.setattr(language, "SCORED_TOGETHER", 7)  # scored a few texts at a time: the same labels
+    assert identify(texts) == identify_one_by_one(texts)
+    monkeypatch.undo()
     wordy = [t for t in texts if sum(c.isalpha() for c in t) >= 3]
     from mixedmethods.chats.language import _identifier
 
@@ -198,17 +204,17 @@ def test_batched_store_chat_stores_what_the_one_by_one_import_stored(tmp_path: P
             handle.write(f"{stamp} {NAMES[1]}: {text}\n")
     frame, chat_format = parse_export(path)
     results = []
-    # "beside": languages identified in a second process while the next batch is pseudonymised (Identifier)
+    # "beside": texts redacted and languages identified in a second process while the batch before is inserted
     for name, batch in (("reference", None), ("one", 10**6), ("many", 37), ("beside", 37)):
         conn = _store(tmp_path, name)
         linker = AuthorLinker(Participants(people), bytes(32), "+1")
         if batch is None:
             _reference_store_chat(conn, 1, frame, chat_format, "caricom", linker)
         else:
-            with Identifier(beside=name == "beside") as identifier:
+            with TextWorker(Redactor(Participants(people), "+1"), beside=name == "beside") as worker:
                 if name == "beside":  # a second process on a computer with two cores and more
-                    assert (identifier._pool is not None) == (len(os.sched_getaffinity(0)) > 1)
-                store_chat(conn, 1, frame, chat_format, "caricom", linker, batch=batch, identifier=identifier)
+                    assert (worker._pool is not None) == (len(os.sched_getaffinity(0)) > 1)
+                store_chat(conn, 1, frame, chat_format, "caricom", linker, batch=batch, worker=worker)
         results.append((_dump(conn), linker.redactor.take_counts(), dict(linker.unknown)))
         conn.close()
     assert results[0] == results[1] == results[2] == results[3]

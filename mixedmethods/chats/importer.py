@@ -7,9 +7,10 @@ transaction, and only one batch's rows exist as Python tuples at a time.
 Chats repeat themselves ("Thanks", "Noted", "+1", the same link), so each
 distinct text is pseudonymised and identified once (:class:`_TextMemo`); the
 stored rows and the redaction counts are the same as one message at a time.
-A batch's new texts are redacted together
-(:meth:`AuthorLinker.pseudonymised_many`) and their languages identified
-together, since in a real chat nearly every text is new.
+A batch's new texts are redacted together and their languages identified
+together (:func:`.text_worker.prepare`), since in a real chat nearly every
+text is new; on a computer with two cores, in a second process while this
+one inserts the batch before (:class:`.text_worker.TextWorker`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .language import Identifier, release_model
+from .language import release_model
 from .linkage import AuthorLinker
+from .text_worker import Prepared, TextWorker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +37,11 @@ BATCH = 50_000  # rows per executemany: tens of MB of tuples at most, and few en
 # Distinct texts remembered across batches before the memo starts again: enough for the few thousand texts a chat
 # repeats ("Thanks", "+1"), and bounded memory when nearly every text is new (a real chat of a million messages).
 MEMO_LIMIT = 50_000
+# Batches between two collections of the young objects (automatic collection is paused while a chat is stored,
+# _young_collections_only). A batch leaves nothing in reference cycles (none found in the 20 batches of a million
+# messages), and a collection walks every object made since the last one that is still alive (the memo's
+# entries): 40-80 ms a batch. Collecting now and then still bounds what another pandas could leave in cycles.
+COLLECT_EVERY = 10
 
 
 @dataclass
@@ -49,42 +57,47 @@ class ChatCounts:
 class _TextMemo:
     """Each distinct message text's pseudonymised form, mentions, redactions, word count and language, once.
 
-    :meth:`AuthorLinker.pseudonymise` depends on the text alone, so its
-    result can be reused; the kinds of redaction it made are counted for
-    every message that holds the text, so the import's redaction counts
-    are those of one message at a time.
+    A text's pseudonymised form depends on the text alone (:meth:`AuthorLinker.with_mentions_many`, then
+    :func:`.text_worker.prepare`), so it is reused; the kinds of redaction made are counted for every message
+    that holds the text, so the import's redaction counts are those of one message at a time.
     """
 
-    def __init__(self, linker: AuthorLinker) -> None:
+    def __init__(self, linker: AuthorLinker, worker: TextWorker) -> None:
         self.linker = linker
-        self.seen: dict[str, list] = {}  # text -> [clean, mentioned, redaction kinds or None, words, language or None]
+        self.worker = worker
+        self.seen: dict[str, Prepared] = {}  # text -> (clean, redaction kinds or None, words, language)
+        self.mentioned: dict[str, tuple[str, ...]] = {}  # text -> the people it mentions, for texts that do
 
-    def pseudonymised(self, texts: list[str]) -> list[list]:
+    def submit(self, texts: list[str]) -> tuple[Callable[[], list[Prepared]], dict[str, tuple[str, ...]]]:
+        """Have the batch's new texts prepared; returns a function giving every text's entry (waiting for them),
+        and the people mentioned by each text of the batch that mentions somebody.
+
+        The texts seen before are taken from the memo now: a later batch may be submitted, and the memo
+        cleared, before this batch's entries are asked for.
+        """
         if len(self.seen) > MEMO_LIMIT:
             self.seen.clear()
+            self.mentioned.clear()
         seen = self.seen
-        new = [text for text in dict.fromkeys(texts) if text not in seen]
-        for text, (clean, mentioned, kinds) in zip(new, self.linker.pseudonymised_many(new)):
-            seen[text] = [clean, tuple(mentioned), kinds or None, len(clean.split()), None]
-        entries = [seen[text] for text in texts]
-        counts = self.linker.redactor.counts
-        for entry in entries:
-            if entry[2]:
-                counts.update(entry[2])  # its redactions, counted for every message that holds the text
-        return entries
+        distinct = dict.fromkeys(texts)
+        known = {text: seen[text] for text in distinct if text in seen}
+        new = [text for text in distinct if text not in known]
+        replaced = self.linker.with_mentions_many(new)
+        prepared = self.worker.submit([text for text, _ in replaced])
+        self.mentioned.update((text, tuple(people)) for text, (_, people) in zip(new, replaced) if people)
+        mentioned = {text: self.mentioned[text] for text in distinct.keys() & self.mentioned.keys()}
 
-    @staticmethod
-    def languages(entries: list[list], identifier: Identifier):
-        """Identify the language of the entries that have none yet, all distinct texts in one call; returns a
-        function that fills them in (waiting for the labels if ``identifier`` works beside this process)."""
-        missing = list({id(e): e for e in entries if e[4] is None}.values())
-        labels = identifier.submit([e[0] for e in missing])
+        def entries() -> list[Prepared]:
+            made = dict(zip(new, prepared()))
+            known.update(made)
+            seen.update(made)
+            entries = list(map(known.__getitem__, texts))
+            counts = self.linker.redactor.counts
+            for kinds in filter(None, map(itemgetter(1), entries)):
+                counts.update(kinds)  # a text's redactions, counted for every message that holds it
+            return entries
 
-        def fill() -> None:
-            for entry, language in zip(missing, labels()):
-                entry[4] = language
-
-        return fill
+        return entries, mentioned
 
 
 def _timestamps(column: "pd.Series") -> list[str]:
@@ -99,12 +112,13 @@ def _timestamps(column: "pd.Series") -> list[str]:
 
 def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", chat_format: "ChatFormat",
                group: str, linker: AuthorLinker, batch: int = BATCH,
-               identifier: Identifier | None = None) -> ChatCounts:
+               worker: TextWorker | None = None) -> ChatCounts:
     """Insert one read export (:func:`mixedmethods.chats.readers.read_chat`); returns counts for the summary.
 
-    ``identifier``: where languages are identified (:class:`.language.Identifier`; here by default). Working
-    beside this process, it identifies a batch's languages while the next batch is pseudonymised; the batch
-    is inserted once its labels are in.
+    ``worker``: where new texts are redacted and their words and languages found
+    (:class:`.text_worker.TextWorker`, with a redactor equal to ``linker``'s; here by default). Working beside
+    this process, it prepares a batch's texts while this process inserts the batch before; a batch is inserted
+    once its texts are ready.
     """
     cursor = conn.execute("INSERT INTO chats (import_id, grp, format, media_files) VALUES (?, ?, ?, ?)",
                           (import_id, group, chat_format.describe(), chat_format.media_files))
@@ -121,17 +135,17 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
         conn.execute("INSERT OR IGNORE INTO participants (participant_id, grp, listed) VALUES (?, ?, ?)",
                      (pid, group, int(listed)))
     ids = {author: pid for author, (pid, _) in authors.items()}
-    memo = _TextMemo(linker)
+    memo = _TextMemo(linker, worker or TextWorker(linker.redactor))
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
-    identifier = identifier or Identifier()
     with _young_collections_only():
-        waiting = None  # the batch made last, inserted once its languages are in
-        for start in range(0, len(frame), batch):
-            made = first + start, _make_batch(frame.iloc[start:start + batch], memo, identifier)
+        waiting = None  # the batch made last, inserted once its texts are prepared
+        for number, start in enumerate(range(0, len(frame), batch), 1):
+            made = first + start, _make_batch(frame.iloc[start:start + batch], memo)
             if waiting is not None:
                 _insert_batch(conn, chat_id, ids, *waiting)
             waiting = made
-            gc.collect(0)  # what the batch left in reference cycles (the memo's entries hold none)
+            if number % COLLECT_EVERY == 0:
+                gc.collect(0)
         if waiting is not None:
             _insert_batch(conn, chat_id, ids, *waiting)
     del memo
@@ -165,7 +179,7 @@ def _return_freed_memory() -> None:
 
 @contextmanager
 def _young_collections_only() -> Iterator[None]:
-    """No automatic garbage collection while the rows of a chat are made (each batch collects its own).
+    """No automatic garbage collection while the rows of a chat are made (collected every :data:`COLLECT_EVERY` batches).
 
     A batch makes some hundred thousand lists and tuples (rows, memo
     entries, redaction kinds) that live until the batch is stored; the
@@ -181,28 +195,26 @@ def _young_collections_only() -> Iterator[None]:
             gc.enable()
 
 
-def _make_batch(part: "pd.DataFrame", memo: _TextMemo, identifier: Identifier) -> tuple:
-    """Pseudonymise one batch of messages and submit its new texts' languages; returns what
-    :func:`_insert_batch` needs of it."""
-    entries = memo.pseudonymised(part["text"].tolist())
-    kinds = part["kind"].tolist()
-    wordy = [kind in WORDY for kind in kinds]
-    fill = memo.languages([e for e, w in zip(entries, wordy) if w], identifier)
-    return part, entries, kinds, wordy, fill
+def _make_batch(part: "pd.DataFrame", memo: _TextMemo) -> tuple:
+    """Submit one batch of messages' new texts to be prepared; returns what :func:`_insert_batch` needs of it."""
+    texts, kinds = part["text"].tolist(), part["kind"].tolist()
+    return (part, texts, *memo.submit(texts), kinds, [kind in WORDY for kind in kinds])
 
 
 def _insert_batch(conn: sqlite3.Connection, chat_id: int, ids: dict[str, str], first: int,
                   made: tuple) -> None:
     """Insert one batch of messages (``first``: the message id of its first row; ``made``: :func:`_make_batch`)
-    and their mentions, its languages filled in first."""
-    part, entries, kinds, wordy, fill = made
-    fill()
+    and their mentions, once their texts are prepared."""
+    part, texts, entries, mentioned, kinds, wordy = made
+    entries = entries()
     rows = zip([chat_id] * len(part), part["line"].tolist(), _timestamps(part["timestamp"]),
                [ids.get(a) if isinstance(a, str) else None for a in part["author"].tolist()], kinds,
-               [e if isinstance(e, str) else None for e in part["event"].tolist()], [e[0] for e in entries],
-               [e[3] if w else 0 for e, w in zip(entries, wordy)],
-               [e[4] if w else None for e, w in zip(entries, wordy)])
+               [e if isinstance(e, str) else None for e in part["event"].tolist()], list(map(itemgetter(0), entries)),
+               [e[2] if w else 0 for e, w in zip(entries, wordy)],
+               [e[3] if w else None for e, w in zip(entries, wordy)])
     conn.executemany("INSERT INTO chat_messages (chat_id, line, timestamp, participant_id, kind, event, text, "
                      "words, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
-                     [(first + index, pid) for index, entry in enumerate(entries) for pid in entry[1]])
+    if mentioned:
+        conn.executemany("INSERT INTO chat_mentions (message_id, participant_id) VALUES (?, ?)",
+                         [(first + index, pid) for index, text in enumerate(texts) if text in mentioned
+                          for pid in mentioned[text]])

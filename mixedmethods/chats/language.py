@@ -30,6 +30,10 @@ from ..char_counts import counts
 
 LANGUAGES = ("en", "fr", "es")
 MIN_LETTERS = 3
+# Texts scored by one call of classify_many: its arrays take some 25 bytes per byte of text (states, features,
+# owners, keys, scores), about 20 MB for 10,000 chat messages against 100 MB for a batch of 50,000, for the same
+# time (the walk's numpy steps are per byte of the longest text, a few hundred per call).
+SCORED_TOGETHER = 10_000
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +146,10 @@ def identify(texts: Iterable[str]) -> list[str]:
     texts = list(texts)
     distinct = list(dict.fromkeys(texts))
     wordy = [t for t, n in zip(distinct, counts(distinct, str.isalpha)) if n >= MIN_LETTERS]
-    labels = dict(zip(wordy, classify_many(wordy)))
+    labels: dict[str, str] = {}
+    for start in range(0, len(wordy), SCORED_TOGETHER):
+        part = wordy[start:start + SCORED_TOGETHER]
+        labels.update(zip(part, classify_many(part)))
     return [labels.get(t, "und") for t in texts]
 
 
@@ -150,46 +157,3 @@ def identify_one_by_one(texts: Iterable[str]) -> list[str]:
     """:func:`identify` with ``LanguageIdentifier.classify`` per text: the reference it must agree with."""
     identifier = _identifier()
     return ["und" if sum(ch.isalpha() for ch in t) < MIN_LETTERS else identifier.classify(t)[0] for t in texts]
-
-
-class Identifier:
-    """:func:`identify` for an import, in a process of its own when the computer has a second core.
-
-    Identifying the languages of a batch of a long chat takes about as long as pseudonymising the next batch
-    (a second or two per 100,000 new texts each), and neither needs the other's result: with ``beside``, a
-    second process (forked once, at the import's start, while this one holds little memory) identifies batch
-    *i* while this one pseudonymises batch *i + 1*. The labels are those of :func:`identify` (the same
-    function, run there). Without a second core, on systems that cannot fork (macOS and Windows start
-    processes afresh), or without ``beside``, it runs here.
-
-    :meth:`submit` returns a function that gives the labels when called (waiting for them if they are being
-    identified). Use as a context manager: the process ends with it.
-    """
-
-    def __init__(self, beside: bool = False) -> None:
-        import os
-        import sys
-
-        self._pool = None
-        if beside and sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
-            import multiprocessing
-
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-
-    def submit(self, texts: list[str]):
-        if self._pool is None:
-            labels = identify(texts)
-            return lambda: labels
-        return self._pool.apply_async(identify, (texts,)).get
-
-    def __enter__(self) -> "Identifier":
-        return self
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if self._pool is not None:
-            if kind is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
-            self._pool.join()
-            self._pool = None

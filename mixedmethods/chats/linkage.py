@@ -124,15 +124,11 @@ class AuthorLinker:
         clean, kinds = self.redactor.redacted(text)
         return clean, mentioned, kinds
 
-    def pseudonymised_many(self, texts: list[str]) -> list[tuple[str, list[str], list[str]]]:
-        """:meth:`pseudonymised` of each text, redacted together (:meth:`Redactor.redacted_many`).
-
-        The import redacts each distinct text once and counts its redactions
-        for every message that repeats it.
-        """
-        mentions = [self._mentions(text) if "@" in text else (text, []) for text in texts]  # mentions start with @
-        redacted = self.redactor.redacted_many([text for text, _ in mentions])
-        return [(clean, mentioned, kinds) for (clean, kinds), (_, mentioned) in zip(redacted, mentions)]
+    def with_mentions_many(self, texts: list[str]) -> list[tuple[str, list[str]]]:
+        """Each text with its mentions replaced and the people mentioned (the first step of :meth:`pseudonymised`;
+        the import redacts the results together, :func:`.text_worker.prepare`). Only a text with an ``@`` can
+        hold a mention, so the others are not searched."""
+        return [self._mentions(text) if "@" in text else (text, []) for text in texts]
 
     def _mentions(self, text: str) -> tuple[str, list[str]]:
         """The text with mentions of known people as ``@P-...`` (other numbers ``@[phone]``), and those people."""
