@@ -4,8 +4,10 @@ For each scale N (``demo --scale N``: N x 120 respondents, N x 24 transcripts,
 chats N times as long) the demo is generated and imported, then built once in
 a fresh process, as a user runs it. Each command's wall time and peak resident
 memory are measured for that one process (``os.wait4`` returns the rusage of
-the child it waited for, including its own children), so the figures of one
-scale never leak into the next. Prints each build's growth ratio against the
+the child it waited for: the largest of it and its own children), so the
+figures of one scale never leak into the next; "all processes" is the peak of
+their summed PSS while they run together (benchmarks/process_memory.py),
+which the 1 GB target is checked against. Prints each build's growth ratio against the
 smallest scale measured in the same run, and the targets of issue 14 (the
 largest scale below 5x the smallest, under 1 GB). Also prints ``--help``
 start-up against a bare ``python -c pass`` (best of 5).
@@ -28,6 +30,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from process_memory import TreeMemory  # noqa: E402
+
 CLI = [sys.executable, "-m", "mixedmethods.cli"]
 # Issue 14's "done when": build at the largest scale under 5x the smallest, and under 1 GB peak.
 TARGET_RATIO = 5.0
@@ -36,10 +41,12 @@ TARGET_PEAK_MB = 1024.0
 
 @dataclass
 class Run:
-    """One measured process: wall seconds and peak resident memory in MB."""
+    """One measured process: wall seconds, its peak resident memory in MB, and the peak memory of it and the
+    processes it started together (summed PSS, :mod:`process_memory`; NaN where it cannot be read)."""
 
     seconds: float
     peak_mb: float
+    together_mb: float = float("nan")
 
 
 def measure(command: list[str], cwd: Path | None = None) -> Run:
@@ -51,14 +58,16 @@ def measure(command: list[str], cwd: Path | None = None) -> Run:
     """
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    together = TreeMemory(process.pid)
     output = process.stdout.read()  # drain the pipe so a chatty child never blocks
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    together.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.stderr.write(output.decode(errors="replace"))
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, together.peak_mb)
 
 
 def best_of(command: list[str], runs: int) -> float:
@@ -79,7 +88,7 @@ def build_at(scale: int, work: Path, runs: int, jobs: str | None = None) -> tupl
     options = ["--force", *(["--jobs", jobs] if jobs else [])]
     builds = [measure([*CLI, "build", str(root), *options]) for _ in range(runs)]
     best = min(builds, key=lambda r: r.seconds)
-    return demo, Run(best.seconds, max(r.peak_mb for r in builds))
+    return demo, Run(best.seconds, max(r.peak_mb for r in builds), max(r.together_mb for r in builds))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -101,10 +110,12 @@ def main(argv: list[str] | None = None) -> None:
             demo, build = build_at(scale, work, args.runs)
             results[scale] = build
             print(f"scale {scale:>3} ({scale * 120:>6} respondents): demo+import {demo.seconds:7.1f} s "
-                  f"{demo.peak_mb:6.0f} MB; build {build.seconds:7.1f} s {build.peak_mb:6.0f} MB", flush=True)
+                  f"{demo.peak_mb:6.0f} MB; build {build.seconds:7.1f} s {build.peak_mb:6.0f} MB (all processes "
+                  f"{build.together_mb:.0f} MB)", flush=True)
             for jobs in [j.strip() for j in args.jobs.split(",") if j.strip()]:
                 _, other = build_at(scale, work, args.runs, jobs)
-                print(f"          build --jobs {jobs}: {other.seconds:7.1f} s {other.peak_mb:6.0f} MB; the default "
+                print(f"          build --jobs {jobs}: {other.seconds:7.1f} s {other.peak_mb:6.0f} MB (all processes "
+                      f"{other.together_mb:.0f} MB); the default "
                       f"is {other.seconds / build.seconds:.2f}x as fast", flush=True)
     finally:
         if args.keep is None:
@@ -120,8 +131,9 @@ def main(argv: list[str] | None = None) -> None:
         ratio = results[top].seconds / results[base].seconds
         print(f"target: scale {top} < {TARGET_RATIO:.0f}x scale {base}: {ratio:.2f}x "
               f"-> {'met' if ratio < TARGET_RATIO else 'NOT met'}")
-    print(f"target: peak < {TARGET_PEAK_MB:.0f} MB at scale {top}: {results[top].peak_mb:.0f} MB "
-          f"-> {'met' if results[top].peak_mb < TARGET_PEAK_MB else 'NOT met'}")
+    peak = results[top].together_mb if results[top].together_mb == results[top].together_mb else results[top].peak_mb
+    print(f"target: peak < {TARGET_PEAK_MB:.0f} MB at scale {top} (all processes together): {peak:.0f} MB "
+          f"-> {'met' if peak < TARGET_PEAK_MB else 'NOT met'}")
     if not args.no_help:
         bare = best_of([sys.executable, "-c", "pass"], 5)
         help_time = best_of([*CLI, "--help"], 5)

@@ -13,7 +13,9 @@ messages each (one Android, one iOS, written by
 private/participants.csv, so authors and mentions link), and then
 ``mixedmethods import`` and ``mixedmethods build`` run each in a fresh
 process, as a user runs them. Wall time is measured around the process; peak
-memory is the child's maximum resident set size (``os.wait4``'s rusage).
+memory is the child's maximum resident set size (``os.wait4``'s rusage) and,
+as "all processes", the peak of the summed PSS of the child and the workers it
+forks (benchmarks/process_memory.py), which the target is checked against.
 ``--extra-participants`` adds listed people who never write, to show that
 redaction does not slow down with the size of participants.csv.
 """
@@ -32,27 +34,35 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from process_memory import TreeMemory  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = {"import": (20.0, 600.0), "build": (10.0, None)}  # seconds, MB (1M messages)
 
 
-def run_cli(args: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MB) and CPU seconds of one ``mixedmethods`` command in a fresh process.
+def run_cli(args: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """Wall seconds, peak RSS (MB), CPU seconds and peak memory of all its processes together (MB) of one
+    ``mixedmethods`` command in a fresh process.
 
-    CPU seconds (user + system) are printed too: on a shared machine they move less than wall time.
+    CPU seconds (user + system, its worker processes included) are printed too: on a shared machine they move
+    less than wall time. The import prepares chat texts in a second process: the memory of the two together
+    (:class:`process_memory.TreeMemory`, summed PSS) is what the target is checked against.
     """
     code = f"import sys; sys.argv = ['mixedmethods', *{args!r}]; from mixedmethods.cli import main; main()"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
+    together = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    together.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     error = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"mixedmethods {' '.join(args)} failed ({process.returncode}):\n{error[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss: KiB on Linux
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, together.peak_mb  # maxrss: KiB
 
 
 _MESSAGE = re.compile(r"^(\u200e?\[[^\]]+\] |\d[^-\n]*? - )([^:\n]{1,80}): (.+)$")
@@ -132,18 +142,21 @@ def main() -> None:
                 make_study(root, messages, args.extra_participants, args.distinct_texts)
             lines = sum(1 for f in (root / "data" / "chats").iterdir() for _ in f.open(encoding="utf-8"))
             imported = run_cli(["import", "."], root)
-            built = (float("nan"),) * 3 if args.no_build else run_cli(["build", "."], root)
+            built = (float("nan"),) * 4 if args.no_build else run_cli(["build", "."], root)
             print(f"{messages:>9,} messages ({lines:,} lines, {args.extra_participants} extra participants): "
-                  f"import {imported[0]:6.1f} s ({imported[2]:.1f} s CPU) {imported[1]:6.0f} MB | "
-                  f"build {built[0]:6.1f} s ({built[2]:.1f} s CPU) {built[1]:6.0f} MB")
+                  f"import {imported[0]:6.1f} s ({imported[2]:.1f} s CPU) {imported[1]:6.0f} MB "
+                  f"(all processes {imported[3]:.0f} MB) | build {built[0]:6.1f} s ({built[2]:.1f} s CPU) "
+                  f"{built[1]:6.0f} MB (all processes {built[3]:.0f} MB)")
             for jobs in [] if args.no_build else args.jobs:
                 other = run_cli(["build", ".", "--force", "--jobs", str(jobs)], root)
-                print(f"  build --force --jobs {jobs}: {other[0]:6.1f} s ({other[2]:.1f} s CPU) {other[1]:6.0f} MB; "
+                print(f"  build --force --jobs {jobs}: {other[0]:6.1f} s ({other[2]:.1f} s CPU) {other[1]:6.0f} MB "
+                      f"(all processes {other[3]:.0f} MB); "
                       f"the default build is {other[0] / built[0]:.2f}x as fast")
             if messages >= 1_000_000:
                 (seconds, megabytes), build_limit = TARGETS["import"], TARGETS["build"][0]
-                print(f"  ratio to targets: import time {imported[0] / seconds:.2f} (< 1 wanted), import memory "
-                      f"{imported[1] / megabytes:.2f} (< 1), build time {built[0] / build_limit:.2f} (< 1)")
+                print(f"  ratio to targets: import time {imported[0] / seconds:.2f} (< 1 wanted), import memory of "
+                      f"all its processes {imported[3] / megabytes:.2f} (< 1), build time "
+                      f"{built[0] / build_limit:.2f} (< 1)")
         if args.keep:
             print(f"studies kept in {work}")
     finally:

@@ -179,7 +179,7 @@ def _return_freed_memory() -> None:
 
 @contextmanager
 def _young_collections_only() -> Iterator[None]:
-    """No automatic garbage collection while the rows of a chat are made (collected every :data:`COLLECT_EVERY` batches).
+    """No automatic garbage collection while the rows of a chat are made (:data:`COLLECT_EVERY` batches collect).
 
     A batch makes some hundred thousand lists and tuples (rows, memo
     entries, redaction kinds) that live until the batch is stored; the

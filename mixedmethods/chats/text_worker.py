@@ -33,8 +33,9 @@ _REDACTOR = None  # the worker process's redactor (set by _start, inherited from
 
 
 def prepare(redactor, texts: list[str]) -> list[Prepared]:
-    """Each text redacted, with the kinds of its redactions (None for none), its number of words (whitespace-separated, after
-    redaction) and its language; its mentions are already replaced (:meth:`.linkage.AuthorLinker.with_mentions_many`)."""
+    """Each text redacted, with the kinds of its redactions (None for none), its number of words
+    (whitespace-separated, after redaction) and its language. Mentions are already replaced
+    (:meth:`.linkage.AuthorLinker.with_mentions_many`)."""
     redacted = redactor.redacted_many(texts)
     cleans = [clean for clean, _ in redacted]
     return [(clean, kinds or None, len(clean.split()), language)
