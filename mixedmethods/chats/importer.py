@@ -139,8 +139,10 @@ def store_chat(conn: sqlite3.Connection, import_id: int, frame: "pd.DataFrame", 
     first = conn.execute("SELECT COALESCE(MAX(message_id), 0) FROM chat_messages").fetchone()[0] + 1
     with _young_collections_only():
         waiting = None  # the batch made last, inserted once its texts are prepared
-        for number, start in enumerate(range(0, len(frame), batch), 1):
-            made = first + start, _make_batch(frame.iloc[start:start + batch], memo)
+        # The first batch is a fifth of the others: nothing can be inserted until it is prepared.
+        edges = sorted({0, *range(max(1, batch // 5), len(frame), batch), len(frame)})
+        for number, (start, end) in enumerate(zip(edges, edges[1:]), 1):
+            made = first + start, _make_batch(frame.iloc[start:end], memo)
             if waiting is not None:
                 _insert_batch(conn, chat_id, ids, *waiting)
             waiting = made

@@ -59,6 +59,11 @@ def _tables():
     return nextmove, rowbase, output, ptc, pc, list(identifier.nb_classes)
 
 
+def load_model() -> None:
+    """Load the model now rather than at the first :func:`classify_many` (about 0.5 s)."""
+    _tables()
+
+
 def release_model() -> None:
     """Let go of the model (about 80 MB resident); the next call loads it again (about 0.5 s).
 

@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Callable
 
-from .language import identify
+from .language import identify, load_model
 
 # A prepared text: (redacted text, kind of each redaction or None when none, number of words, language).
 Prepared = tuple[str, "list[str] | None", int, str]
@@ -44,10 +44,12 @@ def prepare(redactor, texts: list[str]) -> list[Prepared]:
 
 def _start(redactor) -> None:
     """The worker process's start: the objects inherited from the importing process are set aside from garbage
-    collection (:func:`gc.freeze`), which would otherwise walk them all again and again."""
+    collection (:func:`gc.freeze`), which would otherwise walk them all again and again, and the language model
+    is loaded (about 0.5 s) while the import reads the first export."""
     global _REDACTOR
     _REDACTOR = redactor
     gc.freeze()
+    load_model()
 
 
 def _prepare_beside(texts: list[str]) -> list[Prepared]:
