@@ -73,7 +73,7 @@ def scan_database(path: Path, finder, distinct: bool = False,
     ``(table, column, rowid)``; with ``distinct``, the first row holding the value (and ``tables``, see
     :func:`check_store`)."""
     if not distinct or tables is None:
-        located = finder.scan_chunks(database_chunks(path, distinct))
+        located = finder.scan_chunks(database_chunks(path, distinct), beside=True)
         return _first_rows(path, located) if distinct else located
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -85,7 +85,7 @@ def scan_database(path: Path, finder, distinct: bool = False,
     for number, (table, schema) in enumerate(zip(names, schemas)):
         found = tables.load(table, schema)
         if found is None:
-            found = _first_rows_of_parts(path, finder.scan_parts(_one_table(path, table)))
+            found = _first_rows_of_parts(path, finder.scan_parts(_one_table(path, table), beside=True))
             tables.save(table, schema, found)
         parts.append(tuple([((number, *order), location, kind, pid) for order, location, kind, pid in part]
                            for part in found))

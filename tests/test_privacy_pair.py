@@ -1,0 +1,150 @@
+"""The store's chunks searched in a second process while the first reads (``privacy_pair``, issue 14): the same
+findings in the same order as the search in one process, and the child's errors raised in the parent.
+
+The stores and their expected findings are ``test_privacy_store``'s, written by hand from what it plants; here
+every value is a chunk of its own and the second process is used from the first chunk on (``FORK_AFTER = 1``),
+so findings come back from the child for chunks of several tables and columns.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from test_privacy_store import EXPECTED, _store, finder  # noqa: F401 - finder is a fixture
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    """Tiny chunks, the child from the first one, and the number of chunks handed to it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mixedmethods import privacy_pair, privacy_store
+
+    if not privacy_pair._can_fork():
+        pytest.skip("the second process needs Linux and two usable cores")
+    monkeypatch.setattr(privacy_store, "_BATCH_ROWS", 2)
+    monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)
+    monkeypatch.setattr(privacy_pair, "FORK_AFTER", 1)
+    sent = []
+    submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, *args: sent.append(args) or submit(
+        self, fn, *args))
+    return sent
+
+
+@contextmanager
+def at_most(seconds: int):
+    """Fail instead of hanging: a child that never answers would block the parent forever."""
+    def give_up(*_):
+        raise TimeoutError(f"no answer from the second process within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("fork_after", [1, 2])  # the child from the first chunk, or (as by default) the second
+def test_the_child_finds_what_one_process_finds_in_the_same_order(tmp_path: Path, finder, forked, fork_after,
+                                                                  monkeypatch):
+    from mixedmethods import privacy_pair
+    from mixedmethods.privacy_store import scan_database
+
+    monkeypatch.setattr(privacy_pair, "FORK_AFTER", fork_after)
+
+    path = _store(tmp_path / "s.sqlite")
+    with at_most(60):
+        assert scan_database(path, finder, distinct=True) == EXPECTED
+    assert len(forked) >= 5  # every distinct value of the planted rows went to the child
+    # Every row, in the order of the rows (hand-derived from _store: row 4 repeats row 2's body, and its author
+    # "ANA PEREZ" is the listed name without its accent).
+    forked.clear()
+    with at_most(60):
+        assert scan_database(path, finder) == [
+            (("notes", "body", 2), "phone", "P-1"), (("notes", "body", 4), "phone", "P-1"),
+            (("notes", "n", 3), "phone", "P-1"),
+            (("notes", "author", 4), "name", "P-1"), (("notes", "body", 2), "name", "P-1"),
+            (("notes", "body", 4), "name", "P-1"), (("notes", "body", 5), "e-mail address", None)]
+    assert len(forked) == 7  # two rows a read: authors 3 chunks, bodies 3, numbers of 7+ digits 1 (row 3's)
+
+
+def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_path: Path, finder, forked):
+    """A second table, with the findings of a chunk in the child located by the parent: the tables' findings
+    are kept kind by kind, in the order of the tables (hand-derived)."""
+    from mixedmethods.privacy_store import scan_database
+
+    path = _store(tmp_path / "s.sqlite")
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE later (id INTEGER PRIMARY KEY, said TEXT)")
+    conn.executemany("INSERT INTO later (said) VALUES (?)", [("ok",), ("mail ana.perez@example.org",),
+                                                            ("ring +1 246 555 0199",)])
+    conn.commit()
+    conn.close()
+    with at_most(60):
+        found = scan_database(path, finder, distinct=True)
+    # notes' findings, then later's, in each kind: its address is Ana's (a name-and-address finding); its other
+    # number is anyone's.
+    assert found == [*EXPECTED[:2], *EXPECTED[2:4], (("later", "said", 2), "e-mail", "P-1"), EXPECTED[4],
+                     (("later", "said", 3), "phone number", None)]
+
+
+def test_markup_stays_markup_in_the_child(finder, forked):
+    """Texts of a file's markup (privacy_files.Markup) hold addresses and numbers no reader sees: the child
+    must still tell them from plain texts (they are pickled to it)."""
+    from mixedmethods.privacy_files import Markup
+
+    chunks = [([Markup("xmlns someone@example.com 2465550199"), "ask someone@example.com"],
+               lambda index: f"first {index}", (0,)),
+              (["ring 246 555 0199", Markup("width 246 555 0199")], lambda index: f"second {index}", (1,))]
+    with at_most(60):
+        assert finder.scan_chunks(chunks, beside=True) == [("first 1", "e-mail address", None),
+                                                           ("second 0", "phone number", None)]
+    assert [type(text) for args in forked for text in args[0]] == [Markup, str, str, Markup]
+
+
+class _Failing:
+    """A finder whose search fails in the child (as a bug, or a regex engine's error, would)."""
+
+    def search(self, texts):
+        if any("boom" in text for text in texts):
+            raise ValueError("the search failed on purpose")
+        return ([], [], [], [])
+
+
+class _Dying:
+    def search(self, texts):
+        import os
+
+        os._exit(3)  # the child dies without a word (killed, out of memory)
+
+
+@pytest.mark.parametrize("finder_class, error", [(_Failing, ValueError), (_Dying, Exception)])
+def test_an_error_in_the_child_is_raised_in_the_parent(finder_class, error, forked):
+    from mixedmethods.privacy_pair import searched
+
+    chunks = [([text], lambda index: index, (number,)) for number, text in enumerate(["a", "b", "boom", "c", "d"])]
+    with at_most(60), pytest.raises(error) as raised:
+        list(searched(finder_class(), chunks, beside=True))
+    assert not isinstance(raised.value, TimeoutError)
+    if finder_class is _Failing:
+        assert "on purpose" in str(raised.value)
+
+
+def test_few_chunks_are_searched_here(finder, monkeypatch):
+    """Fewer chunks than FORK_AFTER: no process is started (it would cost more than it saves)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process was started for one chunk")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", refuse)
+    chunks = [(["call Ana Pérez"], lambda index: "only", (0,))]
+    assert finder.scan_chunks(chunks, beside=True) == [("only", "name", "P-1")]
