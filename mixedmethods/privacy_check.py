@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 from .identity_matching import IdentityMatcher, fold
 from .privacy import _DIGIT_RUN, Participants, Redactor, email_spans, load_key
 from .privacy_files import Markup, file_texts
+from .privacy_pair import Searcher
 from .privacy_store import STORED_STAMPS, Parts, check_store, raw_pages, scan_database  # noqa: F401 - public here
 
 # Texts scanned together are joined with this: longer than any separator a match may span, and a line end.
@@ -88,28 +89,27 @@ class LeakFinder:
             for start in range(0, len(items), _ITEMS))
 
     def scan_chunks(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]],
-                    beside: bool = False) -> list[tuple[object, str, str | None]]:
+                    searcher: Searcher | None = None) -> list[tuple[object, str, str | None]]:
         """:meth:`scan` for texts given a chunk at a time: ``(texts, locate, order)``, where ``locate(index)`` is
         the location of ``texts[index]`` (made only for a finding) and ``order`` (a tuple) the place of the chunk's
         texts among all the texts (chunks may come in another order, e.g. the columns of a table read row by row).
         The findings come in the order :meth:`scan` gives for all the texts as one list in that order: the listed
         people's phone numbers, their names and e-mail addresses, anyone's e-mail addresses, anyone's phone
-        numbers, each in the order of the texts. ``beside``: see :meth:`scan_parts`."""
-        return self.merge([self.scan_parts(chunks, beside)])
+        numbers, each in the order of the texts. ``searcher``: see :meth:`scan_parts`."""
+        return self.merge([self.scan_parts(chunks, searcher)])
 
     def scan_parts(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]],
-                   beside: bool = False) -> Parts:
+                   searcher: Searcher | None = None) -> Parts:
         """The findings of :meth:`scan_chunks` before they are put in order: four lists (listed people's phone
         numbers; their names and e-mail addresses; anyone's e-mail addresses; anyone's phone numbers) of
         ``(order, location, kind, participant id)``, ``order`` being the chunk's. A finding of anyone's number or
         address where a listed person's was found is left out (it is reported as theirs).
 
-        ``beside``: the chunks may be searched in a second process while this one reads the next
-        (:func:`.privacy_pair.searched`: a store's chunks, read from SQLite); the findings are the same."""
-        from .privacy_pair import searched
-
+        ``searcher``: what searches the chunks (:class:`.privacy_pair.Searcher`, which may do it in a second
+        process while this one reads the next: a store's chunks, read from SQLite); by default, this process. The
+        findings are the same."""
         found: tuple[list, list, list, list] = ([], [], [], [])
-        for (_, locate, order), hits in searched(self, chunks, beside):
+        for (_, locate, order), hits in (searcher or Searcher(self, beside=False)).searched(chunks):
             for part, part_hits in zip(found, hits):
                 part.extend([(order, locate(at), kind, pid) for at, kind, pid in part_hits])
         known = {(location, GENERIC[kind]) for part in found[:2] for _, location, kind, pid in part

@@ -4,13 +4,14 @@ Why: the store's check reads a chunk of values from SQLite (about half of its ti
 messages) then searches it (the other half), one after the other, while a second core idles. How: a child
 forked from this process (so it starts with the :class:`~mixedmethods.privacy_check.LeakFinder` already made:
 nothing is built or sent twice) runs :meth:`LeakFinder.search` on chunk *i* while this process reads chunk
-*i + 1*. Only the chunk's texts go to the child, and only what it found comes back, as indexes of texts in the
+*i + 1*; one child serves every table of the check. Only the chunk's texts go to the child, and only what it found comes back, as indexes of texts in the
 chunk: locations are made here, with the chunk's ``locate``, so the findings and their order are those of the
 search in this process (the same function runs). At most :data:`IN_FLIGHT` chunks are sent and not yet
 answered: the memory stays that of a few chunks. The child never touches this process's SQLite connection.
 
-Where forking is not possible or would not pay (not Linux, one usable core, fewer than :data:`FORK_AFTER`
-chunks: a small table), every chunk is searched here, as before.
+Where forking is not possible or would not pay (not Linux, one usable core, a store of less than
+:data:`FORK_AFTER` characters of text: a small study), every chunk is searched here, as before; in a big store,
+the chunks read before the child starts too.
 """
 
 from __future__ import annotations
@@ -18,54 +19,84 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from itertools import chain, islice
+from itertools import chain
 from typing import Iterable, Iterator
 
-# A stream of fewer chunks than this is searched here: forking (a few milliseconds, and pages copied as the child
-# writes) costs more than it saves on one chunk, whose search takes about a tenth of a second. Tests set it to 1.
-FORK_AFTER = 2
+# Characters searched here before the second process starts: forking (a few milliseconds, then pages copied as
+# either process writes to memory they share) pays only for a store whose search takes seconds. The small tables
+# (and a small study's whole store) stay below it; a million chat messages pass it in their first chunks.
+FORK_AFTER = 4_000_000
 IN_FLIGHT = 2  # chunks sent to the child and not yet answered: one being searched, one waiting
 
 
-def searched(finder, chunks: Iterable[tuple], beside: bool = False) -> Iterator[tuple[tuple, tuple]]:
-    """``(chunk, finder.search(chunk's texts))`` for each chunk ``(texts, locate, order)`` that has texts, in the
-    order of ``chunks``; with ``beside``, searched in a second process where that pays (module docstring).
+class Searcher:
+    """:meth:`LeakFinder.search` over streams of chunks (a store's tables one after the other): here, or with
+    ``beside`` in a second process forked once :data:`FORK_AFTER` characters have been searched here and kept
+    for the following streams, until :meth:`close` (use as a context manager).
 
-    An exception in the child (or its death) is raised here when its chunk's result is taken; the child ends
-    with the stream, or with an exception, before this returns or raises."""
-    chunks = (chunk for chunk in chunks if chunk[0])
-    ahead = list(islice(chunks, FORK_AFTER)) if beside and _can_fork() else []
-    if len(ahead) < FORK_AFTER:  # not beside, or too few chunks to pay for a process
-        for chunk in chain(ahead, chunks):
-            yield chunk, finder.search(chunk[0])
-        return
-    import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    An exception in the child (or its death) is raised by :meth:`searched` when its chunk's result is taken;
+    :meth:`close` ends the child, waiting for the chunk it is searching."""
 
-    pending: deque = deque()
-    # The objects the child inherits are frozen for its garbage collector, which would otherwise write to each and
-    # copy every page of this process's memory holding one (gc.freeze's documentation advises it before fork).
-    # The executor forks at the first submit, before it starts its own thread.
-    gc.freeze()
-    try:
-        executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=_adopt,
-                                       initargs=(finder,))
-        first = ahead.pop(0)
-        pending.append((first, executor.submit(_search, first[0])))
-    finally:
-        gc.unfreeze()
-    try:
-        for chunk in chain(ahead, chunks):  # read here while the child searches
-            pending.append((chunk, executor.submit(_search, chunk[0])))
+    def __init__(self, finder, beside: bool = True) -> None:
+        self.finder = finder
+        self.beside = beside and _can_fork()
+        self.searched_here = 0  # characters
+        self._executor = None
+
+    def searched(self, chunks: Iterable[tuple]) -> Iterator[tuple[tuple, tuple]]:
+        """``(chunk, finder.search(chunk's texts))`` for each chunk ``(texts, locate, order)`` that has texts, in
+        the order of ``chunks``."""
+        chunks = iter(chunks)
+        if self._executor is None:
+            for chunk in chunks:
+                if not chunk[0]:
+                    continue
+                if self.beside and self.searched_here >= FORK_AFTER:
+                    self._start()
+                    chunks = chain([chunk], chunks)
+                    break
+                self.searched_here += sum(map(len, chunk[0]))
+                yield chunk, self.finder.search(chunk[0])
+            else:
+                return
+        pending: deque = deque()
+        for chunk in chunks:  # read here while the child searches the chunk before
+            if chunk[0]:
+                pending.append((chunk, self._executor.submit(_search, chunk[0])))
             while len(pending) >= IN_FLIGHT:
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:
             done, future = pending.popleft()
             yield done, future.result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> None:
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # The objects the child inherits are frozen for its garbage collector, which would otherwise write to each
+        # and copy every page of this process's memory holding one (gc.freeze's documentation advises it before
+        # fork). The executor forks at the first submit, before it starts its own thread: a search that finds
+        # nothing starts it.
+        gc.freeze()
+        try:
+            self._executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=_adopt,
+                                                 initargs=(self.finder,))
+            self._executor.submit(_search, []).result()
+        finally:
+            gc.unfreeze()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _can_fork() -> bool:

@@ -2,8 +2,8 @@
 findings in the same order as the search in one process, and the child's errors raised in the parent.
 
 The stores and their expected findings are ``test_privacy_store``'s, written by hand from what it plants; here
-every value is a chunk of its own and the second process is used from the first chunk on (``FORK_AFTER = 1``),
-so findings come back from the child for chunks of several tables and columns.
+every value is a chunk of its own and the second process is used from the first chunk on (``FORK_AFTER = 0``
+characters searched here first), so findings come back from the child for chunks of several tables and columns.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from test_privacy_store import EXPECTED, _store, finder  # noqa: F401 - finder i
 
 @pytest.fixture
 def forked(monkeypatch):
-    """Tiny chunks, the child from the first one, and the number of chunks handed to it."""
+    """Tiny chunks, the child from the first one, and the chunks handed to it (their texts) and the processes
+    started (one list per executor made)."""
     from concurrent.futures import ProcessPoolExecutor
 
     from mixedmethods import privacy_pair, privacy_store
@@ -29,11 +30,12 @@ def forked(monkeypatch):
         pytest.skip("the second process needs Linux and two usable cores")
     monkeypatch.setattr(privacy_store, "_BATCH_ROWS", 2)
     monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)
-    monkeypatch.setattr(privacy_pair, "FORK_AFTER", 1)
+    monkeypatch.setattr(privacy_pair, "FORK_AFTER", 0)
     sent = []
     submit = ProcessPoolExecutor.submit
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, *args: sent.append(args) or submit(
-        self, fn, *args))
+    # The empty chunk that starts the child is left out.
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, *args: (args[0] and sent.append(args)) or
+                        submit(self, fn, *args))
     return sent
 
 
@@ -52,7 +54,8 @@ def at_most(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("fork_after", [1, 2])  # the child from the first chunk, or (as by default) the second
+# The child from the first chunk, or once the first few values (20 characters) were searched here.
+@pytest.mark.parametrize("fork_after", [0, 20])
 def test_the_child_finds_what_one_process_finds_in_the_same_order(tmp_path: Path, finder, forked, fork_after,
                                                                   monkeypatch):
     from mixedmethods import privacy_pair
@@ -63,7 +66,7 @@ def test_the_child_finds_what_one_process_finds_in_the_same_order(tmp_path: Path
     path = _store(tmp_path / "s.sqlite")
     with at_most(60):
         assert scan_database(path, finder, distinct=True) == EXPECTED
-    assert len(forked) >= 5  # every distinct value of the planted rows went to the child
+    assert len(forked) >= 5 - fork_after // 10  # the distinct values of the planted rows went to the child
     # Every row, in the order of the rows (hand-derived from _store: row 4 repeats row 2's body, and its author
     # "ANA PEREZ" is the listed name without its accent).
     forked.clear()
@@ -73,13 +76,22 @@ def test_the_child_finds_what_one_process_finds_in_the_same_order(tmp_path: Path
             (("notes", "n", 3), "phone", "P-1"),
             (("notes", "author", 4), "name", "P-1"), (("notes", "body", 2), "name", "P-1"),
             (("notes", "body", 4), "name", "P-1"), (("notes", "body", 5), "e-mail address", None)]
-    assert len(forked) == 7  # two rows a read: authors 3 chunks, bodies 3, numbers of 7+ digits 1 (row 3's)
+    # Two rows a read: authors 3 chunks, bodies 3, numbers of 7+ digits 1 (row 3's); the child is forked once.
+    assert len(forked) == 7 if fork_after == 0 else 0 < len(forked) < 7
 
 
-def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_path: Path, finder, forked):
+def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_path: Path, finder, forked,
+                                                                         monkeypatch):
     """A second table, with the findings of a chunk in the child located by the parent: the tables' findings
-    are kept kind by kind, in the order of the tables (hand-derived)."""
+    are kept kind by kind, in the order of the tables (hand-derived); one child searches both tables."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from mixedmethods.privacy_store import scan_database
+    from mixedmethods.report.cache import TableChecks
+
+    made = []
+    init = ProcessPoolExecutor.__init__
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", lambda self, *a, **k: made.append(1) or init(self, *a, **k))
 
     path = _store(tmp_path / "s.sqlite")
     conn = sqlite3.connect(path)
@@ -88,12 +100,24 @@ def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_pat
                                                             ("ring +1 246 555 0199",)])
     conn.commit()
     conn.close()
-    with at_most(60):
-        found = scan_database(path, finder, distinct=True)
     # notes' findings, then later's, in each kind: its address is Ana's (a name-and-address finding); its other
     # number is anyone's.
-    assert found == [*EXPECTED[:2], *EXPECTED[2:4], (("later", "said", 2), "e-mail", "P-1"), EXPECTED[4],
-                     (("later", "said", 3), "phone number", None)]
+    expected = [*EXPECTED[:2], *EXPECTED[2:4], (("later", "said", 2), "e-mail", "P-1"), EXPECTED[4],
+                (("later", "said", 3), "phone number", None)]
+    with at_most(60):
+        assert scan_database(path, finder, distinct=True) == expected
+    assert made == [1]
+
+    class Nothing:  # no table's findings recorded: each table is read on its own (the import's check)
+        def load(self, table, schema):
+            return None
+
+        def save(self, table, schema, found):
+            pass
+
+    with at_most(60):
+        assert scan_database(path, finder, distinct=True, tables=Nothing()) == expected
+    assert made == [1, 1]
 
 
 def test_markup_stays_markup_in_the_child(finder, forked):
@@ -104,9 +128,11 @@ def test_markup_stays_markup_in_the_child(finder, forked):
     chunks = [([Markup("xmlns someone@example.com 2465550199"), "ask someone@example.com"],
                lambda index: f"first {index}", (0,)),
               (["ring 246 555 0199", Markup("width 246 555 0199")], lambda index: f"second {index}", (1,))]
-    with at_most(60):
-        assert finder.scan_chunks(chunks, beside=True) == [("first 1", "e-mail address", None),
-                                                           ("second 0", "phone number", None)]
+    from mixedmethods.privacy_pair import Searcher
+
+    with at_most(60), Searcher(finder) as searcher:
+        assert finder.scan_chunks(chunks, searcher) == [("first 1", "e-mail address", None),
+                                                        ("second 0", "phone number", None)]
     assert [type(text) for args in forked for text in args[0]] == [Markup, str, str, Markup]
 
 
@@ -128,23 +154,25 @@ class _Dying:
 
 @pytest.mark.parametrize("finder_class, error", [(_Failing, ValueError), (_Dying, Exception)])
 def test_an_error_in_the_child_is_raised_in_the_parent(finder_class, error, forked):
-    from mixedmethods.privacy_pair import searched
+    from mixedmethods.privacy_pair import Searcher
 
     chunks = [([text], lambda index: index, (number,)) for number, text in enumerate(["a", "b", "boom", "c", "d"])]
-    with at_most(60), pytest.raises(error) as raised:
-        list(searched(finder_class(), chunks, beside=True))
+    with at_most(60), pytest.raises(error) as raised, Searcher(finder_class()) as searcher:
+        list(searcher.searched(chunks))
     assert not isinstance(raised.value, TimeoutError)
     if finder_class is _Failing:
         assert "on purpose" in str(raised.value)
 
 
-def test_few_chunks_are_searched_here(finder, monkeypatch):
-    """Fewer chunks than FORK_AFTER: no process is started (it would cost more than it saves)."""
+def test_a_small_store_is_searched_here(tmp_path: Path, finder, monkeypatch):
+    """Less text than FORK_AFTER: no process is started (it would cost more than it saves)."""
     from concurrent.futures import ProcessPoolExecutor
 
     def refuse(*args, **kwargs):
         raise AssertionError("a process was started for one chunk")
 
+    from mixedmethods import privacy_store
+
     monkeypatch.setattr(ProcessPoolExecutor, "__init__", refuse)
-    chunks = [(["call Ana Pérez"], lambda index: "only", (0,))]
-    assert finder.scan_chunks(chunks, beside=True) == [("only", "name", "P-1")]
+    monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)  # many chunks, little text
+    assert privacy_store.scan_database(_store(tmp_path / "s.sqlite"), finder, distinct=True) == EXPECTED
