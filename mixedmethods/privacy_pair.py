@@ -4,10 +4,11 @@ Why: the store's check reads a chunk of values from SQLite (about half of its ti
 messages) then searches it (the other half), one after the other, while a second core idles. How: a child
 forked from this process (so it starts with the :class:`~mixedmethods.privacy_check.LeakFinder` already made:
 nothing is built or sent twice) runs :meth:`LeakFinder.search` on chunk *i* while this process reads chunk
-*i + 1*; one child serves every table of the check. Only the chunk's texts go to the child, and only what it found comes back, as indexes of texts in the
-chunk: locations are made here, with the chunk's ``locate``, so the findings and their order are those of the
-search in this process (the same function runs). At most :data:`IN_FLIGHT` chunks are sent and not yet
-answered: the memory stays that of a few chunks. The child never touches this process's SQLite connection.
+*i + 1*; one child serves every table of the check. Only the chunk's texts go to the child, and only what it
+found comes back, as indexes of texts in the chunk: locations are made here, with the chunk's ``locate``, so
+the findings and their order are those of the search in this process (the same function runs). At most
+:data:`IN_FLIGHT` chunks are sent and not yet answered: the memory stays that of a few chunks. The child never
+touches this process's SQLite connection.
 
 Where forking is not possible or would not pay (not Linux, one usable core, a store of less than
 :data:`FORK_AFTER` characters of text: a small study), every chunk is searched here, as before; in a big store,
@@ -77,8 +78,7 @@ class Searcher:
 
         # The objects the child inherits are frozen for its garbage collector, which would otherwise write to each
         # and copy every page of this process's memory holding one (gc.freeze's documentation advises it before
-        # fork). The executor forks at the first submit, before it starts its own thread: a search that finds
-        # nothing starts it.
+        # fork). The executor forks at its first task (before it starts its own thread): an empty chunk.
         gc.freeze()
         try:
             self._executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=_adopt,
@@ -116,4 +116,5 @@ def _adopt(finder) -> None:
 
 
 def _search(texts: list[str]) -> tuple:
+    """In the child: the hits of one chunk (:meth:`LeakFinder.search`)."""
     return _FINDER[0].search(texts)

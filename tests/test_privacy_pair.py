@@ -8,6 +8,7 @@ characters searched here first), so findings come back from the child for chunks
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import sqlite3
 from contextlib import contextmanager
@@ -87,7 +88,6 @@ def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_pat
     from concurrent.futures import ProcessPoolExecutor
 
     from mixedmethods.privacy_store import scan_database
-    from mixedmethods.report.cache import TableChecks
 
     made = []
     init = ProcessPoolExecutor.__init__
@@ -162,6 +162,22 @@ def test_an_error_in_the_child_is_raised_in_the_parent(finder_class, error, fork
     assert not isinstance(raised.value, TimeoutError)
     if finder_class is _Failing:
         assert "on purpose" in str(raised.value)
+    assert multiprocessing.active_children() == []  # the child ended with the check
+
+
+def test_an_error_while_reading_ends_the_child(finder, forked):
+    """The parent fails while the child searches (a damaged store read by SQLite): the error is raised, and the
+    child does not outlive it."""
+    from mixedmethods.privacy_pair import Searcher
+
+    def chunks():
+        for number in range(3):
+            yield [f"text {number}"], lambda index: index, (number,)
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    with at_most(60), pytest.raises(sqlite3.DatabaseError), Searcher(finder) as searcher:
+        list(searcher.searched(chunks()))
+    assert multiprocessing.active_children() == []
 
 
 def test_a_small_store_is_searched_here(tmp_path: Path, finder, monkeypatch):
