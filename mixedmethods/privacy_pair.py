@@ -79,6 +79,7 @@ class Searcher:
         # The objects the child inherits are frozen for its garbage collector, which would otherwise write to each
         # and copy every page of this process's memory holding one (gc.freeze's documentation advises it before
         # fork). The executor forks at its first task (before it starts its own thread): an empty chunk.
+        _PARENT[0] = os.getpid()
         gc.freeze()
         try:
             self._executor = ProcessPoolExecutor(1, multiprocessing.get_context("fork"), initializer=_adopt,
@@ -108,11 +109,24 @@ _FINDER: list = []  # in the child: the finder it was forked with
 
 
 def _adopt(finder) -> None:
-    """The child's start: keep the finder; Ctrl-C is for the parent, which stops the child when it ends."""
+    """The child's start: keep the finder; end with the parent. Ctrl-C ends the child at once (the parent reports
+    it), and so does the end of the parent however it comes (killed, or a build's step ended by the build):
+    an idle child would otherwise wait for chunks for ever."""
+    import ctypes
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    except (OSError, AttributeError):  # no prctl: the parent's close() still ends the child
+        pass
+    if os.getppid() != _PARENT[0]:  # the parent ended before prctl took effect
+        os._exit(1)
     _FINDER[:] = [finder]
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h: the signal the child gets when the thread that forked it ends
+_PARENT: list[int] = [0]
 
 
 def _search(texts: list[str]) -> tuple:

@@ -192,3 +192,45 @@ def test_a_small_store_is_searched_here(tmp_path: Path, finder, monkeypatch):
     monkeypatch.setattr(ProcessPoolExecutor, "__init__", refuse)
     monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)  # many chunks, little text
     assert privacy_store.scan_database(_store(tmp_path / "s.sqlite"), finder, distinct=True) == EXPECTED
+
+
+def test_the_child_ends_with_its_parent(tmp_path: Path):
+    """A parent killed while its child waits for the next chunk (a build's step ended by the build): the child
+    does not wait for ever."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from mixedmethods import privacy_pair
+
+    if not privacy_pair._can_fork():
+        pytest.skip("the second process needs Linux and two usable cores")
+    parent = subprocess.Popen([sys.executable, "-c", """
+import multiprocessing, sys, time
+from mixedmethods import privacy_pair
+class Finder:
+    def search(self, texts):
+        return ([], [], [], [])
+privacy_pair.FORK_AFTER = 0
+searcher = privacy_pair.Searcher(Finder())
+list(searcher.searched([(["a"], None, (0,))]))
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(60)
+"""], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        child = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(100):  # at most 10 s
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        if open(f"/proc/{child}/stat").read().split(")")[-1].split()[0] == "Z":  # ended, not yet reaped
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, 9)
+        pytest.fail("the child outlived its parent")
