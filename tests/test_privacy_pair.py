@@ -32,6 +32,7 @@ def forked(monkeypatch):
     monkeypatch.setattr(privacy_store, "_BATCH_ROWS", 2)
     monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)
     monkeypatch.setattr(privacy_pair, "FORK_AFTER", 0)
+    monkeypatch.setattr(privacy_pair, "IN_FLIGHT", 100)  # every chunk to the child (none searched here instead)
     sent = []
     submit = ProcessPoolExecutor.submit
     # The empty chunk that starts the child is left out.
@@ -79,6 +80,26 @@ def test_the_child_finds_what_one_process_finds_in_the_same_order(tmp_path: Path
             (("notes", "body", 4), "name", "P-1"), (("notes", "body", 5), "e-mail address", None)]
     # Two rows a read: authors 3 chunks, bodies 3, numbers of 7+ digits 1 (row 3's); the child is forked once.
     assert len(forked) == 7 if fork_after == 0 else 0 < len(forked) < 7
+
+
+def test_chunks_searched_here_while_the_child_is_busy_keep_their_place(tmp_path: Path, finder, forked,
+                                                                       monkeypatch):
+    """A child with one chunk to search at most: the chunks read meanwhile are searched here; the findings are
+    still those of one process, in the same order (which chunks go where depends on timing: both ways are
+    checked together)."""
+    from mixedmethods import privacy_pair
+    from mixedmethods.privacy_store import scan_database
+
+    monkeypatch.setattr(privacy_pair, "IN_FLIGHT", 1)
+    real = type(finder).search
+    here = []
+    monkeypatch.setattr(type(finder), "search", lambda self, texts: here.append(texts) or real(self, texts))
+    path = _store(tmp_path / "s.sqlite")
+    for _ in range(3):
+        with at_most(60):
+            assert scan_database(path, finder, distinct=True) == EXPECTED
+    assert forked  # some chunks went to the child
+    assert [texts for texts in here if texts]  # and some were searched here (a child's search is not recorded)
 
 
 def test_findings_of_several_tables_come_back_in_the_order_of_the_tables(tmp_path: Path, finder, forked,
