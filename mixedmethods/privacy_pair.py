@@ -31,8 +31,9 @@ from typing import Iterable, Iterator
 # pass it in their first chunk.
 FORK_AFTER = 2_000_000
 # Chunks the child may have to search (sent and not answered) before this process searches the next one itself
-# rather than wait: once a million messages' first columns are read, the reading is the shorter half of the check.
-# Three against two or four: 3.5-3.6 s against 3.6-3.8 s (26 November 2026, 2 cores, three runs each).
+# rather than wait: once a million messages' first columns are read, the child's search is the longer half of the
+# check. The check of a million distinct messages on 2 cores (26 November 2026): three, 3.5-3.6 s (3 runs); two,
+# 3.6-3.7 s (3 runs); four, 3.7-3.8 s (2 runs); each chunk to the child, never searched here, 3.9 s (3 runs).
 IN_FLIGHT = 3
 _KEPT = 5  # chunks read and not yet handed on (searched or not): the check's memory stays that of a few chunks
 
