@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Iterator
 from .identity_matching import IdentityMatcher, fold
 from .privacy import _DIGIT_RUN, Participants, Redactor, email_spans, load_key
 from .privacy_files import Markup, file_texts
+from .privacy_pair import Searcher
 from .privacy_store import STORED_STAMPS, Parts, check_store, raw_pages, scan_database  # noqa: F401 - public here
 
 # Texts scanned together are joined with this: longer than any separator a match may span, and a line end.
@@ -47,6 +48,8 @@ GENERIC = {"phone": "phone number", "e-mail": "e-mail address"}  # a listed pers
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _AT_DOMAIN = re.compile(r"@[\w-]+\.[\w-]")  # in every e-mail address (privacy.email_spans' patterns)
 _ITEMS = 20_000  # items scanned at once by LeakFinder.scan
+# LeakFinder.search: four lists (as LeakFinder.scan_parts') of (index of the text in the chunk, kind, participant id)
+Hits = tuple[list[tuple[int, str, "str | None"]], ...]
 
 
 @dataclass(frozen=True)
@@ -85,26 +88,30 @@ class LeakFinder:
              lambda index, start=start: items[start + index][0], (start,))
             for start in range(0, len(items), _ITEMS))
 
-    def scan_chunks(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]]
-                    ) -> list[tuple[object, str, str | None]]:
+    def scan_chunks(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]],
+                    searcher: Searcher | None = None) -> list[tuple[object, str, str | None]]:
         """:meth:`scan` for texts given a chunk at a time: ``(texts, locate, order)``, where ``locate(index)`` is
         the location of ``texts[index]`` (made only for a finding) and ``order`` (a tuple) the place of the chunk's
         texts among all the texts (chunks may come in another order, e.g. the columns of a table read row by row).
         The findings come in the order :meth:`scan` gives for all the texts as one list in that order: the listed
         people's phone numbers, their names and e-mail addresses, anyone's e-mail addresses, anyone's phone
-        numbers, each in the order of the texts."""
-        return self.merge([self.scan_parts(chunks)])
+        numbers, each in the order of the texts. ``searcher``: see :meth:`scan_parts`."""
+        return self.merge([self.scan_parts(chunks, searcher)])
 
-    def scan_parts(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]]) -> Parts:
+    def scan_parts(self, chunks: Iterable[tuple[list[str], Callable[[int], object], tuple]],
+                   searcher: Searcher | None = None) -> Parts:
         """The findings of :meth:`scan_chunks` before they are put in order: four lists (listed people's phone
         numbers; their names and e-mail addresses; anyone's e-mail addresses; anyone's phone numbers) of
         ``(order, location, kind, participant id)``, ``order`` being the chunk's. A finding of anyone's number or
-        address where a listed person's was found is left out (it is reported as theirs)."""
+        address where a listed person's was found is left out (it is reported as theirs).
+
+        ``searcher``: what searches the chunks (:class:`.privacy_pair.Searcher`, which may do it in a second
+        process while this one reads the next: a store's chunks, read from SQLite); by default, this process. The
+        findings are the same."""
         found: tuple[list, list, list, list] = ([], [], [], [])
-        for texts, locate, order in chunks:
-            if texts:
-                self._scan_chunk(texts, lambda index: (order, locate(index)), found)
-        found = tuple([(order, location, kind, pid) for (order, location), kind, pid in part] for part in found)
+        for (_, locate, order), hits in (searcher or Searcher(self, beside=False)).searched(chunks):
+            for part, part_hits in zip(found, hits):
+                part.extend([(order, locate(at), kind, pid) for at, kind, pid in part_hits])
         known = {(location, GENERIC[kind]) for part in found[:2] for _, location, kind, pid in part
                  if pid is not None and kind in GENERIC}
         return (found[0], found[1], *([f for f in part if (f[1], f[2]) not in known] for part in found[2:]))
@@ -120,9 +127,14 @@ class LeakFinder:
             merged.extend((location, kind, pid) for _, location, kind, pid in found)
         return merged
 
-    def _scan_chunk(self, texts: list[str], locate: Callable[[int], object], found: tuple) -> None:
-        """Search ``texts`` joined as one text (each pattern once over the chunk: no match can cross
-        :data:`_JOIN`) and add what is found to ``found`` (:meth:`scan_chunks`' four lists)."""
+    def search(self, texts: list[str]) -> Hits:
+        """What is in ``texts``, searched joined as one text (each pattern once over the chunk: no match can cross
+        :data:`_JOIN`): :meth:`scan_parts`' four lists, with the index of the text in ``texts`` in place of its
+        order and location, each list in the order of the texts. It depends on ``texts`` and the finder only
+        (no location is made here), so a second process can run it (:mod:`.privacy_pair`)."""
+        found: Hits = ([], [], [], [])
+        if not texts:
+            return found
         raw = _JOIN.join(texts)
         starts: list[int] = []
 
@@ -136,7 +148,7 @@ class LeakFinder:
         digits = getattr(self.matcher, "_phone_digits", False)
         if digits is False or (digits is not None and digits.search(_NOT_DIGITS.sub("", raw))):
             for match in self.matcher.phones(raw):
-                found[0].append((locate(index(match.start)), match.kind, match.participant_id))
+                found[0].append((index(match.start), match.kind, match.participant_id))
         # Names are searched in the folded texts, whose lengths may differ from the originals' (an ASCII chunk
         # keeps every length, so its positions are the raw text's).
         if raw.isascii():
@@ -150,20 +162,21 @@ class LeakFinder:
                     folded_starts.extend(_starts(pieces))
                 return bisect.bisect_right(folded_starts, position) - 1
         for match in self.matcher.names_in_folded(folded):
-            found[1].append((locate(folded_index(match.start)), match.kind, match.participant_id))
+            found[1].append((folded_index(match.start), match.kind, match.participant_id))
         # Every address has an "@", a word and a dot after it: a chunk without one holds no address.
         if "@" in raw and _AT_DOMAIN.search(raw):
             for start, _ in email_spans(raw):
                 at = index(start)
                 if not isinstance(texts[at], Markup):
-                    found[2].append((locate(at), "e-mail address", None))
+                    found[2].append((at, "e-mail address", None))
         if _DIGIT_RUN.search(raw):
             for at in sorted({index(m.start()) for m in _DIGIT_RUN.finditer(raw)}):
                 text = texts[at]
                 if isinstance(text, Markup) or _NUMBER.fullmatch(text.strip()) or _STAMP.fullmatch(text.strip()):
                     continue  # a size, a count, an id: not somebody's number written for people to read
                 if self.redactor.phones(text):
-                    found[3].append((locate(at), "phone number", None))
+                    found[3].append((at, "phone number", None))
+        return found
 
 
 _NOT_DIGITS = re.compile(r"\D+")

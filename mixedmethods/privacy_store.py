@@ -72,8 +72,11 @@ def scan_database(path: Path, finder, distinct: bool = False,
     in the order :meth:`LeakFinder.scan` gives for every value of every table as one list of items. A location is
     ``(table, column, rowid)``; with ``distinct``, the first row holding the value (and ``tables``, see
     :func:`check_store`)."""
+    from .privacy_pair import Searcher
+
     if not distinct or tables is None:
-        located = finder.scan_chunks(database_chunks(path, distinct))
+        with Searcher(finder) as searcher:  # a big store: searched in a second process while this one reads
+            located = finder.scan_chunks(database_chunks(path, distinct), searcher)
         return _first_rows(path, located) if distinct else located
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -82,13 +85,14 @@ def scan_database(path: Path, finder, distinct: bool = False,
     finally:
         conn.close()
     parts = []
-    for number, (table, schema) in enumerate(zip(names, schemas)):
-        found = tables.load(table, schema)
-        if found is None:
-            found = _first_rows_of_parts(path, finder.scan_parts(_one_table(path, table)))
-            tables.save(table, schema, found)
-        parts.append(tuple([((number, *order), location, kind, pid) for order, location, kind, pid in part]
-                           for part in found))
+    with Searcher(finder) as searcher:  # one second process for all the tables read again
+        for number, (table, schema) in enumerate(zip(names, schemas)):
+            found = tables.load(table, schema)
+            if found is None:
+                found = _first_rows_of_parts(path, finder.scan_parts(_one_table(path, table), searcher))
+                tables.save(table, schema, found)
+            parts.append(tuple([((number, *order), location, kind, pid) for order, location, kind, pid in part]
+                               for part in found))
     return finder.merge(parts)
 
 
