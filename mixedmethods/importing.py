@@ -252,9 +252,10 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
             if any(s.source for s in interview_states):
                 work.append(("interviews", interview_states))
             work += [("chats", s) for s in states if s.kind == "chats" and s.source]
-            # Chat texts are prepared beside the import when a chat is to be read: the process that does it is
-            # started now, while this one holds little memory (chats/text_worker.py).
-            with _text_worker(study, participants, any(kind == "chats" for kind, _ in work)) as worker:
+            # Chat texts are prepared beside the import when a chat is to be read (_import_chat): the process that
+            # does it is started now, while this one holds little memory (chats/text_worker.py).
+            reading_chats = any(kind == "chats" and (force or item.state != UNCHANGED) for kind, item in work)
+            with _text_worker(study, participants, reading_chats) as worker:
                 for kind, item in (progress(work) if progress else work):
                     if kind == "survey":
                         outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force,

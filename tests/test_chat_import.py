@@ -314,3 +314,21 @@ def test_a_memo_that_starts_again_stores_the_same_and_the_collector_is_left_as_i
         (gc.enable if was_enabled else gc.disable)()
     assert results[0] == results[1]
     assert results[0][1]["name"] > 0 and results[0][1]["phone"] > 0  # the texts do hold what is redacted
+
+
+def test_the_second_process_is_started_only_when_a_chat_is_read(fresh_demo: Path, monkeypatch):
+    """An import in which no chat changed reads no chat: it starts no process to prepare chat texts (forking one
+    and loading its language model cost half a second to an import of one transcript)."""
+    from mixedmethods import importing
+    from mixedmethods.study import load_study
+
+    asked = []
+    real = importing._text_worker
+    monkeypatch.setattr(importing, "_text_worker", lambda study, people, chats: asked.append(chats) or real(
+        study, people, chats))
+    importing.import_study(load_study(fresh_demo))  # the demo is imported already: nothing changed
+    chat = sorted((fresh_demo / "data" / "chats").iterdir())[0]
+    chat.write_text(chat.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # one chat changed
+    importing.import_study(load_study(fresh_demo))
+    importing.import_study(load_study(fresh_demo), force=True)  # every file read again
+    assert asked == [False, True, True]
