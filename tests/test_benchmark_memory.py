@@ -28,9 +28,9 @@ os.waitpid(pid, 0)
 def test_the_memory_of_a_forked_child_is_added_to_its_parents():
     process = subprocess.Popen([sys.executable, "-c", TWO_PROCESSES])
     together = TreeMemory(process.pid, interval=0.02)
-    _, status, usage = os.wait4(process.pid, 0)
+    _, status, _ = os.wait4(process.pid, 0)
     peak = together.stop()
     assert os.waitstatus_to_exitcode(status) == 0
-    largest_single = usage.ru_maxrss / 1024  # of the parent or of the child, whichever was larger
-    assert 80 <= largest_single < 140  # one block and an interpreter
-    assert peak >= 160 and peak > largest_single + 60  # both blocks at once
+    # Both blocks at once (each process alone: one block and an interpreter, under 100 MB). ru_maxrss cannot be
+    # compared here: Linux keeps it across exec, so under a large test process it starts at that process's size.
+    assert peak >= 160
