@@ -21,6 +21,7 @@ for the machine at hand (``--scales 1,10`` is the quick check).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import subprocess
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
         ratio = results[top].seconds / results[base].seconds
         print(f"target: scale {top} < {TARGET_RATIO:.0f}x scale {base}: {ratio:.2f}x "
               f"-> {'met' if ratio < TARGET_RATIO else 'NOT met'}")
-    peak = results[top].together_mb if results[top].together_mb == results[top].together_mb else results[top].peak_mb
+    peak = results[top].peak_mb if math.isnan(results[top].together_mb) else results[top].together_mb
     print(f"target: peak < {TARGET_PEAK_MB:.0f} MB at scale {top} (all processes together): {peak:.0f} MB "
           f"-> {'met' if peak < TARGET_PEAK_MB else 'NOT met'}")
     if not args.no_help:

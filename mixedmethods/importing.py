@@ -255,7 +255,7 @@ def _import_locked(study: Study, files, participants: Participants, redact: Reda
             # Chat texts are prepared beside the import when a chat is to be read (_import_chat): the process that
             # does it is started now, while this one holds little memory (chats/text_worker.py).
             reading_chats = any(kind == "chats" and (force or item.state != UNCHANGED) for kind, item in work)
-            with _text_worker(study, participants, reading_chats) as worker:
+            with _text_worker(redact, reading_chats) as worker:
                 for kind, item in (progress(work) if progress else work):
                     if kind == "survey":
                         outcomes.append(_import_survey(conn, study, item, participants, redact, key, reader, force,
@@ -392,12 +392,14 @@ def _import_interviews(conn, study: Study, states: list[FileState], participants
                          kind="interviews", why=why, redactions=redactions)
 
 
-def _text_worker(study: Study, participants: Participants, chats: bool):
+def _text_worker(redact: Redactor, chats: bool):
     """Where the chats' new texts are redacted and their languages identified: beside this process when there
-    are ``chats`` to import (:class:`mixedmethods.chats.text_worker.TextWorker`)."""
+    are ``chats`` to import (:class:`mixedmethods.chats.text_worker.TextWorker`). ``redact`` is the import's
+    redactor, of the chats' country code like each chat's linker; the worker only redacts (it counts
+    nothing)."""
     from .chats.text_worker import TextWorker
 
-    return TextWorker(Redactor(participants, study.chats.default_country_code), beside=chats)
+    return TextWorker(redact, beside=chats)
 
 
 def _import_chat(conn, study: Study, state: FileState, participants: Participants, key: bytes,

@@ -20,10 +20,11 @@ the chunks read before the child starts too.
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 from itertools import chain
 from typing import Iterable, Iterator
+
+from .report.workers import can_fork_beside
 
 # Characters searched here before the second process starts: forking (a few milliseconds, then pages copied as
 # either process writes to memory they share) pays only for a store whose search takes seconds. The small tables
@@ -48,7 +49,7 @@ class Searcher:
 
     def __init__(self, finder, beside: bool = True) -> None:
         self.finder = finder
-        self.beside = beside and _can_fork()
+        self.beside = beside and can_fork_beside()
         self.searched_here = 0  # characters
         self._executor = None
 
@@ -115,11 +116,6 @@ class Searcher:
 def _taken(entry: tuple) -> tuple:
     chunk, future, hits = entry
     return chunk, hits if future is None else future.result()
-
-
-def _can_fork() -> bool:
-    """Linux (fork is safe and cheap there: macOS and Windows start processes afresh) with a second usable core."""
-    return sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
 
 
 _FINDER: list = []  # in the child: the finder it was forked with

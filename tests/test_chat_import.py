@@ -324,8 +324,7 @@ def test_the_second_process_is_started_only_when_a_chat_is_read(fresh_demo: Path
 
     asked = []
     real = importing._text_worker
-    monkeypatch.setattr(importing, "_text_worker", lambda study, people, chats: asked.append(chats) or real(
-        study, people, chats))
+    monkeypatch.setattr(importing, "_text_worker", lambda redact, chats: asked.append(chats) or real(redact, chats))
     importing.import_study(load_study(fresh_demo))  # the demo is imported already: nothing changed
     chat = sorted((fresh_demo / "data" / "chats").iterdir())[0]
     chat.write_text(chat.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # one chat changed

@@ -27,7 +27,7 @@ def forked(monkeypatch):
 
     from mixedmethods import privacy_pair, privacy_store
 
-    if not privacy_pair._can_fork():
+    if not privacy_pair.can_fork_beside():
         pytest.skip("the second process needs Linux and two usable cores")
     monkeypatch.setattr(privacy_store, "_BATCH_ROWS", 2)
     monkeypatch.setattr(privacy_store, "_CHUNK_CHARACTERS", 1)
@@ -225,7 +225,7 @@ def test_the_child_ends_with_its_parent(tmp_path: Path):
 
     from mixedmethods import privacy_pair
 
-    if not privacy_pair._can_fork():
+    if not privacy_pair.can_fork_beside():
         pytest.skip("the second process needs Linux and two usable cores")
     parent = subprocess.Popen([sys.executable, "-c", """
 import multiprocessing, sys, time

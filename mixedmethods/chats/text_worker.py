@@ -20,10 +20,9 @@ a one-message-at-a-time import).
 from __future__ import annotations
 
 import gc
-import os
-import sys
 from typing import Callable
 
+from ..report.workers import can_fork_beside
 from .language import identify, load_model
 
 # A prepared text: (redacted text, kind of each redaction or None when none, number of words, language).
@@ -77,7 +76,7 @@ class TextWorker:
     def __init__(self, redactor, beside: bool = False) -> None:
         self.redactor = redactor
         self._pool = None
-        if beside and sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1:
+        if beside and can_fork_beside():
             import multiprocessing
 
             self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_start, initargs=(redactor,))

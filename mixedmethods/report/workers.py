@@ -65,6 +65,13 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "win32"
 
 
+def can_fork_beside() -> bool:
+    """Can one helper process be forked to work beside this one (the import's chat texts, the store's check)?
+    Linux, where forking is cheap and safe (macOS and Windows start processes afresh, which would build what
+    the helper inherits again), with a second usable core."""
+    return sys.platform.startswith("linux") and usable_cores() > 1
+
+
 def _one_blas_thread() -> None:
     """In a child: numpy's BLAS on one thread. The build's processes already fill the cores; a BLAS thread pool
     in each would outnumber them (and OpenBLAS threads spin while they wait)."""
